@@ -1,0 +1,46 @@
+# Knobs. Everything here can be overridden on the command line
+# (make CC=clang) or, since these are ?= assignments, from the environment.
+
+VERSION   ?= 0.1.0
+PREFIX    ?= /usr/local
+MANPREFIX ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS  ?=
+LDLIBS   ?= -lm
+
+# Build output directory: bin/ for the normal build; SANITIZE=1 and
+# `make static` use their own subdirectories so objects never mix.
+O ?= bin
+
+# WERROR=1 turns warnings into errors (CI does this).
+WERROR ?=
+# SANITIZE=1 builds and tests with ASan and UBSan.
+SANITIZE ?=
+
+# Static build with musl (make static).
+MUSL_CC ?= musl-gcc
+
+# Fuzzing (make fuzz): seconds per harness.
+FUZZ_SECONDS ?= 10
+FUZZ_CC ?= clang
+
+# Smoke pipeline defaults (make smoke-local, k6-host, k6-compose, demo).
+BASE_URL        ?= http://localhost:8082
+PORT            ?= 8082
+ENV_FILE        ?=
+P95_MAX_MS      ?= 1200
+FAILED_MAX      ?= 0.01
+K6_VUS          ?= 2
+K6_DURATION     ?= 10s
+K6_SCRIPT       ?= tests/k6_models.js
+K6_MODE         ?= auto
+RETRIES         ?= 3
+TIMEOUT         ?= 10
+WARMUP_S        ?= 0
+RUNS_DIR        ?= runs
+COMPOSE_FILE    ?= docker-compose.yml
+COMPOSE_SERVICE ?= api

@@ -1,0 +1,1 @@
+# docker targets: see mk/smoke.mk (filled in by the pipeline work).

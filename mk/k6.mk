@@ -1,0 +1,1 @@
+# k6 targets: see mk/smoke.mk (filled in by the pipeline work).

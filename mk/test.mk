@@ -1,0 +1,86 @@
+# Tests, lint, fuzzing.
+#
+# make test             every C unit test and every tests/t*.sh, one summary line
+# make test SANITIZE=1  the same, built with ASan+UBSan into bin/san/
+# make test-static      the shell suite against bin/static/ (after make static)
+# make lint             mandoc -T lint -W style and shellcheck
+# make fuzz             each libFuzzer harness for FUZZ_SECONDS
+
+# C unit tests: tests/unit/NAME.c, each linking the library objects it tests.
+# The list is every tests/unit/*.c; each needs its unit_NAME_OBJ line here.
+UNITS = $(sort $(basename $(notdir $(wildcard tests/unit/*.c))))
+unit_die_OBJ     = $(L)/die.o
+unit_num_OBJ     = $(LIB_CORE)
+unit_atomic_OBJ  = $(LIB_CORE)
+unit_jsonout_OBJ = $(LIB_CORE) $(L)/jsonout.o
+unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
+unit_http_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(L)/http.o $(L)/dur.o
+unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
+unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o
+unit_prom_OBJ    = $(LIB_CORE) $(L)/prom.o
+unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(L)/http.o $(L)/dur.o $(L)/load.o
+
+UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
+$(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The fixture HTTP server (tests/fixture/): used by tests, load mode, demo.
+FIXTURE = $(O)/tests/fixture
+$(FIXTURE): $(O)/obj/tests/fixture/fixture.o $(LIB_CORE)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test-build: all $(UNIT_BINS) $(if $(wildcard tests/fixture/fixture.c),$(FIXTURE))
+
+test: test-build
+	@sh tests/run.sh $(O)
+
+# The shell suite against the static binaries; unit tests and the fixture
+# come from the normal build.
+test-static: static test-build
+	@SMOKEKIT_PROGS=bin/static sh tests/run.sh $(O)
+
+SHELL_SCRIPTS = tests/lib.sh tests/run.sh .ci/run $(wildcard tests/t[0-9]*.sh) \
+                $(wildcard bench/*.sh)
+
+lint:
+	@command -v mandoc >/dev/null 2>&1 || \
+	    { echo "make lint: mandoc not found (Debian package: mandoc)" >&2; exit 1; }
+	@command -v shellcheck >/dev/null 2>&1 || \
+	    { echo "make lint: shellcheck not found (Debian package: shellcheck)" >&2; exit 1; }
+	@# Cross-references (.Xr) resolve against our own pages plus the system's.
+	@rm -rf $(O)/manpath && mkdir -p $(O)/manpath/man1 $(O)/manpath/man7 && \
+	    cp $(MAN1) $(O)/manpath/man1/ && cp $(MAN7) $(O)/manpath/man7/ && \
+	    makewhatis $(O)/manpath
+	MANPATH=$(O)/manpath:/usr/share/man mandoc -T lint -W style $(MAN1) $(MAN7)
+	shellcheck -x $(SHELL_SCRIPTS)
+
+# libFuzzer harnesses: tests/fuzz/fuzz_NAME.c, built with clang.
+# Every tests/fuzz/fuzz_NAME.c; each needs its fuzz_NAME_SRC line here.
+FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c
+fuzz_http_SRC   = tools/lib/http.c tools/lib/die.c tools/lib/num.c tools/lib/dur.c
+fuzz_k6text_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c
+fuzz_ndjson_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c
+fuzz_prom_SRC   = tools/lib/prom.c tools/lib/die.c tools/lib/num.c
+FUZZ_BINS = $(FUZZERS:%=bin/fuzz/fuzz_%)
+
+$(FUZZ_BINS): bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(ALL_CPPFLAGS) \
+	    -o $@ $^
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZERS); do \
+	    mkdir -p bin/fuzz/corpus-$$f; \
+	    seeds=; [ -d tests/fuzz/seeds/$$f ] && seeds=tests/fuzz/seeds/$$f; \
+	    echo "fuzz_$$f: $(FUZZ_SECONDS)s"; \
+	    bin/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -artifact_prefix=bin/fuzz/ bin/fuzz/corpus-$$f $$seeds \
+	        >bin/fuzz/fuzz_$$f.log 2>&1 || \
+	        { tail -n 40 bin/fuzz/fuzz_$$f.log; echo "fuzz_$$f: FAILED" >&2; exit 1; }; \
+	    tail -n 1 bin/fuzz/fuzz_$$f.log; \
+	done
+
+.PHONY: test test-build test-static lint fuzz

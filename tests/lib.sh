@@ -1,0 +1,213 @@
+# shellcheck shell=sh
+# tests/lib.sh: a small TAP test library in the style of git's t/.
+#
+# A test file sources it, runs test_expect_success for each case and ends
+# with test_done:
+#
+#	#!/bin/sh
+#	# shellcheck source=tests/lib.sh
+#	. "${0%/*}/lib.sh"
+#	test_expect_success 'missing key is exit 1' '
+#		printf "{}" >in.json &&
+#		expect_code 1 jsonfield .data in.json
+#	'
+#	test_done
+#
+# Each test body runs in a subshell, in a directory of its own under
+# $TRASH, and passes when it exits 0: chain its commands with &&. Never pipe
+# the program under test; redirect to a file, then look at the file.
+#
+# Options: -v shows every command's output, -i stops at the first failure.
+#
+# Environment: SMOKEKIT_O the build directory (default bin), SMOKEKIT_PROGS
+# where the programs are (default $SMOKEKIT_O), SMOKEKIT_TESTDATA the shared
+# test data (default ../shared/testdata beside the project).
+
+LC_ALL=C
+export LC_ALL
+unset CDPATH
+
+ROOT=$(cd "${0%/*}/.." && pwd) || exit 1
+O=${SMOKEKIT_O:-bin}
+case $O in /*) ;; *) O=$ROOT/$O ;; esac
+PROGS=${SMOKEKIT_PROGS:-$O}
+case $PROGS in /*) ;; *) PROGS=$ROOT/$PROGS ;; esac
+FIXTURE=$O/tests/fixture
+TESTDATA=${SMOKEKIT_TESTDATA:-$ROOT/../shared/testdata}
+PATH=$PROGS:$PATH
+export ROOT O PROGS FIXTURE TESTDATA PATH
+
+test_verbose=
+test_immediate=
+for arg; do
+	case $arg in
+	-v|--verbose) test_verbose=1 ;;
+	-i|--immediate) test_immediate=1 ;;
+	*) echo "usage: $0 [-v] [-i]" >&2; exit 2 ;;
+	esac
+done
+
+test_count=0
+test_failed=0
+test_bg_pids=
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/smokekit-test.XXXXXX") || exit 1
+export TRASH
+
+test_cleanup() {
+	for pid in $test_bg_pids; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $test_bg_pids; do
+		wait "$pid" 2>/dev/null
+	done
+	test_bg_pids=
+	rm -rf "$TRASH"
+}
+trap 'test_cleanup' EXIT
+trap 'exit 130' INT TERM
+
+# test_expect_success DESCRIPTION BODY
+test_expect_success() {
+	test_count=$((test_count + 1))
+	test_dir=$TRASH/$test_count
+	mkdir -p "$test_dir"
+	if [ -n "$test_verbose" ]; then
+		(cd "$test_dir" && eval "$2")
+	else
+		(cd "$test_dir" && eval "$2") >"$TRASH/out.$test_count" 2>&1
+	fi
+	test_status=$?
+	if [ "$test_status" -eq 0 ]; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		if [ -z "$test_verbose" ]; then
+			tail -n 30 "$TRASH/out.$test_count" | sed 's/^/#	/'
+		fi
+		if [ -n "$test_immediate" ]; then
+			echo "# stopped at the first failure (-i); trash kept in $TRASH"
+			trap - EXIT
+			exit 1
+		fi
+	fi
+}
+
+# test_skip DESCRIPTION REASON: a test that cannot run here, said out loud.
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip $1 ($2)"
+}
+
+# skip_all REASON: the whole file cannot run here.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+	exit
+}
+
+# have COMMAND: is COMMAND on PATH?
+have() {
+	command -v "$1" >/dev/null 2>&1
+}
+
+# expect_code STATUS COMMAND [ARG...]: run COMMAND, want exit STATUS.
+expect_code() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "expect_code: wanted exit $want, got $got: $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# check EXPECTED_FILE ACTUAL_FILE: equal, or show the diff.
+check() {
+	if ! cmp -s "$1" "$2"; then
+		echo "check: $2 differs from $1:" >&2
+		diff -u "$1" "$2" >&2
+		return 1
+	fi
+}
+
+# check_str TEXT ACTUAL_FILE: the file is TEXT plus a newline.
+check_str() {
+	printf '%s\n' "$1" >"$TRASH/check_str.$$"
+	check "$TRASH/check_str.$$" "$2"
+}
+
+# contains FIXED_STRING FILE / lacks FIXED_STRING FILE
+contains() {
+	if ! grep -F -e "$1" "$2" >/dev/null; then
+		echo "contains: '$1' not in $2:" >&2
+		head -n 20 "$2" >&2
+		return 1
+	fi
+}
+lacks() {
+	if grep -F -e "$1" "$2" >/dev/null; then
+		echo "lacks: '$1' found in $2:" >&2
+		grep -n -F -e "$1" "$2" | head -n 5 >&2
+		return 1
+	fi
+}
+
+# line_count N FILE
+line_count() {
+	n=$(wc -l <"$2")
+	if [ "$n" -ne "$1" ]; then
+		echo "line_count: wanted $1 lines in $2, got $n" >&2
+		return 1
+	fi
+}
+
+# wait_for_file FILE [TENTHS]: poll (bounded, default 10 s) until FILE is non-empty.
+wait_for_file() {
+	tries=${2:-100}
+	while [ ! -s "$1" ] && [ "$tries" -gt 0 ]; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	[ -s "$1" ]
+}
+
+# start_bg COMMAND [ARG...]: a background process stopped when the file ends.
+# Sets BG_PID. Call it at the top level of a test file, not inside a body.
+start_bg() {
+	"$@" &
+	BG_PID=$!
+	test_bg_pids="$test_bg_pids $BG_PID"
+}
+
+# stop_bg PID: stop one background process now (by pid, never by name).
+stop_bg() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	test_bg_pids=$(echo "$test_bg_pids" | sed "s/ $1\$//; s/ $1 / /")
+	return 0
+}
+
+# start_fixture [ARG...]: our fixture HTTP server on 127.0.0.1, port 0.
+# Sets FIXTURE_PID, FIXTURE_PORT and FIXTURE_URL. Top level only.
+# shellcheck disable=SC2034 # the variables are for the test files
+start_fixture() {
+	[ -x "$FIXTURE" ] || { echo "start_fixture: $FIXTURE not built" >&2; return 1; }
+	fixture_portfile=$TRASH/fixture.port.$test_count.$$
+	rm -f "$fixture_portfile"
+	start_bg "$FIXTURE" -P "$fixture_portfile" "$@"
+	FIXTURE_PID=$BG_PID
+	if ! wait_for_file "$fixture_portfile"; then
+		echo "start_fixture: the fixture server did not start" >&2
+		return 1
+	fi
+	FIXTURE_PORT=$(cat "$fixture_portfile")
+	FIXTURE_URL=http://127.0.0.1:$FIXTURE_PORT
+}

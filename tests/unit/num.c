@@ -1,0 +1,44 @@
+/* Unit tests: tools/lib/num.c */
+#include <stdio.h>
+
+#include "num.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	static const char *bad_ll[] = {
+		"", " 1", "1 ", "1x", "0x10", "+", "-", "99999999999999999999", "1.0",
+	};
+	static const char *bad_double[] = {
+		"", "nan", "inf", "-inf", "0x1p3", "1e999", "1.5ms", " 2", ".", "e5",
+	};
+	long long ll = 42;
+	double d = 0, ms = 0;
+	size_t i;
+
+	ok(parse_ll("12", 0, 100, &ll) == 0 && ll == 12, "parse_ll 12");
+	ok(parse_ll("-5", -10, 10, &ll) == 0 && ll == -5, "parse_ll -5");
+	ok(parse_ll("101", 0, 100, &ll) == -1 && ll == -5, "parse_ll out of range leaves *out");
+	for (i = 0; i < sizeof bad_ll / sizeof bad_ll[0]; i++)
+		ok(parse_ll(bad_ll[i], -1000, 1000, &ll) == -1, "parse_ll rejects '%s'", bad_ll[i]);
+
+	ok(parse_double("0.5", 0, 1, &d) == 0 && d == 0.5, "parse_double 0.5");
+	ok(parse_double(".5", 0, 1, &d) == 0 && d == 0.5, "parse_double .5");
+	ok(parse_double("1e3", 0, 1e4, &d) == 0 && d == 1000, "parse_double 1e3");
+	ok(parse_double("1200", 0, 1000, &d) == -1, "parse_double range");
+	for (i = 0; i < sizeof bad_double / sizeof bad_double[0]; i++)
+		ok(parse_double(bad_double[i], -1e300, 1e300, &d) == -1,
+		    "parse_double rejects '%s'", bad_double[i]);
+
+	ok(parse_seconds_ms("10", 3600, &ms) == 0 && ms == 10000, "seconds 10");
+	ok(parse_seconds_ms("0.5", 3600, &ms) == 0 && ms == 500, "seconds 0.5");
+	ok(parse_seconds_ms("250ms", 3600, &ms) == 0 && ms == 250, "seconds 250ms");
+	ok(parse_seconds_ms("2m", 3600, &ms) == 0 && ms == 120000, "seconds 2m");
+	ok(parse_seconds_ms("1h", 3600, &ms) == 0 && ms == 3600000, "seconds 1h");
+	ok(parse_seconds_ms("2h", 3600, &ms) == -1, "seconds over the maximum");
+	ok(parse_seconds_ms("ms", 3600, &ms) == -1, "seconds: unit alone");
+	ok(parse_seconds_ms("-1", 3600, &ms) == -1, "seconds: negative");
+	ok(parse_seconds_ms("1x", 3600, &ms) == -1, "seconds: unknown unit");
+	return tap_done();
+}
