@@ -117,17 +117,18 @@ have() {
 }
 
 # expect_code STATUS COMMAND [ARG...]: run COMMAND, want exit STATUS.
-expect_code() {
+# A subshell, so that nested calls and the command cannot clobber its state.
+expect_code() (
 	want=$1
 	shift
 	"$@"
 	got=$?
 	if [ "$got" -ne "$want" ]; then
 		echo "expect_code: wanted exit $want, got $got: $*" >&2
-		return 1
+		exit 1
 	fi
-	return 0
-}
+	exit 0
+)
 
 # check EXPECTED_FILE ACTUAL_FILE: equal, or show the diff.
 check() {
