@@ -62,6 +62,26 @@ enum json_token json_next(struct json_scanner *js);
 enum json_token json_skip(struct json_scanner *js);
 
 /*
+ * Like json_next, but a value is consumed whole without keeping its text:
+ * returns its first token (JSON_OBJECT for a whole object, JSON_STRING for
+ * a string whose text is not kept) and leaves the scanner after its end.
+ * Keys and closing brackets are returned as json_next returns them. This
+ * is the fast way to step over values one does not need.
+ */
+enum json_token json_skip_next(struct json_scanner *js);
+
+/*
+ * JSON lines (one document per line). With on, a newline ends the current
+ * document: JSON_END once it is complete, JSON_ERROR if it is not.
+ * json_next_document() moves to the next non-blank line (after an error,
+ * past the rest of the bad line) and returns 1, or 0 at the end of the
+ * input (then json_io_error() tells a read error from the end). Call it
+ * before the first document too. Error messages name the physical line.
+ */
+void json_set_lines(struct json_scanner *js, int on);
+int json_next_document(struct json_scanner *js);
+
+/*
  * The text of the last KEY, STRING or NUMBER token. Strings are decoded
  * (escapes resolved, may contain NUL: use len). Valid until the next call.
  */
