@@ -1,0 +1,231 @@
+#!/bin/sh
+# smokereport: key=value facts in, status.json and metrics.txt out.
+# shellcheck source=tests/lib.sh
+. "${0%/*}/lib.sh"
+
+# valid_json FILE: the file parses as JSON, by whichever strict parser is here.
+# shellcheck disable=SC2317 # called from the test bodies
+valid_json() {
+	if have python3; then
+		python3 -c 'import json,sys
+def bad(c): raise ValueError("not JSON: " + c)
+json.load(open(sys.argv[1], encoding="utf-8"), parse_constant=bad)' "$1"
+	elif have jq; then
+		jq -e . "$1" >/dev/null
+	else
+		# jsonfield validates the whole document strictly.
+		jsonfield -q . "$1"
+	fi
+}
+
+test_expect_success 'man page example 1: one passing check on stdout (EXAMPLES)' '
+	printf "%s\n" base_url=http://localhost:8082 \
+	    check.healthz.ok=true "check.healthz.detail=HTTP 200, ok is true" \
+	    check.healthz.ms=12.5 >in &&
+	expect_code 0 smokereport <in >out &&
+	cat >want <<-\EOF &&
+	{
+	  "status": "pass",
+	  "base_url": "http://localhost:8082",
+	  "checks": [
+	    {"name":"healthz","ok":true,"detail":"HTTP 200, ok is true","ms":12.5}
+	  ]
+	}
+	EOF
+	check want out
+'
+
+test_expect_success 'man page example 2: -o and -m write both artifacts (EXAMPLES)' '
+	mkdir -p runs/latest &&
+	cat >runs/latest/.facts <<-\EOF &&
+	base_url=http://localhost:8082
+	k6_mode=native
+	tools.httpprobe=httpprobe smokekit 0.1.0
+	metrics.p95_ms=22.50722525
+	metrics.http_req_failed=0
+	metrics.source=summary-export
+	check.healthz.ok=true
+	check.models.ok=true
+	check.models.detail=2 models
+	EOF
+	expect_code 0 smokereport -o runs/latest/status.json -m runs/latest/metrics.txt \
+	    runs/latest/.facts >out 2>err &&
+	test ! -s out && test ! -s err &&
+	printf "p95_ms=22.50722525\nhttp_req_failed=0\nsource=summary-export\n" >want &&
+	check want runs/latest/metrics.txt &&
+	valid_json runs/latest/status.json &&
+	contains "\"status\": \"pass\"" runs/latest/status.json &&
+	contains "\"tools\": {" runs/latest/status.json &&
+	contains "\"httpprobe\": \"httpprobe smokekit 0.1.0\"" runs/latest/status.json &&
+	contains "\"p95_ms\": 22.50722525," runs/latest/status.json &&
+	contains "{\"name\":\"models\",\"ok\":true,\"detail\":\"2 models\",\"ms\":null}" \
+	    runs/latest/status.json &&
+	ls -A runs/latest >files &&
+	printf ".facts\nmetrics.txt\nstatus.json\n" >want &&
+	check want files
+'
+
+test_expect_success 'a failed check: status fail, exit 1, files still written' '
+	printf "check.a.ok=true\ncheck.b.ok=false\ncheck.b.detail=HTTP 503\n" >in &&
+	expect_code 1 smokereport -o status.json -m metrics.txt in &&
+	contains "\"status\": \"fail\"" status.json &&
+	contains "{\"name\":\"b\",\"ok\":false,\"detail\":\"HTTP 503\",\"ms\":null}" status.json &&
+	test -f metrics.txt && test ! -s metrics.txt &&
+	valid_json status.json
+'
+
+test_expect_success 'no check at all is not a pass' '
+	printf "base_url=http://x\n" >in &&
+	expect_code 1 smokereport in >out &&
+	contains "\"status\": \"fail\"" out &&
+	contains "\"checks\": []" out &&
+	valid_json out
+'
+
+test_expect_success 'strings are escaped: quotes, backslash, controls, bad UTF-8' '
+	printf "check.x.ok=true\n" >in &&
+	printf "check.x.detail=a \"q\" \\\\ b\ttab\033esc\001 \303\251 \377 end\n" >>in &&
+	printf "weird=\"{}[],:\n" >>in &&
+	expect_code 0 smokereport in >out &&
+	valid_json out &&
+	cat >want <<-\EOF &&
+	{
+	  "status": "pass",
+	  "weird": "\"{}[],:",
+	  "checks": [
+	    {"name":"x","ok":true,"detail":"a \"q\" \\ b\ttab\u001besc\u0001 é � end","ms":null}
+	  ]
+	}
+	EOF
+	check want out
+'
+
+test_expect_success 'values are typed by their form; detail is always a string' '
+	cat >in <<-\EOF &&
+	a=12
+	b=-0.5e+3
+	c=true
+	d=null
+	e=007
+	f=1.
+	g=+1
+	h=.5
+	i=1e
+	j=
+	k=0x10
+	l=False
+	check.c.ok=false
+	check.c.detail=200
+	check.c.ms=0
+	check.c.code=503
+	EOF
+	expect_code 1 smokereport in >out &&
+	valid_json out &&
+	for want in "\"a\": 12," "\"b\": -0.5e+3," "\"c\": true," "\"d\": null," \
+	    "\"e\": \"007\"," "\"f\": \"1.\"," "\"g\": \"+1\"," "\"h\": \".5\"," \
+	    "\"i\": \"1e\"," "\"j\": \"\"," "\"k\": \"0x10\"," "\"l\": \"False\"," \
+	    "{\"name\":\"c\",\"ok\":false,\"detail\":\"200\",\"ms\":0,\"code\":503}"; do
+		contains "$want" out || return 1
+	done
+'
+
+test_expect_success 'a key given again is replaced in place' '
+	printf "a=1\nb=2\na=3\ncheck.s.ok=false\ncheck.t.ok=true\ncheck.s.ok=true\n" >in &&
+	expect_code 0 smokereport in >out &&
+	cat >want <<-\EOF &&
+	{
+	  "status": "pass",
+	  "a": 3,
+	  "b": 2,
+	  "checks": [
+	    {"name":"s","ok":true,"detail":null,"ms":null},
+	    {"name":"t","ok":true,"detail":null,"ms":null}
+	  ]
+	}
+	EOF
+	check want out
+'
+
+test_expect_success 'comments, blank lines, CRLF; several files and stdin in order' '
+	printf "# a comment\r\n\r\nfirst=1\r\ncheck.a.ok=true\r\n" >one &&
+	printf "second=two\n" >two &&
+	printf "metrics.third=3\n" >three &&
+	expect_code 0 smokereport -m m.txt one - three <two >out &&
+	cat >want <<-\EOF &&
+	{
+	  "status": "pass",
+	  "first": 1,
+	  "second": "two",
+	  "metrics": {
+	    "third": 3
+	  },
+	  "checks": [
+	    {"name":"a","ok":true,"detail":null,"ms":null}
+	  ]
+	}
+	EOF
+	check want out &&
+	check_str "third=3" m.txt
+'
+
+# bad_input DESCRIPTION LINE MESSAGE: exit 3, file:line named, nothing written.
+bad_input() {
+	# shellcheck disable=SC2034 # read by the test body
+	bad_line=$2 bad_msg="smokereport: in:2: $3"
+	test_expect_success "malformed input: $1" '
+		printf "check.ok.ok=true\n%s\n" "$bad_line" >in &&
+		printf "old\n" >status.json &&
+		expect_code 3 smokereport -o status.json -m metrics.txt in >out 2>err &&
+		contains "$bad_msg" err &&
+		check_str old status.json &&
+		test ! -e metrics.txt &&
+		ls -A >"$TRASH/ls.$$" && printf "err\nin\nout\nstatus.json\n" >want &&
+		check want "$TRASH/ls.$$"
+	'
+}
+bad_input 'no =' 'just words' "no '=' in the line"
+bad_input 'empty key' '=x' 'bad key: want'
+bad_input 'empty key part' 'a..b=x' 'bad key: want'
+bad_input 'a space in the key' 'a b=x' 'bad key: want'
+bad_input 'four parts' 'check.a.b.c=x' 'bad key: want'
+bad_input 'three parts outside check' 'tools.a.b=x' 'bad key: only check.NAME.field'
+bad_input 'check with two parts' 'check.a=x' 'bad key: only check.NAME.field'
+bad_input 'reserved status' 'status=pass' 'reserved key'
+bad_input 'reserved checks' 'checks=[]' 'reserved key'
+bad_input 'ok not a boolean' 'check.a.ok=yes' "a check's ok must be true or false"
+bad_input 'ms not a number' 'check.a.ms=12ms' "a check's ms must be a number"
+bad_input 'name as a field' 'check.a.name=b' "a check's name is its key"
+
+test_expect_success 'a check without ok is exit 3' '
+	printf "check.a.detail=x\n" >in &&
+	expect_code 3 smokereport -o status.json in 2>err &&
+	contains "check a has no ok" err &&
+	test ! -e status.json
+'
+
+test_expect_success 'a NUL byte in a line is exit 3' '
+	printf "a=1\000b\n" >in &&
+	expect_code 3 smokereport in >out 2>err &&
+	contains "in:1: a NUL byte" err
+'
+
+test_expect_success 'a missing input is exit 3 and names it' '
+	expect_code 3 smokereport -o status.json nope 2>err &&
+	contains "smokereport: open nope: No such file or directory" err &&
+	test ! -e status.json
+'
+
+test_expect_success 'an output directory that does not exist is exit 3' '
+	printf "check.a.ok=true\n" >in &&
+	expect_code 3 smokereport -o no/such/status.json in 2>err &&
+	contains "smokereport: create no/such/status.json:" err
+'
+
+test_expect_success 'an unknown option and a missing argument are usage errors' '
+	expect_code 2 smokereport -x </dev/null 2>err &&
+	contains "usage: smokereport [-hV] [-m metrics.txt] [-o status.json] [file ...]" err &&
+	expect_code 2 smokereport -o 2>err &&
+	contains "usage: smokereport" err
+'
+
+test_done
