@@ -279,13 +279,6 @@ skip_ws(struct json_scanner *js)
 #define HIGHS 0x8080808080808080ULL
 #define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
 
-static inline int
-special8(uint64_t w)
-{
-	return (HAS_ZERO(w ^ (ONES * '"')) | HAS_ZERO(w ^ (ONES * '\\')) |
-	    ((w - ONES * 0x20) & ~w & HIGHS) | (w & HIGHS)) != 0;
-}
-
 /* 1 for bytes that need no attention inside a string. */
 static const unsigned char plain[256] = {
 	['\x20'] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,        /* 20-2f, '"' */
@@ -295,6 +288,39 @@ static const unsigned char plain[256] = {
 	['`'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* 60-6f */
 	['p'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* 70-7f */
 };
+
+static inline uint64_t
+special8(uint64_t w)
+{
+	return HAS_ZERO(w ^ (ONES * '"')) | HAS_ZERO(w ^ (ONES * '\\')) |
+	    ((w - ONES * 0x20) & ~w & HIGHS) | (w & HIGHS);
+}
+
+/*
+ * Moves s to the first byte of a string that needs attention, or to end.
+ * The lowest flagged byte of special8() is exact (a borrow only flags bytes
+ * above a real one), so on little-endian machines it is found directly.
+ */
+static inline const unsigned char *
+plain_run(const unsigned char *s, const unsigned char *end)
+{
+	uint64_t w, m;
+
+	while (end - s >= 8) {
+		memcpy(&w, s, 8);
+		if ((m = special8(w)) != 0) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return s + __builtin_ctzll(m) / 8;
+#else
+			break;
+#endif
+		}
+		s += 8;
+	}
+	while (s < end && plain[*s])
+		s++;
+	return s;
+}
 
 static int
 hexval(int c)
@@ -306,6 +332,21 @@ hexval(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+/* Four hex digits at s, or -1. */
+static long
+hex4_at(const unsigned char *s)
+{
+	long v = 0;
+	int i, h;
+
+	for (i = 0; i < 4; i++) {
+		if ((h = hexval(s[i])) < 0)
+			return -1;
+		v = v << 4 | h;
+	}
+	return v;
 }
 
 /* The four hex digits of a \u escape, or -1 after failing. */
@@ -455,17 +496,8 @@ string(struct json_scanner *js, int copy)
 	if (copy)
 		js->len = 0;
 	for (;;) {
-		const unsigned char *s = js->p, *e = js->end;
-		uint64_t w;
+		const unsigned char *s = plain_run(js->p, js->end), *e = js->end;
 
-		while (e - s >= 8) {
-			memcpy(&w, s, 8);
-			if (special8(w))
-				break;
-			s += 8;
-		}
-		while (s < e && plain[*s])
-			s++;
 		if (copy && s > js->p && put(js, js->p, (size_t)(s - js->p)) < 0)
 			return -1;
 		js->p = s;
@@ -766,15 +798,250 @@ json_next(struct json_scanner *js)
 	return js->last = t;
 }
 
+/* The length of the valid escape at s (a backslash), or 0. */
+static size_t
+fast_escape(const unsigned char *s, const unsigned char *end)
+{
+	long hi, lo;
+
+	if (end - s < 2)
+		return 0;
+	switch (s[1]) {
+	case '"': case '\\': case '/': case 'b': case 'f':
+	case 'n': case 'r': case 't':
+		return 2;
+	case 'u':
+		if (end - s < 6 || (hi = hex4_at(s + 2)) < 0 ||
+		    (hi >= 0xdc00 && hi <= 0xdfff))
+			return 0;
+		if (hi < 0xd800 || hi > 0xdbff)
+			return 6;
+		if (end - s < 12 || s[6] != '\\' || s[7] != 'u' ||
+		    (lo = hex4_at(s + 8)) < 0xdc00 || lo > 0xdfff)
+			return 0;
+		return 12;
+	}
+	return 0;
+}
+
+/*
+ * The length of the valid UTF-8 sequence at s (a byte >= 0x80), or 0:
+ * overlong forms, surrogates and code points past U+10FFFF are invalid.
+ */
+static size_t
+utf8_len(const unsigned char *s, const unsigned char *end)
+{
+	unsigned lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if ((size_t)(end - s) < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * The end of a string inside the window; s is past the opening quote.
+ * NULL when the string crosses the window's end or is invalid: scan() then
+ * reads it again, carefully, and says what is wrong with it.
+ */
+static const unsigned char *
+fast_special(const unsigned char *s, const unsigned char *end)
+{
+	size_t n;
+
+	if (s == end)
+		return NULL;
+	if (*s == '\\')
+		n = fast_escape(s, end);
+	else
+		n = utf8_len(s, end);
+	return n > 0 ? s + n : NULL;
+}
+
+static inline const unsigned char *
+fast_string(const unsigned char *s, const unsigned char *end)
+{
+	for (;;) {
+		s = plain_run(s, end);
+		if (s < end && *s == '"')
+			return s + 1;
+		if ((s = fast_special(s, end)) == NULL)
+			return NULL;
+	}
+}
+
+/* The end of a number inside the window, or NULL as for fast_string. */
+static const unsigned char *
+fast_number(const unsigned char *s, const unsigned char *end)
+{
+	if (*s == '-')
+		s++;
+	if (s == end || !IS_DIGIT(*s))
+		return NULL;
+	if (*s++ == '0') {
+		if (s < end && IS_DIGIT(*s))
+			return NULL;
+	} else {
+		while (s < end && IS_DIGIT(*s))
+			s++;
+	}
+	if (s < end && *s == '.') {
+		if (++s == end || !IS_DIGIT(*s))
+			return NULL;
+		while (s < end && IS_DIGIT(*s))
+			s++;
+	}
+	if (s < end && (*s == 'e' || *s == 'E')) {
+		if (++s < end && (*s == '+' || *s == '-'))
+			s++;
+		if (s == end || !IS_DIGIT(*s))
+			return NULL;
+		while (s < end && IS_DIGIT(*s))
+			s++;
+	}
+	return s < end ? s : NULL;
+}
+
+#define IN_OBJECT(js, d) ((js)->stack[((d) - 1) / 8] >> (((d) - 1) % 8) & 1)
+
+/*
+ * The fast path of skipping: the same grammar as scan(), with the state in
+ * locals, for whole tokens inside the window. It stops at anything it does
+ * not handle (the window's end, \u escapes, some UTF-8, whitespace in
+ * JSON lines, limits, errors) and leaves that token to scan(). Returns the
+ * closing token once the depth is back to target, else JSON_KEY.
+ */
+static enum json_token
+skip_fast(struct json_scanner *js, unsigned target)
+{
+	const unsigned char *p = js->p, *end = js->end, *q;
+	enum json_token t = JSON_KEY;
+	enum state st = js->state;
+	unsigned d = js->depth, bit;
+
+	while (end - p >= 8) {
+		if (*p <= ' ') {
+			if (*p == '\n' && !js->lines) {
+				js->line++;
+				js->linestart = js->off + (unsigned long long)(p + 1 - js->win);
+			} else if (*p != ' ' && *p != '\t' && *p != '\r') {
+				break;
+			}
+			p++;
+			continue;
+		}
+		switch (st) {
+		case ST_NEXT:
+			bit = IN_OBJECT(js, d);
+			if (*p == ',') {
+				p++;
+				st = bit ? ST_KEY : ST_VALUE;
+				continue;
+			}
+			if (*p != (bit ? '}' : ']'))
+				goto slow;
+			goto close;
+		case ST_COLON:
+			if (*p != ':')
+				goto slow;
+			p++;
+			st = ST_VALUE;
+			continue;
+		case ST_KEY_OR_CLOSE:
+			if (*p == '}')
+				goto close;
+			/* FALLTHROUGH */
+		case ST_KEY:
+			if (*p != '"' || (q = fast_string(p + 1, end)) == NULL)
+				goto slow;
+			p = q;
+			st = ST_COLON;
+			continue;
+		case ST_VALUE_OR_CLOSE:
+			if (*p == ']')
+				goto close;
+			/* FALLTHROUGH */
+		case ST_VALUE:
+			break;
+		default:
+			goto slow;
+		}
+		/* A value. */
+		switch (*p) {
+		case '{': case '[':
+			if (d >= js->max_depth || d / 8 >= js->stack_bytes)
+				goto slow;
+			bit = 1u << (d % 8);
+			if (*p == '{')
+				js->stack[d / 8] |= (unsigned char)bit;
+			else
+				js->stack[d / 8] &= (unsigned char)~bit;
+			st = *p == '{' ? ST_KEY_OR_CLOSE : ST_VALUE_OR_CLOSE;
+			d++;
+			p++;
+			continue;
+		case '"':
+			q = fast_string(p + 1, end);
+			break;
+		case 't':
+			q = memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
+			break;
+		case 'f':
+			q = memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
+			break;
+		case 'n':
+			q = memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
+			break;
+		default:
+			q = fast_number(p, end);
+			break;
+		}
+		if (q == NULL)
+			goto slow;
+		p = q;
+		st = d > 0 ? ST_NEXT : ST_TRAILER;
+		continue;
+close:
+		t = IN_OBJECT(js, d) ? JSON_OBJECT_END : JSON_ARRAY_END;
+		p++;
+		d--;
+		st = d > 0 ? ST_NEXT : ST_TRAILER;
+		if (d == target)
+			break;
+		t = JSON_KEY;
+	}
+slow:
+	js->p = p;
+	js->state = st;
+	js->depth = d;
+	return t;
+}
+
 /* Reads tokens without keeping text until the depth is back to depth. */
 static enum json_token
 skip_to(struct json_scanner *js, unsigned depth)
 {
 	enum json_token t;
 
-	do
+	for (;;) {
+		t = skip_fast(js, depth);
+		if (t != JSON_KEY)
+			break;
 		t = scan(js, COPY_NONE);
-	while (t != JSON_ERROR && js->depth > depth);
+		if (t == JSON_ERROR || js->depth <= depth)
+			break;
+	}
 	js->len = 0;
 	return js->last = t;
 }
