@@ -18,7 +18,7 @@ unit_http_OBJ    = $(L)/http.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
 unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o
 unit_prom_OBJ    = $(LIB_CORE) $(L)/prom.o
-unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(L)/http.o $(L)/dur.o $(L)/load.o
+unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(L)/loadstats.o
 
 UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
 $(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)

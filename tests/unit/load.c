@@ -1,0 +1,411 @@
+/* Unit tests: tools/lib/loadstats.c (the statistics and outputs of load mode). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadstats.h"
+#include "tap.h"
+
+static const char *
+duration(double ms)
+{
+	static char buf[64];
+
+	k6_duration(buf, sizeof buf, ms);
+	return buf;
+}
+
+static const char *
+bytes(double b)
+{
+	static char buf[64];
+
+	k6_bytes(buf, sizeof buf, b);
+	return buf;
+}
+
+static const char *
+fixed6(double v)
+{
+	static char buf[64];
+
+	k6_fixed(buf, sizeof buf, v, 6);
+	return buf;
+}
+
+static void
+test_trend(void)
+{
+	struct trend t = { 0 };
+	static const double v[] = { 7, 3, 10, 1, 5, 9, 2, 8, 6, 4 };
+	size_t i;
+
+	is_double(trend_pct(&t, 0.95), 0, 0, "empty trend: p95 is 0");
+	is_double(trend_avg(&t), 0, 0, "empty trend: avg is 0");
+	trend_add(&t, 42.5);
+	is_double(trend_pct(&t, 0.95), 42.5, 0, "one sample is every percentile");
+	trend_free(&t);
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		trend_add(&t, v[i]);
+	is_double(t.min, 1, 0, "min");
+	is_double(t.max, 10, 0, "max");
+	is_double(trend_avg(&t), 5.5, 0, "avg");
+	is_double(trend_pct(&t, 0.5), 5.5, 0, "med interpolates between 5 and 6");
+	is_double(trend_pct(&t, 0.95), 9.55, 1e-12, "p95 at 0.95*(n-1) = 8.55");
+	is_double(trend_pct(&t, 0.90), 9.1, 1e-12, "p90 at 8.1");
+	is_double(trend_pct(&t, 0.999), 9.991, 1e-12, "p99.9 at 8.991");
+	is_double(trend_pct(&t, 1), 10, 0, "p100 is the max");
+	trend_add(&t, 0.5);
+	is_double(trend_pct(&t, 0), 0.5, 0, "a sample added after sorting is seen");
+	trend_free(&t);
+}
+
+static void
+test_formats(void)
+{
+	static const struct { double ms; const char *want; } d[] = {
+		{ 0, "0s" }, { 0.000123, "123ns" }, { 0.5, "500\xc2\xb5s" },
+		{ 0.37835, "378.35\xc2\xb5s" }, { 0.008, "8\xc2\xb5s" },
+		{ 0.181589, "181.58\xc2\xb5s" }, { 12.3456, "12.34ms" }, { 21, "21ms" },
+		{ 9.6, "9.6ms" }, { 5.866125, "5.86ms" }, { 1534.5, "1.53s" },
+		{ 1500, "1.5s" }, { 60000, "1m0s" }, { 62345.6, "1m2s" },
+		{ 3723456.7, "1h2m3s" }, { 549621.3779604286, "9m9s" },
+		{ 1526790.0400000014, "25m26s" }, { 2625123.369999998, "43m45s" },
+	};
+	static const struct { double b; const char *want; } b[] = {
+		{ 0, "0 B" }, { 3.5, "3.5 B" }, { 811, "811 B" }, { 13940, "14 kB" },
+		{ 6120, "6.1 kB" }, { 6760.894160379083, "6.8 kB" },
+		{ 2968.1974362639876, "3.0 kB" }, { 16810, "17 kB" }, { 9050, "9.1 kB" },
+		{ 17500, "18 kB" }, { 16500, "17 kB" }, { 2500000, "2.5 MB" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof d / sizeof d[0]; i++)
+		is_str(duration(d[i].ms), d[i].want, "duration %.17g ms", d[i].ms);
+	for (i = 0; i < sizeof b / sizeof b[0]; i++)
+		is_str(bytes(b[i].b), b[i].want, "bytes %.17g", b[i].b);
+	is_str(fixed6(32.97997151404431), "32.979972", "plain number: 6 decimals");
+	is_str(fixed6(3.5), "3.5", "plain number: trailing zeros dropped");
+	is_str(fixed6(68), "68", "plain number: a whole number");
+}
+
+static void
+test_rfc3339(void)
+{
+	struct timespec ts = { 1795304884, 430418097 };
+	char buf[64];
+
+	rfc3339nano(buf, sizeof buf, &ts);
+	is_str(buf, "2026-11-21T23:48:04.430418097Z", "RFC 3339 with nanoseconds");
+	ts.tv_nsec = 490778480;
+	rfc3339nano(buf, sizeof buf, &ts);
+	is_str(buf, "2026-11-21T23:48:04.49077848Z", "trailing zeros dropped, as Go does");
+	ts.tv_nsec = 0;
+	rfc3339nano(buf, sizeof buf, &ts);
+	is_str(buf, "2026-11-21T23:48:04Z", "no fraction at all for a whole second");
+}
+
+/* The line of FILE that starts with PREFIX (after blanks), or NULL. */
+static char *
+line_of(const char *text, const char *prefix)
+{
+	static char line[1024];
+	const char *p = text, *nl;
+
+	while (*p) {
+		const char *s = p + strspn(p, " ");
+		/* k6 marks a metric that has thresholds. */
+		if (strncmp(s, "\xe2\x9c\x93 ", 4) == 0 || strncmp(s, "\xe2\x9c\x97 ", 4) == 0)
+			s += 4;
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if (strncmp(s, prefix, strlen(prefix)) == 0 && (size_t)(nl - p) < sizeof line) {
+			memcpy(line, p, (size_t)(nl - p));
+			line[nl - p] = '\0';
+			return line;
+		}
+		p = *nl ? nl + 1 : nl;
+	}
+	return NULL;
+}
+
+/* The data of a summary line with its column padding squeezed out. */
+static const char *
+squeeze(const char *line)
+{
+	static char out[1024];
+	const char *p;
+	size_t n = 0;
+
+	if (line == NULL || (p = strstr(line, ": ")) == NULL)
+		return "(no line)";
+	for (p += 2; *p && n < sizeof out - 1; p++)
+		if (*p != ' ' || (p[1] != ' ' && p[1] != '\0'))
+			out[n++] = *p;
+	out[n] = '\0';
+	return out;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (fp == NULL)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	if (buf != NULL) {
+		n = (long)fread(buf, 1, (size_t)n, fp);
+		buf[n] = '\0';
+	}
+	fclose(fp);
+	return buf;
+}
+
+/* The number after "KEY": inside the object named NAME of a k6 export. */
+static double
+export_value(const char *json, const char *name, const char *key)
+{
+	char pat[128];
+	const char *obj, *end, *k;
+
+	snprintf(pat, sizeof pat, "\"%s\": {", name);
+	if ((obj = strstr(json, pat)) == NULL || (end = strchr(obj, '}')) == NULL)
+		return -1;
+	snprintf(pat, sizeof pat, "\"%s\": ", key);
+	if ((k = strstr(obj, pat)) == NULL || k > end)
+		return -1;
+	return strtod(k + strlen(pat), NULL);
+}
+
+/*
+ * A real k6 run (testdata/k6/v0.57.0/c_json_out): its per-request NDJSON
+ * durations fed to our statistics give k6's own export values, bit for
+ * bit, and our summary shows them as k6's summary did.
+ */
+static void
+test_real_k6(void)
+{
+	static const char *const stats[] = { "avg", "min", "med", "max", "p(90)", "p(95)" };
+	const char *td = getenv("SMOKEKIT_TESTDATA");
+	char path[512], *nd, *ex, *log, *p, *text = NULL;
+	struct load_stats s = { 0 };
+	struct load_result r = { 0 };
+	struct metric_want { const char *name; } names[] = {
+		{ "http_req_duration" }, { "http_req_duration{ep:models}" },
+		{ "http_req_duration{expected_response:true}" },
+	};
+	size_t i, j, len = 0;
+	FILE *fp;
+	double got[6];
+
+	if (td == NULL)
+		td = "../shared/testdata";
+	snprintf(path, sizeof path, "%s/k6/v0.57.0/c_json_out/raw.ndjson", td);
+	nd = slurp(path);
+	snprintf(path, sizeof path, "%s/k6/v0.57.0/c_json_out/k6_models.json", td);
+	ex = slurp(path);
+	snprintf(path, sizeof path, "%s/k6/v0.57.0/c_json_out/stdout.log", td);
+	log = slurp(path);
+	if (nd == NULL || ex == NULL || log == NULL) {
+		printf("ok %d # skip real k6 output (no %s)\n", ++tap_count, td);
+		free(nd), free(ex), free(log);
+		return;
+	}
+	r.expected = 1;
+	r.status = 200;
+	for (p = nd; (p = strstr(p, "{\"metric\":\"http_req_duration\",\"type\":\"Point\"")) != NULL; p++) {
+		r.ms = strtod(strstr(p, "\"value\":") + 8, NULL);
+		stats_add(&s, &r);
+	}
+	is_int(s.reqs, 68, "68 http_req_duration points in the NDJSON");
+	s.tag_key = "ep";
+	s.tag_value = "models";
+	s.vus = 2;
+	s.bytes_in = 13940;
+	s.bytes_out = 6120;
+	s.elapsed_ms = 13940 / 6760.894160379083 * 1000;
+
+	fp = open_memstream(&text, &len);
+	stats_summary_export(fp, &s);
+	fclose(fp);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		for (j = 0; j < 6; j++) {
+			got[j] = export_value(text, names[i].name, stats[j]);
+			is_double(got[j], export_value(ex, names[i].name, stats[j]), 0,
+			    "export %s %s equals k6's", names[i].name, stats[j]);
+		}
+	}
+	is_double(export_value(text, "http_req_failed", "passes"), 0, 0, "http_req_failed passes");
+	is_double(export_value(text, "http_req_failed", "fails"), 68, 0, "http_req_failed fails");
+	is_double(export_value(text, "http_reqs", "count"), 68, 0, "http_reqs count");
+	is_double(export_value(text, "vus", "max"), 2, 0, "vus max");
+	ok(strncmp(text, "{\n    \"root_group\": {\n        \"name\": \"\",", 40) == 0,
+	    "export: JSON.stringify's 4-space layout");
+	ok(text[strlen(text) - 1] == '}', "export: no newline after the last brace, like k6");
+	free(text);
+
+	fp = open_memstream(&text, &len);
+	stats_summary_text(fp, &s, 0);
+	fclose(fp);
+	{
+		static const char *const lines[] = {
+			"data_received", "data_sent", "http_req_duration",
+			"{ ep:models }", "{ expected_response:true }", "http_req_failed",
+			"http_reqs", "vus.", "vus_max",
+		};
+		for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+			char want[1024];
+			snprintf(want, sizeof want, "%s", squeeze(line_of(log, lines[i])));
+			is_str(squeeze(line_of(text, lines[i])), want, "summary line %s", lines[i]);
+		}
+	}
+	ok(strncmp(text, "\n     data_received....", 23) == 0, "summary: 5 spaces, dots");
+	ok(strstr(text, "\n       { ep:models }.") != NULL, "summary: sub-metric indented 2 more");
+	free(text);
+	stats_free(&s);
+	free(nd), free(ex), free(log);
+}
+
+static void
+test_ndjson(void)
+{
+	static const char want_metric[] =
+	    "{\"type\":\"Metric\",\"data\":{\"name\":\"http_req_duration\",\"type\":\"trend\","
+	    "\"contains\":\"time\",\"thresholds\":[],\"submetrics\":[{\"name\":"
+	    "\"http_req_duration{ep:models}\",\"suffix\":\"ep:models\",\"tags\":{\"ep\":"
+	    "\"models\"}},{\"name\":\"http_req_duration{expected_response:true}\",\"suffix\":"
+	    "\"expected_response:true\",\"tags\":{\"expected_response\":\"true\"}}]},"
+	    "\"metric\":\"http_req_duration\"}\n";
+	static const char want_point[] =
+	    "{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{\"time\":"
+	    "\"2026-11-21T23:48:04.430418097Z\",\"value\":8.028984,\"tags\":{\"ep\":\"models\","
+	    "\"expected_response\":\"true\",\"group\":\"\",\"method\":\"GET\",\"name\":"
+	    "\"http://127.0.0.1:18082/v1/models\",\"proto\":\"HTTP/1.1\",\"scenario\":"
+	    "\"default\",\"status\":\"200\",\"url\":\"http://127.0.0.1:18082/v1/models\"}}}\n";
+	struct ndjson nd = { 0 };
+	struct load_result r = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	nd.fp = fp;
+	nd.url = "http://127.0.0.1:18082/v1/models";
+	nd.method = "GET";
+	nd.tag_key = "ep";
+	nd.tag_value = "models";
+	r.seq = 1;
+	r.ms = 8.028984;
+	r.end.tv_sec = 1795304884;
+	r.end.tv_nsec = 430418097;
+	r.status = 200;
+	r.expected = 1;
+	ndjson_request(&nd, &r);
+	r.status = 0;
+	r.expected = 0;
+	r.fail = FAIL_REFUSED;
+	r.error = "dial: connection refused";
+	r.error_code = 1212;
+	ndjson_request(&nd, &r);
+	fclose(fp);
+
+	ok(strstr(text, want_metric) != NULL, "NDJSON: the http_req_duration Metric line is k6's");
+	ok(strstr(text, want_point) != NULL, "NDJSON: a Point line is k6's");
+	is_int(strstr(text, want_metric) < strstr(text, want_point), 1, "Metric before its first Point");
+	ok(strstr(strstr(text, want_point) + 1, "{\"type\":\"Metric\",\"data\":{\"name\":\"http_req_duration\"") == NULL,
+	    "the Metric line is written once");
+	ok(strstr(text, "\"tags\":{\"ep\":\"models\",\"error\":\"dial: connection refused\","
+	    "\"error_code\":\"1212\",\"expected_response\":\"false\",\"group\":\"\","
+	    "\"method\":\"GET\",\"name\":\"http://127.0.0.1:18082/v1/models\","
+	    "\"scenario\":\"default\",\"status\":\"0\",\"url\":") != NULL,
+	    "NDJSON: a refused request has error, error_code, status 0 and no proto");
+	ok(strstr(text, "{\"metric\":\"http_req_failed\",\"type\":\"Point\",\"data\":{\"time\":"
+	    "\"2026-11-21T23:48:04.430418097Z\",\"value\":1,") != NULL,
+	    "NDJSON: http_req_failed is 1 for a failed request");
+	ok(strstr(text, "{\"metric\":\"data_sent\",\"type\":\"Point\",\"data\":{\"time\":"
+	    "\"2026-11-21T23:48:04.430418097Z\",\"value\":0,\"tags\":{\"ep\":\"models\","
+	    "\"group\":\"\",\"scenario\":\"default\"}}}") != NULL,
+	    "NDJSON: data_sent carries the iteration's tags");
+	free(text);
+}
+
+static void
+test_classes_and_keyvalue(void)
+{
+	struct load_stats s = { 0 };
+	struct load_result r = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int i;
+
+	for (i = 1; i <= 100; i++) {
+		r.ms = i;
+		r.status = i % 10 == 0 ? 500 : 200;
+		r.expected = r.status == 200;
+		r.fail = r.expected ? FAIL_NONE : FAIL_STATUS;
+		stats_add(&s, &r);
+	}
+	r.status = 0;
+	r.expected = 0;
+	r.fail = FAIL_TIMEOUT;
+	r.error = "request timeout";
+	r.ms = 1000;
+	stats_add(&s, &r);
+	s.elapsed_ms = 2000;
+	is_int(s.reqs, 101, "every request counted");
+	is_int(s.failed, 11, "failed = unexpected statuses + timeouts");
+	is_int(s.by_class[FAIL_STATUS], 10, "class status");
+	is_int(s.by_class[FAIL_TIMEOUT], 1, "class timeout");
+	is_int(s.responses, 100, "responses");
+	is_int(s.first_status, 500, "the first unexpected status is kept");
+	is_str(s.first_error[FAIL_TIMEOUT], "request timeout", "the first timeout message is kept");
+
+	fp = open_memstream(&text, &len);
+	stats_keyvalue(fp, &s);
+	fclose(fp);
+	ok(strstr(text, "requests=101\nok=90\nfailed=11\n") != NULL, "key=value counts");
+	ok(strstr(text, "failed_status=10\nfailed_protocol=0\n") != NULL ||
+	    strstr(text, "failed_status=10\n") != NULL, "key=value classes");
+	ok(strstr(text, "failed_timeout=1\n") != NULL, "key=value timeout class");
+	ok(strstr(text, "http_req_failed=0.108911\n") != NULL, "key=value failed ratio");
+	ok(strstr(text, "p50_ms=51.000\n") != NULL, "key=value p50");
+	ok(strstr(text, "p99_9_ms=") != NULL && strstr(text, "max_ms=1000.000\n") != NULL,
+	    "key=value p99.9 and max");
+	ok(strstr(text, "rps=50.50\n") != NULL, "key=value rate");
+	free(text);
+
+	fp = open_memstream(&text, &len);
+	stats_summary_text(fp, &s, 0);
+	fclose(fp);
+	ok(strstr(text, "http_req_failed.") != NULL &&
+	    strstr(text, ".: 10.89% 11 out of 101\n") != NULL,
+	    "summary: the rate is truncated, passes are the failures");
+	free(text);
+	fp = open_memstream(&text, &len);
+	stats_summary_text(fp, &s, 1);
+	fclose(fp);
+	ok(strstr(text, "\x1b[36m10.89%\x1b[0m") != NULL, "summary in colour: values cyan");
+	ok(strstr(text, "\x1b[36;2m11 out of 101\x1b[0m") != NULL, "summary in colour: extras faint");
+	free(text);
+	stats_free(&s);
+}
+
+int
+main(void)
+{
+	test_trend();
+	test_formats();
+	test_rfc3339();
+	test_real_k6();
+	test_ndjson();
+	test_classes_and_keyvalue();
+	return tap_done();
+}

@@ -1,0 +1,99 @@
+/*
+ * The results of httpprobe's load mode: every latency kept exactly, k6's
+ * statistics over them, and the outputs that read like k6's (the legacy
+ * end-of-test summary, --summary-export, --out json NDJSON), plus our own
+ * key=value summary and -j lines. The event loop is in load.c.
+ */
+#ifndef SMOKEKIT_LOADSTATS_H
+#define SMOKEKIT_LOADSTATS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+/* Every sample in ms, so that any percentile is exact. */
+struct trend {
+	double *v;
+	size_t n, cap;
+	double sum, min, max;
+	int sorted;
+};
+
+int trend_add(struct trend *t, double ms);          /* 0, or -1: out of memory */
+double trend_avg(const struct trend *t);             /* 0 when empty */
+/* k6's rule: sort, then interpolate linearly at p*(n-1); 0 when empty. */
+double trend_pct(struct trend *t, double p);
+void trend_free(struct trend *t);
+
+/* Why a request failed; FAIL_NONE for an expected status. */
+enum load_fail {
+	FAIL_NONE,
+	FAIL_REFUSED,    /* the connection could not be made */
+	FAIL_RESET,      /* reset, or closed before the whole response */
+	FAIL_TIMEOUT,    /* connect or request deadline passed */
+	FAIL_STATUS,     /* a response whose status is not expected */
+	FAIL_PROTOCOL,   /* bytes that are not a valid HTTP response */
+	FAIL_NCLASS
+};
+const char *load_fail_name(enum load_fail f);
+
+/* One finished request. */
+struct load_result {
+	unsigned long long seq;        /* 1-based, in the order requests started */
+	double ms;                     /* latency (from the intended time with --rate) */
+	struct timespec end;           /* wall clock when it finished */
+	int status;                    /* 0 when no response */
+	int expected;                  /* status in the expected set */
+	enum load_fail fail;
+	const char *error;             /* what went wrong (k6's wording), or NULL */
+	int error_code;                /* k6's error_code, or 0 */
+	unsigned long long bytes_in, bytes_out;
+};
+
+/* A whole run. */
+struct load_stats {
+	struct trend all, ok;          /* http_req_duration; its expected_response:true part */
+	unsigned long long reqs, failed, interrupted, dropped;
+	unsigned long long by_class[FAIL_NCLASS];
+	char first_error[FAIL_NCLASS][160];     /* the first message of each class */
+	int first_status;              /* the first unexpected status */
+	unsigned long long responses;  /* requests that got any HTTP response */
+	unsigned long long bytes_in, bytes_out;
+	double elapsed_ms;
+	unsigned vus;
+	const char *url;
+	const char *tag_key, *tag_value;   /* --tag, or NULLs */
+};
+
+/* Counts a finished request. Returns 0, or -1: out of memory. */
+int stats_add(struct load_stats *s, const struct load_result *r);
+void stats_free(struct load_stats *s);
+
+/* k6's value formats (summary.js humanizeValue and friends). */
+void k6_duration(char *buf, size_t size, double ms);
+void k6_bytes(char *buf, size_t size, double bytes);
+void k6_fixed(char *buf, size_t size, double v, int prec);
+
+/* The legacy k6 end-of-test summary; color adds k6's ANSI colours. */
+void stats_summary_text(FILE *fp, struct load_stats *s, int color);
+/* --summary-export: k6's layout, JSON.stringify(data, null, 4). */
+void stats_summary_export(FILE *fp, struct load_stats *s);
+/* Our key=value summary (stdout without -j). */
+void stats_keyvalue(FILE *fp, struct load_stats *s);
+/* -j: one JSON object per request. */
+void result_json_line(FILE *fp, const struct load_result *r);
+
+/* --out: k6's NDJSON, a Metric line before the first Point of each metric. */
+struct ndjson {
+	FILE *fp;
+	const char *url, *method;
+	const char *tag_key, *tag_value;
+	unsigned seen;                 /* bit per metric: its Metric line is written */
+};
+void ndjson_vus(struct ndjson *nd, const struct timespec *when, unsigned vus);
+void ndjson_request(struct ndjson *nd, const struct load_result *r);
+
+/* RFC 3339 with nanoseconds, trailing zeros dropped, as Go writes it. */
+void rfc3339nano(char *buf, size_t size, const struct timespec *ts);
+
+#endif
