@@ -1,12 +1,827 @@
-/* httpprobe: placeholder until its issue lands. */
-#include <stdio.h>
+/* httpprobe: one HTTP/1.1 request with deadlines and retries, or a bounded load run. */
+#include <sys/stat.h>
 
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "atomic.h"
 #include "die.h"
+#include "http.h"
+#include "jsonout.h"
+#include "load.h"
+#include "num.h"
+
+#define MAX_HEADERS 64
+#define BACKOFF_FIRST_MS 500.0
+#define BACKOFF_MAX_MS 8000.0
+#define MAX_SECONDS 86400.0
+
+enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT };
+
+struct opts {
+	const char *url_arg;
+	struct http_url url;
+	const char *method;
+	struct http_header headers[MAX_HEADERS];
+	size_t nheaders;
+	const char *redact[MAX_HEADERS];
+	size_t nredact;
+	char *body;
+	size_t body_len;
+	const char *out;            /* -o */
+	const char *wfmt;           /* -w */
+	const char *expect_spec;    /* -s */
+	struct http_status_set expect;
+	long long retries;          /* -r */
+	double timeout_ms;          /* -t */
+	double connect_ms;          /* -T, 0: none */
+	double max_ms;              /* -m, 0: none */
+	int json, quiet, verbose, retry_all;
+	int load;                   /* a load option was given */
+	struct load_config lc;
+};
+
+struct result {
+	int status;                 /* 0: no valid response */
+	char reason[64];
+	char location[256];         /* "" when there was none */
+	long long attempts;
+	enum http_error error;
+	char message[320];
+	double connect_ms, first_byte_ms, total_ms;   /* < 0: not reached */
+	unsigned long long bytes;
+	int exit;
+};
+
+/* Where the body of an attempt goes. */
+struct sink {
+	FILE *fp;                   /* NULL: discarded */
+	struct atomic_file af;      /* -o FILE, a regular file */
+	int spool;                  /* fp is a temporary copied to stdout at the end */
+	int direct;                 /* fp is -o FILE opened as it is (a device, a FIFO) */
+	int err;                    /* errno of a failed write, or 0 */
+};
+
+static const char *const always_redacted[] = {
+	"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+	"X-Api-Key", "X-Signature",
+};
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: %s [-hjqRVv] [-c conns] [-D duration] [-d data | @file] "
+	    "[-H header] [-m seconds] [-n requests] [-o file] [-r retries] [-S header] "
+	    "[-s codes] [-T seconds] [-t seconds] [-w format] [-X method] [--out file] "
+	    "[--rate rps] [--summary-export file] [--tag key=value] url\n", progname);
+	exit(status);
+}
+
+static void
+bad_arg(int opt, const char *arg, const char *what)
+{
+	if (opt < 256)
+		warnf("bad -%c '%s': %s", opt, arg, what);
+	else
+		warnf("bad option argument '%s': %s", arg, what);
+	usage(stderr, EXIT_USAGE);
+}
+
+static double
+seconds_arg(int opt, const char *arg)
+{
+	double ms;
+
+	if (parse_seconds_ms(arg, MAX_SECONDS, &ms) != 0 || ms <= 0)
+		bad_arg(opt, arg, "not a positive number of seconds (10, 0.5, 500ms, 2m)");
+	return ms;
+}
+
+/* "Name: value" adds or replaces; "Name:" removes a default; "Name;" sends it empty. */
+static void
+add_header(struct opts *o, char *arg)
+{
+	struct http_header *h = &o->headers[o->nheaders];
+	size_t len = strlen(arg);
+	const char *why;
+
+	if (o->nheaders == MAX_HEADERS)
+		bad_arg('H', arg, "too many headers");
+	if (len > 1 && arg[len - 1] == ';' && strchr(arg, ':') == NULL) {
+		arg[len - 1] = ':';
+		if (http_header_parse(arg, h, &why) != 0)
+			bad_arg('H', arg, why);
+	} else {
+		if (http_header_parse(arg, h, &why) != 0)
+			bad_arg('H', arg, why);
+		if (*h->value == '\0')
+			h->value = NULL;
+	}
+	o->nheaders++;
+}
+
+/* -d data, -d @file, -d @- (standard input). */
+static void
+read_data(struct opts *o, const char *arg)
+{
+	FILE *fp;
+	size_t cap = 0;
+
+	if (o->body != NULL)
+		bad_arg('d', arg, "-d given twice");
+	if (arg[0] != '@') {
+		if ((o->body = strdup(arg)) == NULL)
+			die(EXIT_ERROR, "out of memory");
+		o->body_len = strlen(arg);
+		return;
+	}
+	fp = strcmp(arg, "@-") == 0 ? stdin : fopen(arg + 1, "rb");
+	if (fp == NULL)
+		die(EXIT_ERROR, "open %s:", arg + 1);
+	for (;;) {
+		size_t n;
+		if (o->body_len == cap) {
+			cap = cap > 0 ? cap * 2 : 4096;
+			if ((o->body = realloc(o->body, cap)) == NULL)
+				die(EXIT_ERROR, "out of memory");
+		}
+		n = fread(o->body + o->body_len, 1, cap - o->body_len, fp);
+		o->body_len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp))
+		die(EXIT_ERROR, "read %s:", arg + 1);
+	if (fp != stdin)
+		fclose(fp);
+}
+
+static void
+load_option(struct opts *o, int c, char *arg)
+{
+	long long n;
+
+	o->load = 1;
+	switch (c) {
+	case 'c':
+		if (parse_ll(arg, 1, 100000, &n) != 0)
+			bad_arg(c, arg, "not a number of connections (1-100000)");
+		o->lc.conns = (unsigned)n;
+		break;
+	case 'D':
+		o->lc.duration_ms = seconds_arg(c, arg);
+		break;
+	case 'n':
+		if (parse_ll(arg, 1, 1000000000000LL, &n) != 0)
+			bad_arg(c, arg, "not a number of requests");
+		o->lc.requests = (unsigned long long)n;
+		break;
+	default:	/* OPT_RATE */
+		if (parse_double(arg, 0, 1e7, &o->lc.rate) != 0 || o->lc.rate <= 0)
+			bad_arg(c, arg, "--rate wants requests per second (a positive number)");
+		break;
+	}
+}
+
+static int wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r);
+
+static void
+option(struct opts *o, int c, char *arg)
+{
+	long long n;
+	char *eq;
+
+	switch (c) {
+	case 'c': case 'D': case 'n': case OPT_RATE:
+		load_option(o, c, arg);
+		break;
+	case 'd':
+		read_data(o, arg);
+		break;
+	case 'H':
+		add_header(o, arg);
+		break;
+	case 'h':
+		usage(stdout, EXIT_HOLDS);
+		break;
+	case 'j':
+		o->json = 1;
+		break;
+	case 'm':
+		o->max_ms = seconds_arg(c, arg);
+		break;
+	case 'o':
+		o->out = arg;
+		break;
+	case 'q':
+		o->quiet = 1;
+		break;
+	case 'R':
+		o->retry_all = 1;
+		break;
+	case 'r':
+		if (parse_ll(arg, 0, 1000, &n) != 0)
+			bad_arg(c, arg, "not a number of retries (0-1000)");
+		o->retries = n;
+		break;
+	case 'S':
+		if (o->nredact == MAX_HEADERS)
+			bad_arg(c, arg, "too many headers to redact");
+		o->redact[o->nredact++] = arg;
+		break;
+	case 's':
+		if (http_status_set_parse(arg, &o->expect) != 0)
+			bad_arg(c, arg, "not a list of statuses (200, 200,204, 2xx)");
+		o->expect_spec = arg;
+		break;
+	case 'T':
+		o->connect_ms = seconds_arg(c, arg);
+		break;
+	case 't':
+		o->timeout_ms = seconds_arg(c, arg);
+		break;
+	case 'V':
+		printf("%s smokekit %s\n", progname, SMOKEKIT_VERSION);
+		exit(finish_stdout(EXIT_HOLDS));
+	case 'v':
+		o->verbose = 1;
+		break;
+	case 'w':
+		if (wformat(NULL, arg, o, NULL) != 0)
+			usage(stderr, EXIT_USAGE);
+		o->wfmt = arg;
+		break;
+	case 'X':
+		if (*arg == '\0' || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~") != strlen(arg))
+			bad_arg(c, arg, "not a method name");
+		o->method = arg;
+		break;
+	case OPT_TAG:
+		if ((eq = strchr(arg, '=')) == NULL || eq == arg)
+			bad_arg(c, arg, "--tag wants KEY=VALUE");
+		*eq = '\0';
+		o->lc.tag_key = arg;
+		o->lc.tag_value = eq + 1;
+		break;
+	case OPT_SUMMARY:
+		o->lc.summary_export = arg;
+		break;
+	case OPT_OUT:
+		o->lc.out = arg;
+		break;
+	default:
+		usage(stderr, EXIT_USAGE);
+	}
+}
+
+static void
+parse_args(struct opts *o, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "redact", required_argument, NULL, 'S' },
+		{ "summary-export", required_argument, NULL, OPT_SUMMARY },
+		{ "tag", required_argument, NULL, OPT_TAG },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *why;
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->timeout_ms = 10000;
+	o->expect_spec = "2xx";
+	http_status_set_parse(o->expect_spec, &o->expect);
+	while ((c = getopt_long(argc, argv, "c:D:d:H:hjm:n:o:qRr:S:s:T:t:Vvw:X:",
+	    longopts, NULL)) != -1)
+		option(o, c, optarg);
+	if (optind != argc - 1)
+		usage(stderr, EXIT_USAGE);
+	o->url_arg = argv[optind];
+	if (http_url_parse(o->url_arg, &o->url, &why) != 0) {
+		warnf("bad URL '%s': %s", o->url_arg, why);
+		usage(stderr, EXIT_USAGE);
+	}
+	if (o->method == NULL)
+		o->method = o->body != NULL ? "POST" : "GET";
+	if (o->json && o->wfmt != NULL)
+		die(EXIT_USAGE, "-j and -w are exclusive");
+	if (o->load && (o->out != NULL || o->wfmt != NULL || o->retries > 0 ||
+	    o->max_ms > 0 || o->retry_all || o->verbose))
+		die(EXIT_USAGE, "-o, -w, -r, -m, -R and -v do not apply to load mode");
+	if (!o->load && (o->lc.tag_key != NULL || o->lc.summary_export != NULL ||
+	    o->lc.out != NULL))
+		die(EXIT_USAGE, "--tag, --summary-export and --out need load mode (-c, -n, -D or --rate)");
+	if (o->load && o->lc.requests == 0 && o->lc.duration_ms == 0)
+		die(EXIT_USAGE, "load mode needs a bound: -n requests or -D duration");
+}
+
+/* ---- the body sink ---- */
+
+static int
+sink_write(void *ctx, const char *data, size_t n)
+{
+	struct sink *s = ctx;
+
+	if (s->fp == NULL)
+		return 0;
+	if (fwrite(data, 1, n, s->fp) != n) {
+		s->err = errno != 0 ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* last: no retry can follow, so standard output may be written as the bytes come. */
+static int
+sink_open(const struct opts *o, struct sink *s, int last)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof *s);
+	if (o->out != NULL && strcmp(o->out, "-") != 0) {
+		/* A device or a FIFO cannot be replaced by a rename, nor should it be. */
+		if (stat(o->out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+			s->direct = 1;
+			s->fp = fopen(o->out, "w");
+			return s->fp != NULL ? 0 : -1;
+		}
+		return atomic_open(&s->af, o->out) == 0 ? (s->fp = s->af.fp, 0) : -1;
+	}
+	if (o->quiet && o->out == NULL)
+		return 0;
+	if (last) {
+		s->fp = stdout;
+		return 0;
+	}
+	s->spool = 1;
+	s->fp = tmpfile();
+	return s->fp != NULL ? 0 : -1;
+}
+
+static void
+sink_abort(struct sink *s)
+{
+	if (s->af.fp != NULL)
+		atomic_abort(&s->af);
+	else if ((s->spool || s->direct) && s->fp != NULL)
+		fclose(s->fp);
+	s->fp = NULL;
+}
+
+static int
+sink_commit(struct sink *s)
+{
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	if (s->af.fp != NULL)
+		return atomic_commit(&s->af);
+	if (s->direct)
+		rc = fclose(s->fp) == 0 ? 0 : -1;
+	if (s->spool) {
+		rewind(s->fp);
+		while ((n = fread(buf, 1, sizeof buf, s->fp)) > 0)
+			if (fwrite(buf, 1, n, stdout) != n)
+				rc = -1;
+		if (ferror(s->fp))
+			rc = -1;
+		fclose(s->fp);
+	}
+	s->fp = NULL;
+	return rc;
+}
+
+/* ---- the verbose log ---- */
+
+static int
+redacted(const struct opts *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof always_redacted / sizeof always_redacted[0]; i++)
+		if (strcasecmp(name, always_redacted[i]) == 0)
+			return 1;
+	for (i = 0; i < o->nredact; i++)
+		if (strcasecmp(name, o->redact[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+log_field(const struct opts *o, char dir, const char *name, const char *value)
+{
+	fprintf(stderr, "%s: %c %s: %s\n", progname, dir, name,
+	    redacted(o, name) ? "<redacted>" : value);
+}
+
+static void
+log_request(const struct opts *o)
+{
+	char *head = http_format_request(o->method, &o->url, o->headers, o->nheaders,
+	    o->body_len, 0), *line, *next, *colon;
+
+	if (head == NULL)
+		return;
+	for (line = head; *line != '\0' && *line != '\r'; line = next + 2) {
+		next = strstr(line, "\r\n");
+		*next = '\0';
+		if (line == head || (colon = strchr(line, ':')) == NULL) {
+			fprintf(stderr, "%s: > %s\n", progname, line);
+			continue;
+		}
+		*colon = '\0';
+		log_field(o, '>', line, colon + 2);
+	}
+	free(head);
+}
+
+static void
+log_response(const struct opts *o, const struct http_exchange *x)
+{
+	struct http_header h;
+	size_t pos = 0;
+
+	if (http_parser_status(x->parser) == 0)
+		return;
+	fprintf(stderr, "%s: < %d %s\n", progname, http_parser_status(x->parser),
+	    http_parser_reason(x->parser));
+	while (http_parser_header_next(x->parser, &pos, &h))
+		log_field(o, '<', h.name, h.value);
+}
+
+/* ---- one probe with its retries ---- */
+
+static int
+retryable_status(int status)
+{
+	return status == 408 || status == 429 || status == 500 || status == 502 ||
+	    status == 503 || status == 504;
+}
+
+static int
+retryable_error(enum http_error e)
+{
+	return e == HTTP_ERR_DNS || e == HTTP_ERR_REFUSED || e == HTTP_ERR_UNREACHABLE ||
+	    e == HTTP_ERR_TIMEOUT || e == HTTP_ERR_RESET || e == HTTP_ERR_EMPTY;
+}
+
+static void
+sleep_ms(double ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)fmod(ms * 1e6, 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Should attempt n (which ended as x and r say) be followed by another?
+ * Returns the milliseconds to wait first, or -1 for no.
+ */
+static double
+next_wait(const struct opts *o, const struct http_exchange *x, const struct result *r,
+    double deadline)
+{
+	double wait = BACKOFF_FIRST_MS * pow(2, (double)(r->attempts - 1)), ra;
+	const char *why = NULL, *after;
+
+	if (r->attempts > o->retries)
+		return -1;
+	if (r->status != 0 ? !retryable_status(r->status) || http_status_expected(&o->expect, r->status)
+	    : !retryable_error(r->error))
+		return -1;
+	if (x->sent && !o->retry_all && !http_method_idempotent(o->method))
+		why = "the method is not idempotent and the request was sent (-R retries it)";
+	if (wait > BACKOFF_MAX_MS)
+		wait = BACKOFF_MAX_MS;
+	after = r->status != 0 ? http_parser_header(x->parser, "Retry-After") : NULL;
+	if (why == NULL && after != NULL &&
+	    http_retry_after_ms(after, (long long)time(NULL), &ra) == 0 && ra > wait) {
+		wait = ra;
+		if (o->verbose)
+			warnf("attempt %lld: Retry-After: %s", r->attempts, after);
+	}
+	if (why == NULL && o->max_ms > 0 && http_now_ms() + wait >= deadline)
+		why = "the next attempt would start after the -m deadline";
+	if (why != NULL) {
+		if (o->verbose)
+			warnf("not retrying: %s", why);
+		return -1;
+	}
+	return wait;
+}
+
+static void
+take_result(const struct opts *o, const struct http_exchange *x, int rc,
+    struct result *r, double deadline)
+{
+	const char *loc;
+
+	r->status = rc == 0 ? http_parser_status(x->parser) : 0;
+	/* Copies: the parser is gone when the result is reported. */
+	loc = r->status != 0 ? http_parser_header(x->parser, "Location") : NULL;
+	snprintf(r->reason, sizeof r->reason, "%s", r->status != 0 ? http_parser_reason(x->parser) : "");
+	snprintf(r->location, sizeof r->location, "%s", loc != NULL ? loc : "");
+	r->error = x->error;
+	r->connect_ms = x->connect_ms;
+	r->first_byte_ms = x->first_byte_ms;
+	r->total_ms = x->total_ms;
+	r->bytes = http_parser_body_bytes(x->parser);
+	snprintf(r->message, sizeof r->message, "%s%s", x->message,
+	    x->error == HTTP_ERR_TIMEOUT && o->max_ms > 0 && http_now_ms() >= deadline ?
+	    " (the -m deadline)" : "");
+	if (r->status != 0)
+		r->exit = http_status_expected(&o->expect, r->status) ? EXIT_HOLDS : EXIT_FAILS;
+	else
+		r->exit = EXIT_ERROR;
+}
+
+static void
+log_attempt(const struct opts *o, const struct http_exchange *x, const struct result *r)
+{
+	if (x->peer[0] != '\0')
+		warnf("attempt %lld: connected to %s in %.3f ms", r->attempts, x->peer,
+		    x->connect_ms);
+	log_response(o, x);
+	if (r->status != 0)
+		warnf("attempt %lld: %d %s, %llu bytes in %.3f ms", r->attempts, r->status,
+		    r->reason, r->bytes, r->total_ms);
+	else
+		warnf("attempt %lld: %s: %s", r->attempts, http_error_class(r->error), r->message);
+}
+
+/* A local failure of the body sink ends the probe: no retry can help. */
+static void
+sink_failed(const struct opts *o, struct result *r, int err)
+{
+	r->status = 0;
+	r->error = HTTP_ERR_SYSTEM;
+	r->exit = EXIT_ERROR;
+	snprintf(r->message, sizeof r->message, "write %s: %s",
+	    o->out != NULL ? o->out : "standard output", strerror(err));
+}
+
+static void
+probe(const struct opts *o, struct result *r)
+{
+	double start = http_now_ms(), deadline = o->max_ms > 0 ? start + o->max_ms : HUGE_VAL;
+	struct http_exchange x;
+	struct sink s;
+
+	memset(&x, 0, sizeof x);
+	x.method = o->method;
+	x.url = &o->url;
+	x.headers = o->headers;
+	x.nheaders = o->nheaders;
+	x.body = o->body;
+	x.body_len = o->body_len;
+	x.connect_timeout_ms = o->connect_ms;
+	x.on_body = sink_write;
+	x.ctx = &s;
+	for (r->attempts = 1;; r->attempts++) {
+		double wait;
+		int rc;
+
+		if (sink_open(o, &s, r->attempts > o->retries) != 0) {
+			sink_failed(o, r, errno);
+			break;
+		}
+		if (o->verbose) {
+			warnf("attempt %lld of %lld: %s %s", r->attempts, o->retries + 1,
+			    o->method, o->url_arg);
+			log_request(o);
+		}
+		x.deadline_ms = http_now_ms() + o->timeout_ms;
+		if (x.deadline_ms > deadline)
+			x.deadline_ms = deadline;
+		rc = http_exchange_run(&x);
+		take_result(o, &x, rc, r, deadline);
+		if (s.err != 0) {
+			sink_abort(&s);
+			sink_failed(o, r, s.err);
+			break;
+		}
+		if (o->verbose)
+			log_attempt(o, &x, r);
+		if ((wait = next_wait(o, &x, r, deadline)) < 0) {
+			/* The final attempt: its body is the evidence, if it has one. */
+			if (rc != 0)
+				sink_abort(&s);
+			else if (sink_commit(&s) != 0)
+				sink_failed(o, r, errno);
+			break;
+		}
+		sink_abort(&s);
+		if (o->verbose)
+			warnf("retrying in %.2f s", wait / 1000);
+		sleep_ms(wait);
+	}
+	http_exchange_free(&x);
+}
+
+/* ---- results ---- */
+
+static double
+ms(double v)
+{
+	return round(v * 1000) / 1000;
+}
+
+static void
+put_secs(FILE *fp, double v)
+{
+	fprintf(fp, "%.6f", v < 0 ? 0 : v / 1000);
+}
+
+/*
+ * Writes the -w format for r to fp; with fp NULL only checks it, and says
+ * which variable is unknown. Returns 0, or -1 for an unknown variable.
+ */
+static int
+wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r)
+{
+	static const char *const vars[] = {
+		"error_class", "errormsg", "exitcode", "http_code", "method", "num_retries",
+		"redirect_url", "response_code", "size_download", "time_connect",
+		"time_starttransfer", "time_total", "url",
+	};
+	const char *p, *end;
+	size_t i, n;
+
+	for (p = fmt; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0' && strchr("nrt\\", p[1]) != NULL) {
+			p++;
+			if (fp != NULL)
+				fputc(*p == 'n' ? '\n' : *p == 'r' ? '\r' : *p == 't' ? '\t' : '\\', fp);
+			continue;
+		}
+		if (*p == '%' && p[1] == '%') {
+			p++;
+			if (fp != NULL)
+				fputc('%', fp);
+			continue;
+		}
+		if (*p != '%' || p[1] != '{' || (end = strchr(p, '}')) == NULL) {
+			if (fp != NULL)
+				fputc(*p, fp);
+			continue;
+		}
+		n = (size_t)(end - p - 2);
+		for (i = 0; i < sizeof vars / sizeof vars[0]; i++)
+			if (strlen(vars[i]) == n && strncmp(p + 2, vars[i], n) == 0)
+				break;
+		if (i == sizeof vars / sizeof vars[0]) {
+			warnf("bad -w variable %%{%.*s}", (int)(n < 40 ? n : 40), p + 2);
+			return -1;
+		}
+		p = end;
+		if (fp == NULL)
+			continue;
+		switch (i) {
+		case 0: fputs(r->error != HTTP_ERR_NONE ? http_error_class(r->error) : "", fp); break;
+		case 1: fputs(r->error != HTTP_ERR_NONE ? r->message : "", fp); break;
+		case 2: fprintf(fp, "%d", r->exit); break;
+		case 3: case 7: fprintf(fp, "%03d", r->status); break;
+		case 4: fputs(o->method, fp); break;
+		case 5: fprintf(fp, "%lld", r->attempts - 1); break;
+		case 6: fputs(r->location, fp); break;
+		case 8: fprintf(fp, "%llu", r->bytes); break;
+		case 9: put_secs(fp, r->connect_ms); break;
+		case 10: put_secs(fp, r->first_byte_ms); break;
+		case 11: put_secs(fp, r->total_ms); break;
+		default: fputs(o->url_arg, fp); break;
+		}
+	}
+	return 0;
+}
+
+static void
+json_ms(struct json_obj *j, const char *key, double v)
+{
+	if (v < 0)
+		jo_null(j, key);
+	else
+		jo_num(j, key, ms(v));
+}
+
+static void
+report_json(const struct opts *o, const struct result *r)
+{
+	struct json_obj j;
+	int err = r->error != HTTP_ERR_NONE;
+
+	jo_begin(&j, stdout);
+	jo_str(&j, "url", o->url_arg);
+	if (r->status != 0)
+		jo_int(&j, "status", r->status);
+	else
+		jo_null(&j, "status");
+	jo_int(&j, "attempts", r->attempts);
+	json_ms(&j, "connect_ms", r->connect_ms);
+	json_ms(&j, "first_byte_ms", r->first_byte_ms);
+	json_ms(&j, "total_ms", r->total_ms);
+	jo_int(&j, "bytes", (long long)r->bytes);
+	jo_str(&j, "error_class", err ? http_error_class(r->error) : NULL);
+	jo_str(&j, "error", err ? r->message : NULL);
+	jo_end(&j);
+	putchar('\n');
+}
+
+static void
+kv_ms(const char *key, double v)
+{
+	if (v < 0)
+		printf("%s=\n", key);
+	else
+		printf("%s=%.3f\n", key, v);
+}
+
+static void
+report_kv(const struct opts *o, const struct result *r)
+{
+	int err = r->error != HTTP_ERR_NONE;
+
+	printf("url=%s\n", o->url_arg);
+	if (r->status != 0)
+		printf("status=%d\n", r->status);
+	else
+		printf("status=\n");
+	printf("attempts=%lld\n", r->attempts);
+	kv_ms("connect_ms", r->connect_ms);
+	kv_ms("first_byte_ms", r->first_byte_ms);
+	kv_ms("total_ms", r->total_ms);
+	printf("bytes=%llu\n", r->bytes);
+	printf("error_class=%s\n", err ? http_error_class(r->error) : "");
+	printf("error=%s\n", err ? r->message : "");
+}
+
+static void
+report(const struct opts *o, const struct result *r)
+{
+	char more[32] = "";
+
+	if (r->attempts > 1)
+		snprintf(more, sizeof more, " (%lld attempts)", r->attempts);
+	if (r->exit == EXIT_ERROR)
+		warnf("%s: %s: %s%s", o->url_arg, http_error_class(r->error), r->message, more);
+	else if (r->exit == EXIT_FAILS)
+		warnf("%s: status %d%s%s%s%s, expected %s%s", o->url_arg, r->status,
+		    *r->reason != '\0' ? " " : "", r->reason,
+		    *r->location != '\0' ? ", Location: " : "", r->location, o->expect_spec, more);
+	if (o->wfmt != NULL)
+		wformat(stdout, o->wfmt, o, r);
+	else if (o->json)
+		report_json(o, r);
+	else if (o->out != NULL && strcmp(o->out, "-") != 0 && !o->quiet)
+		report_kv(o, r);
+}
+
+static int
+load_mode(struct opts *o)
+{
+	o->lc.url = o->url_arg;
+	o->lc.method = o->method;
+	o->lc.headers = o->headers;
+	o->lc.nheaders = o->nheaders;
+	o->lc.body = o->body;
+	o->lc.body_len = o->body_len;
+	o->lc.expect = o->expect;
+	if (o->lc.conns == 0)
+		o->lc.conns = 1;
+	o->lc.timeout_ms = o->timeout_ms;
+	o->lc.connect_timeout_ms = o->connect_ms > 0 ? o->connect_ms : o->timeout_ms;
+	o->lc.json = o->json;
+	o->lc.quiet = o->quiet;
+	die(EXIT_ERROR, "load mode not built yet");
+}
 
 int
 main(int argc, char *argv[])
 {
-	(void)argc;
+	struct opts o;
+	struct result r;
+
 	setprogname(argv[0]);
-	die(EXIT_ERROR, "not implemented yet");
+	parse_args(&o, argc, argv);
+	if (o.load)
+		return finish_stdout(load_mode(&o));
+	memset(&r, 0, sizeof r);
+	probe(&o, &r);
+	report(&o, &r);
+	http_url_free(&o.url);
+	free(o.body);
+	return finish_stdout(r.exit);
 }

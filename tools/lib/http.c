@@ -1392,7 +1392,8 @@ send_request(struct http_exchange *x, int fd, const char *head)
 		int ev = wait_fd(fd, POLLOUT | POLLIN, x->deadline_ms);
 		ssize_t w;
 		if (ev == 0)
-			return x_fail(x, HTTP_ERR_TIMEOUT, "timed out sending the request");
+			return x_fail(x, HTTP_ERR_TIMEOUT, "timed out sending the request (%zu of %zu bytes sent)",
+			    off, total);
 		if (ev & POLLIN)
 			return 0;
 		memset(&msg, 0, sizeof msg);
@@ -1437,8 +1438,8 @@ receive(struct http_exchange *x, int fd, double start)
 		int ev = wait_fd(fd, POLLIN, x->deadline_ms);
 
 		if (ev == 0)
-			return x_fail(x, HTTP_ERR_TIMEOUT, "timed out %s",
-			    where(x, got, at, sizeof at));
+			return x_fail(x, HTTP_ERR_TIMEOUT, "timed out after %.2f s %s",
+			    (http_now_ms() - start) / 1000, where(x, got, at, sizeof at));
 		r = recv(fd, buf, sizeof buf, 0);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
