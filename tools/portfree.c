@@ -1,12 +1,1152 @@
-/* portfree: placeholder until its issue lands. */
+/* portfree: is a TCP port free; if not, who holds it; wait until it is free or listening. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "die.h"
+#include "jsonout.h"
+#include "num.h"
+
+#define CMDLINE_SHOWN 80       /* bytes of a command line shown, then "..." */
+#define PROBE_ENV "PORTFREE_PROBE"
+
+struct addr {
+	int family;                    /* AF_INET or AF_INET6 */
+	unsigned char b[16];           /* network order; IPv4 uses b[0..3] */
+};
+
+struct target {
+	const char *arg;               /* as given: 8082, [::1]:8082, localhost:8082 */
+	char *host;                    /* its host part; NULL for a bare port */
+	unsigned port;
+	int any;                       /* a bare port: every address, both families */
+	struct addr *addrs;
+	size_t naddrs;
+};
+
+enum owner_kind { OWNER_UNKNOWN, OWNER_HIDDEN, OWNER_PROCESS, OWNER_CONTAINER };
+
+struct owner {
+	enum owner_kind kind;
+	long pid;
+	long uid;                      /* the process's, else the socket's */
+	char comm[32];
+	char cmdline[CMDLINE_SHOWN + 8];
+	char container[INET6_ADDRSTRLEN + 16];
+};
+
+struct listener {
+	struct addr addr;
+	unsigned port;
+	unsigned long inode;           /* 0 for a bind probe */
+	long uid;                      /* the socket's, from /proc/net/tcp */
+	const struct target *probed;   /* the target a bind probe failed for */
+	struct owner own;
+};
+
+struct listeners {
+	struct listener *v;
+	size_t n, cap;
+};
+
+struct opts {
+	int json, quiet, pick;
+	int wait;                      /* 0, 'l' (until listening) or 'f' (until free) */
+	double wait_ms;                /* < 0: no bound */
+	double interval_ms;
+	int probe;                     /* bind probes instead of /proc */
+	int v6only;                    /* net.ipv6.bindv6only */
+};
+
+static int
+addr_len(const struct addr *a)
+{
+	return a->family == AF_INET ? 4 : 16;
+}
+
+static int
+addr_is_any(const struct addr *a)
+{
+	static const unsigned char zero[16];
+
+	return memcmp(a->b, zero, addr_len(a)) == 0;
+}
+
+/* ::ffff:a.b.c.d binds, and collides, as the IPv4 address a.b.c.d. */
+static struct addr
+addr_canon(const struct addr *a)
+{
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	struct addr c = *a;
+
+	if (a->family == AF_INET6 && memcmp(a->b, mapped, sizeof mapped) == 0) {
+		c.family = AF_INET;
+		memset(c.b, 0, sizeof c.b);
+		memcpy(c.b, a->b + 12, 4);
+	}
+	return c;
+}
+
+static void
+addr_str(const struct addr *a, char *buf, size_t len)
+{
+	if (inet_ntop(a->family, a->b, buf, len) == NULL)
+		snprintf(buf, len, "?");
+}
+
+/* "0.0.0.0:8082", "[::1]:8082": the form portfree reads back. */
+static void
+hostport_str(const struct addr *a, unsigned port, char *buf, size_t len)
+{
+	char h[INET6_ADDRSTRLEN];
+
+	addr_str(a, h, sizeof h);
+	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", h, port);
+}
+
+static socklen_t
+to_sockaddr(const struct addr *a, unsigned port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((unsigned short)port);
+		memcpy(&sin->sin_addr, a->b, 4);
+		return sizeof *sin;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((unsigned short)port);
+		memcpy(&sin6->sin6_addr, a->b, 16);
+		return sizeof *sin6;
+	}
+}
+
+/*
+ * Would a listener on l make a bind on t fail? The kernel's rule: within a
+ * family the same address, or a wildcard on either side; across families
+ * only a dual-stack "::" (net.ipv6.bindv6only 0) takes IPv4 as well.
+ */
+static int
+addrs_collide(const struct addr *t, const struct addr *l, int v6only)
+{
+	struct addr a = addr_canon(t), b = addr_canon(l);
+
+	if (a.family == b.family)
+		return addr_is_any(&a) || addr_is_any(&b) ||
+		    memcmp(a.b, b.b, addr_len(&a)) == 0;
+	if (v6only)
+		return 0;
+	return (a.family == AF_INET6 && addr_is_any(&a)) ||
+	    (b.family == AF_INET6 && addr_is_any(&b));
+}
+
+static int
+blocks(const struct listener *l, const struct target *t, int v6only)
+{
+	size_t i;
+
+	if (l->port != t->port)
+		return 0;
+	if (l->probed != NULL)
+		return l->probed == t;
+	if (t->any)
+		return 1;
+	for (i = 0; i < t->naddrs; i++)
+		if (addrs_collide(&t->addrs[i], &l->addr, v6only))
+			return 1;
+	return 0;
+}
+
+static int
+target_busy(const struct target *t, const struct listeners *ls, int v6only)
+{
+	size_t i;
+
+	for (i = 0; i < ls->n; i++)
+		if (blocks(&ls->v[i], t, v6only))
+			return 1;
+	return 0;
+}
+
+static struct listener *
+listener_add(struct listeners *ls)
+{
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 16;
+		struct listener *v = realloc(ls->v, cap * sizeof *v);
+		if (v == NULL)
+			die(EXIT_ERROR, "out of memory");
+		ls->v = v;
+		ls->cap = cap;
+	}
+	memset(&ls->v[ls->n], 0, sizeof ls->v[0]);
+	return &ls->v[ls->n++];
+}
+
+/* Exactly n hex digits at *sp. */
+static int
+hex_field(const char **sp, int n, unsigned long *out)
+{
+	const char *s = *sp;
+	unsigned long v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int c = (unsigned char)s[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else
+			return -1;
+		v = v << 4 | (unsigned long)d;
+	}
+	*sp = s + n;
+	*out = v;
+	return 0;
+}
+
+static int
+port_wanted(unsigned port, const struct target *t, size_t nt)
+{
+	size_t i;
+
+	for (i = 0; i < nt; i++)
+		if (t[i].port == port)
+			return 1;
+	return 0;
+}
+
+/*
+ * One line of /proc/net/tcp or tcp6: "sl: local:port remote:port st ...
+ * uid timeout inode". The kernel prints each 32-bit word of the address
+ * in host byte order, so the word's own bytes are the network bytes.
+ * Returns 1 for a LISTEN socket on a wanted port, else 0.
+ */
+static int
+parse_tcp_line(const char *s, int family, const struct target *t, size_t nt,
+    struct listener *l)
+{
+	int words = family == AF_INET ? 1 : 4, i;
+	unsigned long w, port, state;
+
+	if ((s = strchr(s, ':')) == NULL)
+		return 0;
+	for (s++; *s == ' '; s++)
+		;
+	for (i = 0; i < words; i++) {
+		uint32_t u;
+		if (hex_field(&s, 8, &w) != 0)
+			return 0;
+		u = (uint32_t)w;
+		memcpy(l->addr.b + 4 * i, &u, 4);
+	}
+	if (*s++ != ':' || hex_field(&s, 4, &port) != 0 || *s++ != ' ')
+		return 0;
+	if ((s = strchr(s, ' ')) == NULL)
+		return 0;
+	s++;
+	if (hex_field(&s, 2, &state) != 0 || state != 0x0A ||
+	    !port_wanted((unsigned)port, t, nt))
+		return 0;
+	if (sscanf(s, " %*x:%*x %*x:%*x %*x %ld %*d %lu", &l->uid, &l->inode) != 2)
+		return 0;
+	l->addr.family = family;
+	l->port = (unsigned)port;
+	return 1;
+}
+
+/* The LISTEN sockets on wanted ports. Returns 0, or -1 with errno set. */
+static int
+read_proc_net(const char *path, int family, const struct target *t, size_t nt,
+    struct listeners *ls)
+{
+	char line[512];
+	struct listener l;
+	FILE *fp;
+	int err;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(line, sizeof line, fp) != NULL) {       /* the header */
+		while (fgets(line, sizeof line, fp) != NULL) {
+			memset(&l, 0, sizeof l);
+			if (parse_tcp_line(line, family, t, nt, &l))
+				*listener_add(ls) = l;
+		}
+	}
+	err = ferror(fp) ? errno : 0;
+	fclose(fp);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/*
+ * A bind such as a server would do. Linux refuses an SO_REUSEADDR bind
+ * only next to a listener (or a socket without the option), so TIME_WAIT
+ * counts as free there as it does for a real server; elsewhere the option
+ * lets a wildcard bind share a port with a specific one, so it stays off.
+ * v6only < 0 leaves IPV6_V6ONLY at the system default.
+ * Returns 0 when the bind works, 1 on EADDRINUSE, -1 with errno otherwise.
+ */
+static int
+try_bind(const struct addr *a, unsigned port, int v6only)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = to_sockaddr(a, port, &ss);
+	int fd, r, err, one = 1;
+
+	if ((fd = socket(a->family, SOCK_STREAM, 0)) < 0)
+		return -1;
+#ifdef __linux__
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+#else
+	(void)one;
+#endif
+	if (v6only >= 0 && a->family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+	r = bind(fd, (struct sockaddr *)&ss, len);
+	err = errno;
+	close(fd);
+	errno = err;
+	if (r == 0)
+		return 0;
+	return err == EADDRINUSE ? 1 : -1;
+}
+
+static int
+no_ipv6(int err)
+{
+	return err == EAFNOSUPPORT || err == EADDRNOTAVAIL || err == EPROTONOSUPPORT;
+}
+
+/* A failed probe becomes a listener whose owner is unknown. */
+static void
+probe_one(const struct target *t, const struct addr *a, int v6only,
+    struct listeners *ls)
+{
+	char hp[INET6_ADDRSTRLEN + 16];
+	struct listener *l;
+	int r = try_bind(a, t->port, v6only);
+
+	if (r < 0 && t->any && a->family == AF_INET6 && no_ipv6(errno))
+		return;
+	if (r < 0) {
+		hostport_str(a, t->port, hp, sizeof hp);
+		die(EXIT_ERROR, "bind probe on %s:", hp);
+	}
+	if (r == 0)
+		return;
+	l = listener_add(ls);
+	l->addr = *a;
+	l->port = t->port;
+	l->uid = l->own.uid = -1;
+	l->probed = t;
+}
+
+static void
+probe_target(const struct target *t, struct listeners *ls)
+{
+	static const struct addr any4 = { AF_INET, { 0 } }, any6 = { AF_INET6, { 0 } };
+	size_t i;
+
+	if (t->any) {
+		/* 0.0.0.0 covers every IPv4 address, a v6-only :: every IPv6 one. */
+		probe_one(t, &any4, -1, ls);
+		probe_one(t, &any6, 1, ls);
+		return;
+	}
+	for (i = 0; i < t->naddrs; i++)
+		probe_one(t, &t->addrs[i], -1, ls);
+}
+
+/* One look at the ports of every target. */
+static void
+observe(const struct target *t, size_t nt, const struct opts *o, struct listeners *ls)
+{
+	size_t i;
+
+	ls->n = 0;
+	if (o->probe) {
+		for (i = 0; i < nt; i++)
+			probe_target(&t[i], ls);
+		return;
+	}
+	if (read_proc_net("/proc/net/tcp", AF_INET, t, nt, ls) != 0)
+		die(EXIT_ERROR, "read /proc/net/tcp:");
+	/* Without IPv6 the kernel has no tcp6 table, and nothing to miss. */
+	if (read_proc_net("/proc/net/tcp6", AF_INET6, t, nt, ls) != 0 && errno != ENOENT)
+		die(EXIT_ERROR, "read /proc/net/tcp6:");
+}
+
+/* Reads up to len bytes of a small /proc file. Returns the count or -1. */
+static ssize_t
+read_small(int dirfd, const char *path, char *buf, size_t len)
+{
+	ssize_t n, total = 0;
+	int fd;
+
+	if ((fd = openat(dirfd, path, O_RDONLY)) < 0)
+		return -1;
+	while ((size_t)total < len && (n = read(fd, buf + total, len - total)) > 0)
+		total += n;
+	close(fd);
+	return total;
+}
+
+/* Control characters would break a key=value line: blanks or '?'. */
+static void
+printable(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\t' || *s == '\n' || *s == '\r')
+			*s = ' ';
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
+/* The value of a Go-style flag (-name v, --name v, -name=v) in NUL-separated args. */
+static const char *
+flag_value(const char *args, size_t len, const char *name)
+{
+	const char *a = args, *end = args + len, *next;
+	size_t nl = strlen(name);
+
+	for (; a < end; a = next) {
+		next = a + strlen(a) + 1;
+		if (*a != '-')
+			continue;
+		a += a[1] == '-' ? 2 : 1;
+		if (strncmp(a, name, nl) != 0)
+			continue;
+		if (a[nl] == '=')
+			return a + nl + 1;
+		if (a[nl] == '\0' && next < end)
+			return next;
+	}
+	return NULL;
+}
+
+static int
+is_docker_proxy(const char *comm, const char *args)
+{
+	const char *base = strrchr(args, '/');
+
+	base = base != NULL ? base + 1 : args;
+	return strcmp(comm, "docker-proxy") == 0 || strcmp(base, "docker-proxy") == 0;
+}
+
+/* docker-proxy forwards to -container-ip:-container-port. */
+static void
+container_of(struct owner *own, const char *args, size_t len)
+{
+	const char *ip = flag_value(args, len, "container-ip");
+	const char *port = flag_value(args, len, "container-port");
+
+	own->kind = OWNER_CONTAINER;
+	if (ip == NULL)
+		return;
+	snprintf(own->container, sizeof own->container,
+	    strchr(ip, ':') != NULL ? "[%s]:%s" : "%s:%s", ip, port != NULL ? port : "?");
+	printable(own->container);
+}
+
+/* The start of the command line, NULs as spaces, cut at a character boundary. */
+static void
+shown_cmdline(char *dst, size_t dstlen, const char *args, size_t len)
+{
+	size_t i, n;
+
+	while (len > 0 && args[len - 1] == '\0')
+		len--;
+	n = len < CMDLINE_SHOWN ? len : CMDLINE_SHOWN;
+	while (n < len && n > 0 && ((unsigned char)args[n] & 0xc0) == 0x80)
+		n--;
+	if (n + 4 > dstlen)
+		n = dstlen - 4;
+	for (i = 0; i < n; i++)
+		dst[i] = args[i] == '\0' ? ' ' : args[i];
+	strcpy(dst + n, n < len ? "..." : "");
+	printable(dst);
+}
+
+/* The effective uid from /proc/PID/status ("Uid: real effective saved fs"). */
+static long
+status_uid(int procfd, long pid)
+{
+	char path[64], buf[2048], *s;
+	ssize_t n;
+	long ruid, euid;
+
+	snprintf(path, sizeof path, "%ld/status", pid);
+	if ((n = read_small(procfd, path, buf, sizeof buf - 1)) < 0)
+		return -1;
+	buf[n] = '\0';
+	if ((s = strstr(buf, "\nUid:")) == NULL ||
+	    sscanf(s + 5, "%ld %ld", &ruid, &euid) != 2)
+		return -1;
+	return euid;
+}
+
+static void
+describe_process(int procfd, long pid, struct owner *own)
+{
+	char path[64], args[4096];
+	ssize_t n;
+
+	own->kind = OWNER_PROCESS;
+	own->pid = pid;
+	snprintf(path, sizeof path, "%ld/comm", pid);
+	n = read_small(procfd, path, own->comm, sizeof own->comm - 1);
+	own->comm[n > 0 ? n : 0] = '\0';
+	own->comm[strcspn(own->comm, "\n")] = '\0';
+	printable(own->comm);
+	snprintf(path, sizeof path, "%ld/cmdline", pid);
+	if ((n = read_small(procfd, path, args, sizeof args - 1)) < 0)
+		n = 0;
+	args[n] = '\0';
+	if (n == 0)   /* a kernel thread or a zombie: shown as ps does */
+		snprintf(own->cmdline, sizeof own->cmdline, "[%s]", own->comm);
+	else
+		shown_cmdline(own->cmdline, sizeof own->cmdline, args, (size_t)n);
+	if (is_docker_proxy(own->comm, args))
+		container_of(own, args, (size_t)n);
+	if ((n = status_uid(procfd, pid)) >= 0)
+		own->uid = n;
+}
+
+/* "socket:[12345]" → 12345, anything else → 0. */
+static unsigned long
+socket_inode(const char *link)
+{
+	char *end;
+	unsigned long ino;
+
+	if (strncmp(link, "socket:[", 8) != 0)
+		return 0;
+	ino = strtoul(link + 8, &end, 10);
+	return *end == ']' ? ino : 0;
+}
+
+/* Does this pid hold one of the still unowned sockets? Fills their owner. */
+static size_t
+scan_fds(int procfd, long pid, struct listener **want, size_t n)
+{
+	char path[64], link[64];
+	struct dirent *e;
+	size_t found = 0, i;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof path, "%ld/fd", pid);
+	/* Not ours to see (EACCES), or gone (ENOENT): someone else's question. */
+	if ((fd = openat(procfd, path, O_RDONLY | O_DIRECTORY)) < 0)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		ssize_t len = readlinkat(fd, e->d_name, link, sizeof link - 1);
+		unsigned long ino;
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		if ((ino = socket_inode(link)) == 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (want[i]->inode == ino && want[i]->own.kind == OWNER_HIDDEN) {
+				describe_process(procfd, pid, &want[i]->own);
+				found++;
+			}
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * Owners by socket inode: the inodes are known from /proc/net/tcp, so the
+ * walk over /proc/PID/fd stops at the first process holding each one.
+ */
+static void
+find_owners(struct listener **want, size_t n)
+{
+	struct dirent *e;
+	size_t left = n, i;
+	DIR *d;
+
+	for (i = 0; i < n; i++) {
+		want[i]->own.kind = OWNER_HIDDEN;
+		want[i]->own.uid = want[i]->uid;
+	}
+	if (n == 0 || (d = opendir("/proc")) == NULL)
+		return;
+	while (left > 0 && (e = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (pid > 0 && *end == '\0')
+			left -= scan_fds(dirfd(d), pid, want, n);
+	}
+	closedir(d);
+}
+
+static void
+user_name(long uid, char *buf, size_t len)
+{
+	struct passwd *pw = uid >= 0 ? getpwuid((uid_t)uid) : NULL;
+
+	if (pw != NULL)
+		snprintf(buf, len, "%s", pw->pw_name);
+	else if (uid >= 0)
+		snprintf(buf, len, "%ld", uid);
+	else
+		snprintf(buf, len, "unknown");
+}
+
+static const char *
+owner_word(enum owner_kind k)
+{
+	switch (k) {
+	case OWNER_PROCESS:   return "process";
+	case OWNER_CONTAINER: return "container";
+	case OWNER_HIDDEN:    return "not visible";
+	default:              return "unknown";
+	}
+}
+
+/* One human line per listener, for a preflight message. */
+static void
+summary(const struct listener *l, char *buf, size_t len)
+{
+	char hp[INET6_ADDRSTRLEN + 16], user[64];
+	const struct owner *o = &l->own;
+
+	hostport_str(&l->addr, l->port, hp, sizeof hp);
+	user_name(o->uid, user, sizeof user);
+	switch (o->kind) {
+	case OWNER_PROCESS:
+		snprintf(buf, len, "%s held by %s (pid %ld, user %s): %s",
+		    hp, o->comm, o->pid, user, o->cmdline);
+		break;
+	case OWNER_CONTAINER:
+		snprintf(buf, len, "%s published by a container%s%s (%s pid %ld)",
+		    hp, o->container[0] ? " at " : "", o->container, o->comm, o->pid);
+		break;
+	case OWNER_HIDDEN:
+		snprintf(buf, len, "%s in use, owner not visible (socket of user %s;"
+		    " run as root, or hidepid or another pid namespace hides it)", hp, user);
+		break;
+	default:
+		snprintf(buf, len, "%s in use, owner unknown (bind probe)", hp);
+	}
+}
+
+static void
+print_listener_kv(const struct listener *l)
+{
+	char hp[INET6_ADDRSTRLEN + 16], user[64], sum[512];
+	const struct owner *o = &l->own;
+
+	hostport_str(&l->addr, l->port, hp, sizeof hp);
+	printf("listener=%s\nowner=%s\n", hp, owner_word(o->kind));
+	if (o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER)
+		printf("pid=%ld\n", o->pid);
+	if (o->uid >= 0) {
+		user_name(o->uid, user, sizeof user);
+		printf("uid=%ld\nuser=%s\n", o->uid, user);
+	}
+	if (o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER)
+		printf("comm=%s\ncmdline=%s\n", o->comm, o->cmdline);
+	if (o->container[0] != '\0')
+		printf("container=%s\n", o->container);
+	summary(l, sum, sizeof sum);
+	printf("summary=%s\n", sum);
+}
+
+static void
+print_listener_json(FILE *fp, const struct listener *l)
+{
+	char h[INET6_ADDRSTRLEN], user[64], sum[512];
+	const struct owner *o = &l->own;
+	struct json_obj j;
+
+	addr_str(&l->addr, h, sizeof h);
+	jo_begin(&j, fp);
+	jo_str(&j, "address", h);
+	jo_int(&j, "port", l->port);
+	jo_str(&j, "owner", owner_word(o->kind));
+	if (o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER)
+		jo_int(&j, "pid", o->pid);
+	if (o->uid >= 0) {
+		user_name(o->uid, user, sizeof user);
+		jo_int(&j, "uid", o->uid);
+		jo_str(&j, "user", user);
+	}
+	if (o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER) {
+		jo_str(&j, "comm", o->comm);
+		jo_str(&j, "cmdline", o->cmdline);
+	}
+	if (o->container[0] != '\0')
+		jo_str(&j, "container", o->container);
+	summary(l, sum, sizeof sum);
+	jo_str(&j, "summary", sum);
+	jo_end(&j);
+}
+
+static void
+print_target(const struct target *t, const struct listeners *ls, const struct opts *o)
+{
+	char h[INET6_ADDRSTRLEN];
+	int busy = target_busy(t, ls, o->v6only), first = 1;
+	const char *state = busy ? "listening" : "free";
+	struct json_obj j;
+	FILE *fp;
+	size_t i;
+
+	if (!o->json) {
+		printf("target=%s\nport=%u\naddresses=", t->arg, t->port);
+		for (i = 0; i < t->naddrs; i++) {
+			addr_str(&t->addrs[i], h, sizeof h);
+			printf("%s%s", i ? " " : "", h);
+		}
+		printf("%s\nsource=%s\nstate=%s\n", t->any ? "any" : "",
+		    o->probe ? "probe" : "proc", state);
+		for (i = 0; i < ls->n; i++)
+			if (blocks(&ls->v[i], t, o->v6only))
+				print_listener_kv(&ls->v[i]);
+		return;
+	}
+	jo_begin(&j, stdout);
+	jo_str(&j, "target", t->arg);
+	jo_int(&j, "port", t->port);
+	fp = jo_key(&j, "addresses");
+	putc('[', fp);
+	if (t->any)
+		json_put_cstring(fp, "any");
+	for (i = 0; i < t->naddrs; i++) {
+		addr_str(&t->addrs[i], h, sizeof h);
+		if (i > 0)
+			putc(',', fp);
+		json_put_cstring(fp, h);
+	}
+	putc(']', fp);
+	jo_str(&j, "source", o->probe ? "probe" : "proc");
+	jo_str(&j, "state", state);
+	fp = jo_key(&j, "listeners");
+	putc('[', fp);
+	for (i = 0; i < ls->n; i++) {
+		if (!blocks(&ls->v[i], t, o->v6only))
+			continue;
+		if (!first)
+			putc(',', fp);
+		first = 0;
+		print_listener_json(fp, &ls->v[i]);
+	}
+	putc(']', fp);
+	jo_end(&j);
+	putchar('\n');
+}
+
+/* Looks up the owners of the listeners that block some target, then prints. */
+static void
+report(const struct target *t, size_t nt, struct listeners *ls, const struct opts *o)
+{
+	struct listener **want;
+	size_t i, k, n = 0;
+
+	if ((want = malloc((ls->n + 1) * sizeof *want)) == NULL)
+		die(EXIT_ERROR, "out of memory");
+	for (i = 0; i < ls->n; i++) {
+		for (k = 0; k < nt; k++) {
+			if (ls->v[i].probed == NULL && blocks(&ls->v[i], &t[k], o->v6only)) {
+				want[n++] = &ls->v[i];
+				break;
+			}
+		}
+	}
+	find_owners(want, n);
+	free(want);
+	for (k = 0; k < nt; k++) {
+		if (k > 0 && !o->json)
+			putchar('\n');
+		print_target(&t[k], ls, o);
+	}
+}
+
+static int
+read_v6only(void)
+{
+	char buf[8] = "";
+	ssize_t n = read_small(AT_FDCWD, "/proc/sys/net/ipv6/bindv6only", buf, sizeof buf - 1);
+
+	return n > 0 && buf[0] == '1';
+}
+
+/* Is a an address of this host (a bind on port 0 works)? */
+static int
+addr_local(const struct addr *a)
+{
+	return try_bind(a, 0, -1) == 0;
+}
+
+static void
+addr_add(struct target *t, const struct addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < t->naddrs; i++)
+		if (t->addrs[i].family == a->family &&
+		    memcmp(t->addrs[i].b, a->b, sizeof a->b) == 0)
+			return;
+	t->addrs = realloc(t->addrs, (t->naddrs + 1) * sizeof *t->addrs);
+	if (t->addrs == NULL)
+		die(EXIT_ERROR, "out of memory");
+	t->addrs[t->naddrs++] = *a;
+}
+
+/*
+ * The local addresses of host. A literal address must be one of this
+ * host's; of a name's addresses those that are not (::1 where IPv6 is
+ * off) are dropped, and at least one must remain.
+ */
+static void
+resolve(struct target *t, const char *host)
+{
+	struct addrinfo hints, *res, *ai;
+	struct addr a;
+	int rc, literal = 1;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST;
+	if ((rc = getaddrinfo(host, NULL, &hints, &res)) == EAI_NONAME) {
+		literal = 0;
+		hints.ai_flags = 0;
+		rc = getaddrinfo(host, NULL, &hints, &res);
+	}
+	if (rc != 0)
+		die(EXIT_ERROR, "%s: %s", host, gai_strerror(rc));
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		memset(&a, 0, sizeof a);
+		a.family = ai->ai_family;
+		if (ai->ai_family == AF_INET)
+			memcpy(a.b, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
+		else if (ai->ai_family == AF_INET6)
+			memcpy(a.b, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+		else
+			continue;
+		if (addr_local(&a))
+			addr_add(t, &a);
+		else if (literal)
+			die(EXIT_ERROR, "%s: not an address of this host", host);
+	}
+	freeaddrinfo(res);
+	if (t->naddrs == 0)
+		die(EXIT_ERROR, "%s: no address of this host", host);
+}
+
+static void
+parse_port(const char *s, const char *arg, unsigned *port)
+{
+	long long v;
+
+	if (parse_ll(s, 1, 65535, &v) != 0) {
+		warnf("bad port in '%s': want a number from 1 to 65535", arg);
+		exit(EXIT_USAGE);
+	}
+	*port = (unsigned)v;
+}
+
+/* Splits [host:]port or [v6]:port. */
+static void
+parse_target(const char *arg, struct target *t)
+{
+	const char *colon, *hs = arg, *he;
+
+	memset(t, 0, sizeof *t);
+	t->arg = arg;
+	if (arg[0] == '[') {
+		hs = arg + 1;
+		if ((he = strchr(hs, ']')) == NULL || he[1] != ':') {
+			warnf("bad target '%s': want [ADDRESS]:PORT", arg);
+			exit(EXIT_USAGE);
+		}
+		colon = he + 1;
+	} else if ((colon = strrchr(arg, ':')) == NULL) {
+		t->any = 1;
+		parse_port(arg, arg, &t->port);
+		return;
+	} else {
+		he = colon;
+		if (memchr(arg, ':', (size_t)(he - arg)) != NULL) {
+			warnf("bad target '%s': an IPv6 address goes in brackets, [::1]:8082", arg);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (he == hs) {
+		warnf("bad target '%s': want [HOST:]PORT", arg);
+		exit(EXIT_USAGE);
+	}
+	if ((t->host = strndup(hs, (size_t)(he - hs))) == NULL)
+		die(EXIT_ERROR, "out of memory");
+	parse_port(colon + 1, arg, &t->port);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void
+sleep_ms(double ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)((ms - ts.tv_sec * 1000.0) * 1e6);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int
+all_hold(const struct target *t, size_t nt, const struct listeners *ls, const struct opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < nt; i++)
+		if (target_busy(&t[i], ls, o->v6only) != (o->wait == 'l'))
+			return 0;
+	return 1;
+}
+
+/* Looks until every target holds, or once without -l/-f, or until -w runs out. */
+static int
+run_check(struct target *t, size_t nt, const struct opts *o)
+{
+	struct listeners ls = { NULL, 0, 0 };
+	double deadline = o->wait_ms >= 0 ? now_ms() + o->wait_ms : -1;
+	int holds;
+
+	for (;;) {
+		observe(t, nt, o, &ls);
+		holds = all_hold(t, nt, &ls, o);
+		if (holds || !o->wait)
+			break;
+		if (deadline >= 0) {
+			double left = deadline - now_ms();
+			if (left <= 0)
+				break;
+			sleep_ms(left < o->interval_ms ? left : o->interval_ms);
+		} else {
+			sleep_ms(o->interval_ms);
+		}
+	}
+	if (!o->quiet)
+		report(t, nt, &ls, o);
+	if (!holds && o->wait && !o->quiet)
+		warnf("timed out after %g s waiting for %s to be %s", o->wait_ms / 1000,
+		    nt == 1 ? t[0].arg : "every port", o->wait == 'l' ? "listening" : "free");
+	free(ls.v);
+	return holds ? EXIT_HOLDS : EXIT_FAILS;
+}
+
+/*
+ * A port the kernel hands out for a bind on port 0 of the first address,
+ * kept only if it is free on every address of the host and, as a bare
+ * port, on every address of the machine.
+ */
+static int
+pick(struct target *t, const struct opts *o)
+{
+	struct listeners ls = { NULL, 0, 0 };
+	struct target any;
+	int tries, fd;
+
+	for (tries = 0; tries < 100; tries++) {
+		struct sockaddr_storage ss;
+		socklen_t len = to_sockaddr(&t->addrs[0], 0, &ss);
+		size_t i;
+		int ok = 1;
+
+		if ((fd = socket(t->addrs[0].family, SOCK_STREAM, 0)) < 0 ||
+		    bind(fd, (struct sockaddr *)&ss, len) != 0 ||
+		    getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+			die(EXIT_ERROR, "bind %s port 0:", t->arg);
+		close(fd);
+		t->port = ntohs(ss.ss_family == AF_INET ?
+		    ((struct sockaddr_in *)&ss)->sin_port : ((struct sockaddr_in6 *)&ss)->sin6_port);
+		for (i = 1; i < t->naddrs && ok; i++)
+			ok = try_bind(&t->addrs[i], t->port, -1) == 0;
+		memset(&any, 0, sizeof any);
+		any.arg = t->arg;
+		any.any = 1;
+		any.port = t->port;
+		observe(&any, 1, o, &ls);
+		if (ok && ls.n == 0)
+			break;
+	}
+	free(ls.v);
+	if (tries == 100)
+		die(EXIT_ERROR, "no free port found on %s", t->arg);
+	if (o->json) {
+		struct json_obj j;
+		jo_begin(&j, stdout);
+		jo_str(&j, "host", t->arg);
+		jo_int(&j, "port", t->port);
+		jo_end(&j);
+		putchar('\n');
+	} else {
+		printf("%u\n", t->port);
+	}
+	return EXIT_HOLDS;
+}
+
+static noreturn void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: portfree [-jq] [-l | -f] [-w seconds] [-i interval] [host:]port ...\n"
+	    "       portfree -p [-j] [host]\n");
+	exit(status);
+}
+
+static void
+parse_duration(const char *arg, const char *what, double *ms)
+{
+	if (parse_seconds_ms(arg, 86400 * 365, ms) != 0) {
+		warnf("bad %s '%s': want seconds such as 10, 0.5 or 250ms", what, arg);
+		exit(EXIT_USAGE);
+	}
+}
+
+static void
+parse_opts(int argc, char *argv[], struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "pick", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, interval_set = 0, wait_set = 0;
+
+	while ((c = getopt_long(argc, argv, "fhi:jlpqVw:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+		case 'l':
+			if (o->wait != 0 && o->wait != c) {
+				warnf("-l and -f exclude each other");
+				usage(stderr, EXIT_USAGE);
+			}
+			o->wait = c;
+			break;
+		case 'h':
+			usage(stdout, EXIT_HOLDS);
+		case 'i':
+			parse_duration(optarg, "interval", &o->interval_ms);
+			if (o->interval_ms < 1) {
+				warnf("bad interval '%s': at least 1ms", optarg);
+				exit(EXIT_USAGE);
+			}
+			interval_set = 1;
+			break;
+		case 'j': o->json = 1; break;
+		case 'p': o->pick = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'V':
+			printf("portfree smokekit %s\n", SMOKEKIT_VERSION);
+			exit(finish_stdout(EXIT_HOLDS));
+		case 'w':
+			parse_duration(optarg, "wait", &o->wait_ms);
+			wait_set = 1;
+			break;
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	if ((wait_set || interval_set) && !o->wait) {
+		warnf("-w and -i go with -l or -f");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (o->pick && (o->wait || o->quiet || argc - optind > 1))
+		usage(stderr, EXIT_USAGE);
+	if (!o->pick && optind == argc)
+		usage(stderr, EXIT_USAGE);
+}
+
+/* Forced by the environment (for tests), or where there is no /proc/net/tcp. */
+static int
+use_probe(void)
+{
+	const char *e = getenv(PROBE_ENV);
+
+	if (e != NULL && *e != '\0' && strcmp(e, "0") != 0)
+		return 1;
+	return access("/proc/net/tcp", F_OK) != 0 && errno == ENOENT;
+}
+
+/* --pick's host: 127.0.0.1, a name, an address, [::1]. */
+static void
+pick_target(const char *arg, struct target *t)
+{
+	size_t len = strlen(arg);
+
+	t->arg = arg;
+	if (arg[0] == '[' && len > 2 && arg[len - 1] == ']')
+		t->host = strndup(arg + 1, len - 2);
+	else
+		t->host = strdup(arg);
+	if (t->host == NULL)
+		die(EXIT_ERROR, "out of memory");
+}
 
 int
 main(int argc, char *argv[])
 {
-	(void)argc;
+	struct opts o = { .wait_ms = -1, .interval_ms = 100 };
+	struct target *t;
+	int i, nt, status;
+
 	setprogname(argv[0]);
-	die(EXIT_ERROR, "not implemented yet");
+	parse_opts(argc, argv, &o);
+	o.probe = use_probe();
+	o.v6only = read_v6only();
+	nt = o.pick ? 1 : argc - optind;
+	if ((t = calloc((size_t)nt, sizeof *t)) == NULL)
+		die(EXIT_ERROR, "out of memory");
+	if (o.pick)
+		pick_target(optind < argc ? argv[optind] : "127.0.0.1", t);
+	for (i = 0; i < nt && !o.pick; i++)
+		parse_target(argv[optind + i], &t[i]);
+	/* Every usage error (exit 2) before any lookup (exit 3). */
+	for (i = 0; i < nt; i++)
+		if (t[i].host != NULL)
+			resolve(&t[i], t[i].host);
+	status = o.pick ? pick(t, &o) : run_check(t, (size_t)nt, &o);
+	for (i = 0; i < nt; i++) {
+		free(t[i].host);
+		free(t[i].addrs);
+	}
+	free(t);
+	return finish_stdout(status);
 }
