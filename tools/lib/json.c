@@ -27,6 +27,7 @@ struct json_scanner {
 	const unsigned char *p, *end; /* the unread part of the window */
 	const unsigned char *win;     /* the window: buf, or the caller's memory */
 	unsigned char *buf;           /* file scanners: the read buffer */
+	size_t bufsize;               /* how much one read asks for */
 	FILE *fp;
 	unsigned long long off;       /* input offset of win[0] */
 	unsigned long long linestart; /* input offset of the current line */
@@ -87,6 +88,7 @@ json_open_file(FILE *fp, const char *name)
 		return NULL;
 	}
 	js->fp = fp;
+	js->bufsize = JSON_BUFSIZE;
 	js->win = js->p = js->end = js->buf;
 	return js;
 }
@@ -108,6 +110,13 @@ void
 json_set_max_depth(struct json_scanner *js, unsigned depth)
 {
 	js->max_depth = depth;
+}
+
+void
+json_set_bufsize(struct json_scanner *js, size_t size)
+{
+	if (js->buf != NULL && size > 0 && size <= JSON_BUFSIZE)
+		js->bufsize = size;
 }
 
 void
@@ -134,10 +143,10 @@ refill(struct json_scanner *js)
 	if (js->eof)
 		return 0;
 	js->off += (unsigned long long)(js->end - js->win);
-	n = fread(js->buf, 1, JSON_BUFSIZE, js->fp);
+	n = fread(js->buf, 1, js->bufsize, js->fp);
 	js->win = js->p = js->buf;
 	js->end = js->buf + n;
-	if (n < JSON_BUFSIZE) {
+	if (n < js->bufsize) {
 		if (ferror(js->fp))
 			js->io_errno = errno != 0 ? errno : EIO;
 		if (n == 0 || ferror(js->fp) || feof(js->fp))

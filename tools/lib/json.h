@@ -48,6 +48,13 @@ struct json_scanner *json_open_mem(const char *buf, size_t len, const char *name
 void json_set_max_depth(struct json_scanner *js, unsigned depth);
 
 /*
+ * How much a file scanner asks for in one read (default and maximum
+ * 64 KiB), before the first json_next. Tests use tiny sizes so that every
+ * token crosses the edge of the buffer.
+ */
+void json_set_bufsize(struct json_scanner *js, size_t size);
+
+/*
  * The next token. After the top-level value, JSON_END once the rest of the
  * input is whitespace, else JSON_ERROR. After JSON_ERROR or JSON_END every
  * further call returns the same.

@@ -1,0 +1,137 @@
+/*
+ * libFuzzer harness for tools/lib/json.c. Every input is scanned four ways
+ * over the same bytes: from memory and from a FILE, each with json_next
+ * (copying every token, the careful path) and with json_skip_next (the
+ * fast skipping path). All four must agree on the result and on the error
+ * message, else the harness aborts. The first input byte picks options:
+ * bit 0 makes the FILE scanners read 1 to 32 bytes at a time (so tokens
+ * cross the buffer's edge), bit 1 reads JSON lines, bit 2 lowers the
+ * nesting limit to 8.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Decoded text must be valid UTF-8 (no surrogates, nothing past U+10FFFF). */
+static int
+valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0, len, k;
+	unsigned long cp;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf)
+			len = 2, cp = s[i] & 0x1f;
+		else if (s[i] >= 0xe0 && s[i] <= 0xef)
+			len = 3, cp = s[i] & 0x0f;
+		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
+			len = 4, cp = s[i] & 0x07;
+		else
+			return 0;
+		if (len > n - i)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* One document, to its end or its error; appends the outcome to out. */
+static void
+document(struct json_scanner *js, int skip, char *out, size_t outsize)
+{
+	enum json_token t;
+	const char *text;
+	size_t len, used;
+
+	for (;;) {
+		t = skip ? json_skip_next(js) : json_next(js);
+		if (t <= JSON_END)
+			break;
+		text = json_text(js, &len);
+		if (text[len] != '\0')
+			abort();
+		if ((t == JSON_KEY || t == JSON_STRING) && !valid_utf8((const unsigned char *)text, len))
+			abort();
+		if (t == JSON_NUMBER && len == 0 && !skip)
+			abort();
+	}
+	used = strlen(out);
+	snprintf(out + used, outsize - used, "%s;", t == JSON_END ? "ok" : json_error(js));
+}
+
+static void
+run(struct json_scanner *js, int skip, int opts, char *out, size_t outsize)
+{
+	int lines = opts & 2;
+
+	out[0] = '\0';
+	if (js == NULL)
+		abort();
+	if (opts & 1)
+		json_set_bufsize(js, 1 + (size_t)(opts >> 3));
+	if (opts & 4)
+		json_set_max_depth(js, 8);
+	if (lines) {
+		json_set_lines(js, 1);
+		while (json_next_document(js))
+			document(js, skip, out, outsize);
+	} else {
+		document(js, skip, out, outsize);
+	}
+	json_close(js);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char res[4][65536];
+	int opts, k;
+	FILE *fp;
+
+	if (size == 0)
+		return 0;
+	opts = data[0];
+	data++, size--;
+	for (k = 0; k < 4; k++) {
+		struct json_scanner *js;
+
+		if (k < 2) {
+			js = json_open_mem((const char *)data, size, "in");
+			run(js, k, opts & ~1, res[k], sizeof res[k]);
+			continue;
+		}
+		/* fmemopen cannot open an empty buffer: read its one byte first. */
+		fp = fmemopen(size > 0 ? (void *)data : (void *)"x", size > 0 ? size : 1, "r");
+		if (fp == NULL)
+			abort();
+		if (size == 0)
+			(void)getc(fp);
+		js = json_open_file(fp, "in");
+		run(js, k - 2, opts, res[k], sizeof res[k]);
+		fclose(fp);
+	}
+	for (k = 1; k < 4; k++) {
+		if (strcmp(res[0], res[k]) != 0) {
+			fprintf(stderr, "next/mem: %s\nway %d:   %s\n", res[0], k, res[k]);
+			abort();
+		}
+	}
+	return 0;
+}
