@@ -31,7 +31,7 @@ LIB_JSON = $(L)/json.o $(L)/jsonout.o
 # What each program links.
 aclcheck_OBJ    = $(LIB_CORE) $(L)/jsonout.o
 httpprobe_OBJ   = $(LIB_CORE) $(L)/jsonout.o $(L)/http.o
-jsonfield_OBJ   = $(LIB_CORE) $(L)/jsonout.o
+jsonfield_OBJ   = $(LIB_CORE) $(LIB_JSON)
 leakscan_OBJ    = $(LIB_CORE) $(L)/jsonout.o
 p95parse_OBJ    = $(LIB_CORE) $(L)/jsonout.o
 portfree_OBJ    = $(L)/die.o $(L)/num.o $(L)/jsonout.o
