@@ -30,7 +30,7 @@ LIB_JSON = $(L)/json.o $(L)/jsonout.o
 
 # What each program links.
 aclcheck_OBJ    = $(LIB_CORE) $(L)/jsonout.o
-httpprobe_OBJ   = $(LIB_CORE) $(L)/jsonout.o $(L)/http.o
+httpprobe_OBJ   = $(LIB_CORE) $(L)/jsonout.o $(L)/http.o $(L)/loadstats.o $(L)/load.o
 jsonfield_OBJ   = $(LIB_CORE) $(LIB_JSON)
 leakscan_OBJ    = $(LIB_CORE) $(L)/jsonout.o
 p95parse_OBJ    = $(LIB_CORE) $(L)/jsonout.o

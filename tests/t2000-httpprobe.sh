@@ -1,6 +1,9 @@
 #!/bin/sh
 # httpprobe: options, outputs, -w, -j, -o, redaction, retries, exit codes,
 # and every EXAMPLES entry of man/httpprobe.1, against the fixture server.
+# The test bodies are eval'ed strings: shellcheck cannot see them use
+# the variables and functions defined here.
+# shellcheck disable=SC2034,SC2119
 # shellcheck source=tests/lib.sh
 . "${0%/*}/lib.sh"
 
@@ -18,7 +21,7 @@ DEAD=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 U6=
 if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
 	start_fixture -b ::1 || exit 1
-	U6=http://[::1]:$FIXTURE_PORT
+	U6="http://[::1]:$FIXTURE_PORT"
 fi
 
 # ---- usage ----
@@ -338,9 +341,18 @@ test_expect_success 'with retries, -o and stdout get the last attempt'\''s body 
 
 # ---- load mode ----
 
-test_expect_success 'load mode is reached with -n (not built yet)' '
-	expect_code 3 httpprobe -n 1 "$U/healthz" 2>err &&
-	check_str "httpprobe: load mode not built yet" err
+test_expect_success 'load mode: -n, -c, -H and -s reach the run' '
+	httpprobe -q -n 20 -c 2 -H "X-A: b" -s 200 "$U/healthz" >out 2>err &&
+	contains "requests=20" out && contains "failed=0" out &&
+	expect_code 1 httpprobe -q -n 5 -s 204 "$U/healthz" >out 2>err &&
+	contains "failed_status=5" out
+'
+
+test_expect_success 'load mode: --tag, --summary-export and --out' '
+	httpprobe -q -n 10 --tag ep=models --summary-export sum.json --out points.ndjson \
+		"$U/v1/models" >out 2>err &&
+	contains "http_req_duration{ep:models}" sum.json &&
+	contains "\"ep\":\"models\"" points.ndjson
 '
 
 # ---- the manual's EXAMPLES, in order ----

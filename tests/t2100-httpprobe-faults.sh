@@ -2,6 +2,9 @@
 # httpprobe against every misbehaving endpoint of the fixture server: the
 # exit code, one stderr line naming the failure, no partial -o file, an
 # earlier -o file kept, and deadlines that hold (generous upper bounds only).
+# The test bodies are eval'ed strings: shellcheck cannot see them use
+# the variables and functions defined here.
+# shellcheck disable=SC2034,SC2119,SC2317
 # shellcheck source=tests/lib.sh
 . "${0%/*}/lib.sh"
 
@@ -32,7 +35,7 @@ elapsed() {
 	"$@"
 	rc=$?
 	ELAPSED=$(($(date +%s) - t0))
-	return $rc
+	return "$rc"
 }
 
 test_expect_success 'close at once: empty' '

@@ -805,7 +805,7 @@ load_mode(struct opts *o)
 	o->lc.connect_timeout_ms = o->connect_ms > 0 ? o->connect_ms : o->timeout_ms;
 	o->lc.json = o->json;
 	o->lc.quiet = o->quiet;
-	die(EXIT_ERROR, "load mode not built yet");
+	return load_run(&o->lc);
 }
 
 int
