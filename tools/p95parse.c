@@ -1,12 +1,494 @@
-/* p95parse: placeholder until its issue lands. */
+/* p95parse: one latency gate for every k6 output and for Prometheus. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "die.h"
+#include "jsonout.h"
+#include "k6.h"
+#include "num.h"
+#include "prom.h"
+
+#define MAX_TAGS 16
+#define CHUNK (1u << 20)
+#define WHOLE_MAX (256u << 20)   /* a summary, log or /metrics page read whole */
+
+enum fmt { F_AUTO, F_JSON, F_NDJSON, F_LOG, F_PROM };
+
+struct opts {
+	int json;
+	enum fmt fmt;
+	struct k6_query q;
+	struct k6_tag tags[MAX_TAGS];
+	int have_max, have_fmax;
+	double max, fmax;
+	char pname[48];         /* "p95", "p99.9" */
+};
+
+/* The shortest decimal that reads back as v (jsonout's form), into buf. */
+static const char *
+num(char *buf, size_t size, double v)
+{
+	FILE *fp = fmemopen(buf, size, "w");
+
+	if (fp == NULL) {
+		snprintf(buf, size, "%.17g", v);
+		return buf;
+	}
+	json_put_number(fp, v);
+	fclose(fp);
+	return buf;
+}
+
+static ssize_t
+read_full(int fd, char *buf, size_t size)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < size) {
+		n = read(fd, buf + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static int
+fail_errno(struct k6_result *r, const char *what)
+{
+	snprintf(r->err, sizeof r->err, "%s: %s", what, strerror(errno));
+	return -1;
+}
+
+static int
+parse_ndjson(int fd, char *buf, size_t n, const struct opts *o, struct k6_result *r)
+{
+	struct k6_ndjson *nd = k6_ndjson_new(&o->q);
+	ssize_t got = (ssize_t)n;
+	int rc = -1;
+
+	if (nd == NULL) {
+		snprintf(r->err, sizeof r->err, "out of memory");
+		return -1;
+	}
+	while (got > 0) {
+		if (k6_ndjson_feed(nd, buf, (size_t)got) != 0)
+			break;
+		got = read_full(fd, buf, CHUNK);
+	}
+	if (got < 0)
+		fail_errno(r, "read");
+	else
+		rc = k6_ndjson_finish(nd, r);
+	k6_ndjson_free(nd);
+	return rc;
+}
+
+/* The rest of the input after the first n bytes, whole, in *bufp. */
+static int
+slurp(int fd, char **bufp, size_t *n, struct k6_result *r)
+{
+	size_t cap = *n + CHUNK;
+	ssize_t got;
+	char *b;
+
+	for (;;) {
+		if ((b = realloc(*bufp, cap)) == NULL) {
+			snprintf(r->err, sizeof r->err, "out of memory");
+			return -1;
+		}
+		*bufp = b;
+		if ((got = read_full(fd, b + *n, cap - *n)) < 0)
+			return fail_errno(r, "read");
+		*n += (size_t)got;
+		if (*n < cap)
+			return 0;
+		if (cap >= WHOLE_MAX) {
+			snprintf(r->err, sizeof r->err, "larger than %u MiB; not a summary",
+			    WHOLE_MAX >> 20);
+			return -1;
+		}
+		cap *= 2;
+	}
+}
+
+static int
+parse_file(const char *path, const struct opts *o, struct k6_result *r)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+	char *buf;
+	ssize_t got;
+	size_t n;
+	const char *why;
+	enum fmt f = o->fmt;
+	int rc = -1;
+
+	if (fd < 0)
+		return fail_errno(r, "open");
+	if ((buf = malloc(CHUNK)) == NULL) {
+		snprintf(r->err, sizeof r->err, "out of memory");
+		goto out;
+	}
+	if ((got = read_full(fd, buf, CHUNK)) < 0) {
+		fail_errno(r, "read");
+		goto out;
+	}
+	n = (size_t)got;
+	if ((why = k6_unreadable(buf, n)) != NULL) {
+		snprintf(r->err, sizeof r->err, "%s", why);
+		goto out;
+	}
+	if (f == F_AUTO) {
+		enum k6_format k = k6_detect(buf, n);
+		f = k == K6_FMT_NDJSON ? F_NDJSON : k == K6_FMT_JSON ? F_JSON :
+		    prom_detect(buf, n) ? F_PROM : F_LOG;
+	}
+	if (f == F_NDJSON) {
+		rc = parse_ndjson(fd, buf, n, o, r);
+		goto out;
+	}
+	if (n == CHUNK && slurp(fd, &buf, &n, r) != 0)
+		goto out;
+	if (f == F_JSON)
+		rc = k6_parse_json(buf, n, &o->q, r);
+	else if (f == F_PROM)
+		rc = prom_parse(buf, n, &o->q, r);
+	else
+		rc = k6_parse_log(buf, n, &o->q, r);
+out:
+	free(buf);
+	if (fd > 0)
+		close(fd);
+	return rc;
+}
+
+/* key=value lines, or the members of one JSON object. */
+struct out {
+	int json;
+	struct json_obj o;
+};
+
+static void
+out_num(struct out *w, const char *key, double v)
+{
+	char b[40];
+
+	if (w->json)
+		jo_num(&w->o, key, v);
+	else
+		printf("%s=%s\n", key, num(b, sizeof b, v));
+}
+
+static void
+out_str(struct out *w, const char *key, const char *v)
+{
+	if (w->json)
+		jo_str(&w->o, key, v);
+	else
+		printf("%s=%s\n", key, v);
+}
+
+static void
+out_val(struct out *w, const char *key, const struct k6_val *v)
+{
+	if (v->have)
+		out_num(w, key, v->v);
+}
+
+static const char *
+pass(int ok)
+{
+	return ok ? "pass" : "fail";
+}
+
+static void
+out_verdicts(struct out *w, const struct k6_result *r, int on_failed)
+{
+	const char *what = on_failed ? "http_req_failed_threshold" : "threshold";
+	int verdict = on_failed ? r->failed_verdict : r->verdict;
+	struct json_obj inner;
+	size_t i, k = 0;
+	char key[K6_NAME_MAX + 64];
+
+	if (verdict >= 0) {
+		snprintf(key, sizeof key, "%ss", what);
+		out_str(w, key, pass(verdict));
+	}
+	for (i = 0; i < r->nverdicts; i++) {
+		if (r->verdicts[i].on_failed != on_failed)
+			continue;
+		if (w->json) {
+			if (k++ == 0) {
+				jo_key(&w->o, what);
+				jo_begin(&inner, stdout);
+			}
+			jo_str(&inner, r->verdicts[i].source, pass(r->verdicts[i].ok));
+		} else {
+			printf("%s.%s=%s\n", what, r->verdicts[i].source, pass(r->verdicts[i].ok));
+		}
+	}
+	if (k > 0)
+		jo_end(&inner);
+}
+
+static const char *
+prec_name(enum k6_prec p)
+{
+	return p == K6_TRUNCATED ? "truncated" : p == K6_ROUNDED ? "rounded" :
+	    p == K6_UNSURE ? "truncated-or-rounded" : "exact";
+}
+
+/*
+ * The largest value the printed percentile may stand for, and whether it
+ * is below the limit: a value k6 printed passes only when all of the
+ * interval it stands for is below.
+ */
+static int
+below(const struct k6_val *v, double max, double *hi)
+{
+	*hi = v->prec == K6_EXACT ? v->v :
+	    v->prec == K6_ROUNDED ? v->v + v->step / 2 : v->v + v->step;
+	return *hi < max;
+}
+
+static void
+output(const struct opts *o, const char *file, const struct k6_result *r, int gate_p, int gate_f)
+{
+	struct out w;
+	char key[64];
+
+	w.json = o->json;
+	if (w.json)
+		jo_begin(&w.o, stdout);
+	snprintf(key, sizeof key, "%s_ms", o->pname);
+	out_val(&w, key, &r->pct);
+	if (r->pct.prec != K6_EXACT) {
+		snprintf(key, sizeof key, "%s_ms_step", o->pname);
+		out_num(&w, key, r->pct.step);
+		out_str(&w, "rounding", prec_name(r->pct.prec));
+	}
+	out_val(&w, "avg_ms", &r->avg);
+	out_val(&w, "min_ms", &r->min);
+	out_val(&w, "med_ms", &r->med);
+	out_val(&w, "max_ms", &r->max);
+	if (r->have_failed) {
+		out_num(&w, "http_req_failed", r->failed);
+		out_str(&w, "http_req_failed_metric", r->failed_metric);
+		if (r->have_failed_counts) {
+			out_num(&w, "http_req_failed_count", r->failed_n);
+			out_num(&w, "http_req_failed_of", r->failed_total);
+		}
+	}
+	if (r->have_requests)
+		out_num(&w, "requests", r->requests);
+	out_str(&w, "source", r->source);
+	out_str(&w, "file", file);
+	out_str(&w, "metric", r->metric);
+	if (r->method != NULL) {
+		out_str(&w, "method", r->method);
+		out_num(&w, "series", (double)r->series);
+		if (r->fixed_monotonic)
+			out_str(&w, "buckets", "fixed-monotonic");
+	}
+	out_verdicts(&w, r, 0);
+	out_verdicts(&w, r, 1);
+	if (gate_p >= 0) {
+		snprintf(key, sizeof key, "gate_%s", o->pname);
+		out_str(&w, key, gate_p == 2 ? "unknown" : pass(gate_p));
+	}
+	if (gate_f >= 0)
+		out_str(&w, "gate_http_req_failed", gate_f == 2 ? "unknown" : pass(gate_f));
+	if (w.json) {
+		jo_end(&w.o);
+		putchar('\n');
+	}
+}
+
+/* Each gate: 1 passes, 0 fails (said on stderr), 2 cannot be checked, -1 not asked. */
+static int
+gate_pct(const struct opts *o, const char *file, const struct k6_result *r)
+{
+	char a[40], b[40], c[40], d[40];
+	double hi;
+
+	if (!o->have_max)
+		return -1;
+	if (!r->pct.have)
+		return 2;
+	if (below(&r->pct, o->max, &hi))
+		return 1;
+	if (r->pct.prec == K6_EXACT)
+		warnf("%s: %s %s ms is not below %s ms (+%.6g ms)", file, o->pname,
+		    num(a, sizeof a, r->pct.v), num(b, sizeof b, o->max), r->pct.v - o->max);
+	else
+		warnf("%s: %s %s ms (printed %s by k6: up to %s ms) is not below %s ms (+%s ms)",
+		    file, o->pname, num(a, sizeof a, r->pct.v), prec_name(r->pct.prec),
+		    num(c, sizeof c, hi), num(b, sizeof b, o->max),
+		    num(d, sizeof d, hi - o->max));
+	return 0;
+}
+
+static int
+gate_failed(const struct opts *o, const char *file, const struct k6_result *r)
+{
+	char a[40], b[40];
+
+	if (!o->have_fmax)
+		return -1;
+	if (!r->have_failed) {
+		warnf("%s: no http_req_failed to check --failed-max against", file);
+		return 2;
+	}
+	if (r->failed < o->fmax)
+		return 1;
+	if (r->have_failed_counts)
+		warnf("%s: http_req_failed %s (%.0f of %.0f) is not below %s (+%.6g)", file,
+		    num(a, sizeof a, r->failed), r->failed_n, r->failed_total,
+		    num(b, sizeof b, o->fmax), r->failed - o->fmax);
+	else
+		warnf("%s: http_req_failed %s is not below %s (+%.6g)", file,
+		    num(a, sizeof a, r->failed), num(b, sizeof b, o->fmax),
+		    r->failed - o->fmax);
+	return 0;
+}
+
+static noreturn void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: %s [-hjV] [-e ratio] [-f format] [-l ms] [-m metric] "
+	    "[-p pct] [-t tag=value] file ...\n", progname);
+	exit(status);
+}
+
+static void
+add_tag(struct opts *o, char *arg)
+{
+	char *sep = strchr(arg, '=');
+	size_t i;
+
+	if (sep == NULL)
+		sep = strchr(arg, ':');
+	if (sep == NULL || sep == arg)
+		die(EXIT_USAGE, "bad tag '%s': want tag=value", arg);
+	if (o->q.ntags == MAX_TAGS)
+		die(EXIT_USAGE, "too many -t (at most %d)", MAX_TAGS);
+	*sep = '\0';
+	if (strpbrk(arg, ",{}:") != NULL || strpbrk(sep + 1, ",{}") != NULL)
+		die(EXIT_USAGE, "bad tag '%s': a k6 tag name has no ':', ',', '{' or '}'", arg);
+	for (i = 0; i < o->q.ntags; i++)
+		if (strcmp(o->tags[i].key, arg) == 0)
+			die(EXIT_USAGE, "tag '%s' given twice", arg);
+	o->tags[o->q.ntags].key = arg;
+	o->tags[o->q.ntags++].value = sep + 1;
+}
+
+static void
+options(int argc, char *argv[], struct opts *o)
+{
+	static const struct option longs[] = {
+		{ "failed-max", required_argument, NULL, 'e' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "max", required_argument, NULL, 'l' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "percentile", required_argument, NULL, 'p' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *fmts[] = { "auto", "json", "ndjson", "log", "prom" };
+	char b[40];
+	int c;
+	size_t i;
+
+	memset(o, 0, sizeof *o);
+	o->q.metric = "http_req_duration";
+	o->q.pct = 95;
+	o->q.tags = o->tags;
+	while ((c = getopt_long(argc, argv, "Ve:f:hjl:m:p:t:", longs, NULL)) != -1) {
+		switch (c) {
+		case 'V':
+			printf("%s smokekit %s\n", progname, SMOKEKIT_VERSION);
+			exit(finish_stdout(EXIT_HOLDS));
+		case 'e':
+			if (parse_double(optarg, 0, 1, &o->fmax) != 0)
+				die(EXIT_USAGE, "bad --failed-max '%s': not a ratio from 0 to 1", optarg);
+			o->have_fmax = 1;
+			break;
+		case 'f':
+			for (i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
+				if (strcmp(optarg, fmts[i]) == 0)
+					break;
+			if (i == sizeof fmts / sizeof fmts[0])
+				die(EXIT_USAGE, "bad format '%s': want auto, json, ndjson, log or prom",
+				    optarg);
+			o->fmt = (enum fmt)i;
+			break;
+		case 'h':
+			usage(stdout, EXIT_HOLDS);
+		case 'j':
+			o->json = 1;
+			break;
+		case 'l':
+			if (parse_double(optarg, 0, 1e15, &o->max) != 0)
+				die(EXIT_USAGE, "bad --max '%s': not a number of milliseconds", optarg);
+			o->have_max = 1;
+			break;
+		case 'm':
+			if (*optarg == '\0' || strpbrk(optarg, "{}, ") != NULL)
+				die(EXIT_USAGE, "bad metric '%s': give the name; tags go in -t", optarg);
+			o->q.metric = optarg;
+			break;
+		case 'p':
+			if (parse_double(optarg, 0, 100, &o->q.pct) != 0)
+				die(EXIT_USAGE, "bad percentile '%s': not a number from 0 to 100", optarg);
+			break;
+		case 't':
+			add_tag(o, optarg);
+			break;
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	snprintf(o->pname, sizeof o->pname, "p%s", num(b, sizeof b, o->q.pct));
+}
 
 int
 main(int argc, char *argv[])
 {
-	(void)argc;
+	struct opts o;
+	struct k6_result r;
+	int i, gp, gf, status;
+
 	setprogname(argv[0]);
-	die(EXIT_ERROR, "not implemented yet");
+	options(argc, argv, &o);
+	if (optind == argc)
+		usage(stderr, EXIT_USAGE);
+	for (i = optind; i < argc; i++) {
+		k6_result_init(&r);
+		if (parse_file(argv[i], &o, &r) == 0)
+			break;
+		warnf("%s: %s", argv[i], r.err);
+		k6_result_free(&r);
+	}
+	if (i == argc)
+		return EXIT_ERROR;
+	gp = gate_pct(&o, argv[i], &r);
+	gf = gate_failed(&o, argv[i], &r);
+	output(&o, argv[i], &r, gp, gf);
+	k6_result_free(&r);
+	status = gp == 0 || gf == 0 ? EXIT_FAILS : gp == 2 || gf == 2 ? EXIT_ERROR : EXIT_HOLDS;
+	return finish_stdout(status);
 }
