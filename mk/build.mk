@@ -33,7 +33,7 @@ aclcheck_OBJ    = $(LIB_CORE) $(L)/jsonout.o
 httpprobe_OBJ   = $(LIB_CORE) $(L)/jsonout.o $(L)/http.o $(L)/loadstats.o $(L)/load.o
 jsonfield_OBJ   = $(LIB_CORE) $(LIB_JSON)
 leakscan_OBJ    = $(LIB_CORE) $(L)/jsonout.o
-p95parse_OBJ    = $(LIB_CORE) $(L)/jsonout.o
+p95parse_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o $(L)/prom.o
 portfree_OBJ    = $(L)/die.o $(L)/num.o $(L)/jsonout.o
 smokereport_OBJ = $(LIB_CORE) $(L)/jsonout.o
 

@@ -17,7 +17,7 @@ unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
 unit_http_OBJ    = $(L)/http.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
 unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o
-unit_prom_OBJ    = $(LIB_CORE) $(L)/prom.o
+unit_prom_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o $(L)/prom.o
 unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(L)/loadstats.o
 
 UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
@@ -63,7 +63,7 @@ fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c
 fuzz_http_SRC   = tools/lib/http.c tools/lib/die.c tools/lib/num.c tools/lib/dur.c
 fuzz_k6text_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c
 fuzz_ndjson_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c
-fuzz_prom_SRC   = tools/lib/prom.c tools/lib/die.c tools/lib/num.c
+fuzz_prom_SRC   = tools/lib/prom.c tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c
 FUZZ_BINS = $(FUZZERS:%=bin/fuzz/fuzz_%)
 
 $(FUZZ_BINS): bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRC)
