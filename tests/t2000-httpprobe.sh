@@ -392,4 +392,12 @@ else
 	test_skip 'EXAMPLES: IPv6 with an overall deadline' 'no IPv6 loopback on this machine'
 fi
 
+test_expect_success 'EXAMPLES: a load run with a k6 summary' '
+	httpprobe -c 4 -n 1000 --tag ep=models \
+		--summary-export k6_models.json "$U/v1/models" >out 2>err &&
+	contains "requests=1000" out &&
+	contains "http_req_duration{ep:models}" k6_models.json &&
+	contains "http_req_duration" err
+'
+
 test_done
