@@ -101,6 +101,7 @@ quoted_key(struct path *p, size_t i)
 	struct step *st;
 	size_t j = i + 1, len, skip;
 	const char *text;
+	char what[160];
 
 	while (s[j] != '\0' && s[j] != '"')
 		j += s[j] == '\\' && s[j + 1] != '\0' ? 2 : 1;
@@ -111,7 +112,10 @@ quoted_key(struct path *p, size_t i)
 	if (json_next(js) != JSON_STRING) {
 		/* The scanner's message without its "name:line:col: " prefix. */
 		skip = (size_t)snprintf(NULL, 0, ":%lu:%lu: ", json_line(js), json_col(js));
-		bad_path(p, i + json_col(js) - 1, json_error(js) + skip);
+		snprintf(what, sizeof what, "%s", json_error(js) + skip);
+		j = i + json_col(js) - 1;
+		json_close(js);
+		bad_path(p, j, what);
 	}
 	text = json_text(js, &len);
 	st = add_step(p, STEP_KEY);
@@ -201,8 +205,16 @@ parse_path(const char *text, struct path *p)
 			bad_path(p, i, "expected '.' or '['");
 		}
 	}
-	if (p->n == 0)
-		bad_path(p, 0, "expected a key or '['");
+}
+
+static void
+free_path(struct path *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->steps[i].key);
+	free(p->steps);
 }
 
 static void
@@ -597,5 +609,6 @@ main(int argc, char *argv[])
 		status = file("-", &path, lines);
 	for (c = 1; c < argc; c++)
 		status = worst(status, file(argv[c], &path, lines));
+	free_path(&path);
 	return finish_stdout(status);
 }
