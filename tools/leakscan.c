@@ -1,12 +1,813 @@
-/* leakscan: placeholder until its issue lands. */
+/* leakscan: does any value of an env file appear in files, raw or encoded? */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "die.h"
+#include "jsonout.h"
+#include "num.h"
+
+#define CHUNK	(1 << 20)	/* bytes read at a time */
+#define MINB64	4		/* shorter base64 fragments would match anything */
+
+enum enc { ENC_RAW, ENC_BASE64, ENC_URL };
+static const char *enc_name[] = { "raw", "base64", "urlencoded" };
+
+/* One KEY=VALUE of an env file. */
+struct secret {
+	char *key;
+	unsigned char *val;
+	size_t len;
+};
+
+/* A byte string to look for, and what finding it means. */
+struct pattern {
+	unsigned char *s;
+	size_t len;
+	size_t secret;
+	enum enc enc;
+	long next;		/* next pattern with the same first bytes, or -1 */
+};
+
+struct finding {
+	unsigned long line;
+	size_t secret;
+	enum enc enc;
+};
+
+/* Where a file's scan stands: findings so far, the line of buf[0]. */
+struct scan {
+	const char *name;
+	struct finding *f;
+	size_t nf, capf;
+	unsigned long line0;
+	const unsigned char *buf;	/* the text being searched */
+	size_t carry;		/* its first bytes, searched already */
+	size_t cur;		/* line counting: offset reached ... */
+	unsigned long curline;	/* ... and its line number */
+};
+
+static struct secret *secrets;
+static size_t nsecrets;
+static struct pattern *pats;
+static size_t npats;
+static long head1[256], head2[65536];
+static size_t maxspan;		/* the longest text a match can cover */
+static int space_values;	/* a value holds ' ': '+' may encode it */
+static struct stat *envst;	/* the env files, never scanned */
+static size_t nenvst;
+static int jflag, qflag, failed;
+static size_t found;
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n ? n : 1)) == NULL)
+		die(EXIT_ERROR, "out of memory");
+	return p;
+}
+
+static char *
+xstrndup(const char *s, size_t n)
+{
+	char *d = xrealloc(NULL, n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* Reads up to want bytes; short only at end of file. */
+static ssize_t
+read_full(int fd, unsigned char *buf, size_t want)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < want) {
+		r = read(fd, buf + got, want - got);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* The whole of fd; NULL with errno set on a read error. */
+static char *
+slurp(int fd, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = NULL;
+	ssize_t r;
+
+	do {
+		buf = xrealloc(buf, cap *= 2);
+		if ((r = read_full(fd, (unsigned char *)buf + n, cap - n)) < 0) {
+			free(buf);
+			return NULL;
+		}
+		n += (size_t)r;
+	} while (n == cap);
+	*len = n;
+	return buf;
+}
+
+/* --- the env file --------------------------------------------------- */
+
+struct envparse {
+	const char *name;
+	const char *p, *end;
+	unsigned long line;	/* where p is */
+	size_t minlen;
+};
+
+static void
+add_secret(const char *key, size_t klen, unsigned char *val, size_t vlen)
+{
+	size_t i;
+
+	for (i = 0; i < nsecrets; i++)
+		if (strlen(secrets[i].key) == klen && memcmp(secrets[i].key, key, klen) == 0 &&
+		    secrets[i].len == vlen && memcmp(secrets[i].val, val, vlen) == 0) {
+			free(val);
+			return;
+		}
+	secrets = xrealloc(secrets, (nsecrets + 1) * sizeof *secrets);
+	secrets[nsecrets].key = xstrndup(key, klen);
+	secrets[nsecrets].val = val;
+	secrets[nsecrets].len = vlen;
+	nsecrets++;
+}
+
+static int
+blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The escapes of a double-quoted value: \n \t \r and friends; \x is x otherwise. */
+static int
+unescape(int c)
+{
+	switch (c) {
+	case 'n': return '\n';
+	case 't': return '\t';
+	case 'r': return '\r';
+	case 'a': return '\a';
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'v': return '\v';
+	case '"': case '\\': case '\'': case '$': case '`': return c;
+	default: return -1;
+	}
+}
+
+/* A quoted value from just past its opening quote; may span lines. */
+static unsigned char *
+quoted(struct envparse *e, int q, size_t *len)
+{
+	unsigned char *v = xrealloc(NULL, (size_t)(e->end - e->p) + 1);
+	unsigned long start = e->line;
+	size_t n = 0;
+	int c;
+
+	for (; e->p < e->end && *e->p != q; e->p++) {
+		if (*e->p == '\n')
+			e->line++;
+		if (q == '"' && *e->p == '\\' && e->p + 1 < e->end &&
+		    (c = unescape((unsigned char)e->p[1])) >= 0) {
+			v[n++] = (unsigned char)c;
+			e->p++;
+			continue;
+		}
+		v[n++] = (unsigned char)*e->p;
+	}
+	if (e->p == e->end)
+		die(EXIT_ERROR, "%s:%lu: unterminated %s quote", e->name, start,
+		    q == '"' ? "double" : "single");
+	e->p++;
+	/* After the closing quote: blanks, a comment, the end of the line. */
+	while (e->p < e->end && (blank(*e->p) || *e->p == '\r'))
+		e->p++;
+	if (e->p < e->end && *e->p != '\n' && *e->p != '#')
+		die(EXIT_ERROR, "%s:%lu: text after the closing quote", e->name, e->line);
+	*len = n;
+	return v;
+}
+
+/*
+ * An unquoted value: the rest of the line, less trailing blanks and CR,
+ * cut at a '#' that follows a blank (a comment, as in compose's .env).
+ * Cutting too soon only makes the search wider, never blinder.
+ */
+static unsigned char *
+unquoted(struct envparse *e, int after_blank, size_t *len)
+{
+	const char *s = e->p, *t;
+
+	while (e->p < e->end && *e->p != '\n') {
+		if (*e->p == '#' && (e->p == s ? after_blank : blank(e->p[-1])))
+			break;
+		e->p++;
+	}
+	t = e->p;
+	while (t > s && (blank(t[-1]) || t[-1] == '\r'))
+		t--;
+	*len = (size_t)(t - s);
+	return (unsigned char *)xstrndup(s, *len);
+}
+
+/* One line (or a quoted value's lines) from e->p. */
+static void
+env_line(struct envparse *e)
+{
+	const char *key;
+	unsigned char *val;
+	size_t klen, vlen;
+	int after_blank;
+
+	while (e->p < e->end && (blank(*e->p) || *e->p == '\r'))
+		e->p++;
+	if (e->p < e->end && *e->p != '\n' && *e->p != '#') {
+		if (e->end - e->p > 7 && memcmp(e->p, "export", 6) == 0 && blank(e->p[6]))
+			for (e->p += 6; blank(*e->p); e->p++)
+				;
+		key = e->p;
+		klen = strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789_.-");
+		if (klen > (size_t)(e->end - key))
+			klen = (size_t)(e->end - key);
+		e->p += klen;
+		while (e->p < e->end && blank(*e->p))
+			e->p++;
+		if (klen == 0)
+			die(EXIT_ERROR, "%s:%lu: not a variable name", e->name, e->line);
+		if (e->p < e->end && *e->p == '=') {
+			for (e->p++, after_blank = 0; e->p < e->end && blank(*e->p); e->p++)
+				after_blank = 1;
+			if (e->p < e->end && (*e->p == '"' || *e->p == '\'')) {
+				e->p++;
+				val = quoted(e, e->p[-1], &vlen);
+			} else {
+				val = unquoted(e, after_blank, &vlen);
+			}
+			if (vlen >= e->minlen && vlen > 0)
+				add_secret(key, klen, val, vlen);
+			else
+				free(val);
+		} else if (e->p < e->end && *e->p != '\n' && *e->p != '\r' && *e->p != '#') {
+			die(EXIT_ERROR, "%s:%lu: expected '=' after the variable name",
+			    e->name, e->line);
+		}
+		/* A bare KEY takes its value from the environment: nothing here. */
+	}
+	while (e->p < e->end && *e->p != '\n')
+		e->p++;
+	if (e->p < e->end) {
+		e->p++;
+		e->line++;
+	}
+}
+
+static void
+read_env(const char *path, size_t minlen)
+{
+	struct envparse e;
+	struct stat st;
+	size_t len;
+	char *buf;
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		fd = STDIN_FILENO;
+	} else if ((fd = open(path, O_RDONLY)) < 0) {
+		die(EXIT_ERROR, "open %s:", path);
+	}
+	if (fstat(fd, &st) == 0 && fd != STDIN_FILENO) {
+		envst = xrealloc(envst, (nenvst + 1) * sizeof *envst);
+		envst[nenvst++] = st;
+	}
+	if ((buf = slurp(fd, &len)) == NULL)
+		die(EXIT_ERROR, "read %s:", path);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	/* A NUL ends the text, so strspn never runs past it. */
+	buf = xrealloc(buf, len + 1);
+	buf[len] = '\0';
+	if (strlen(buf) != len)
+		die(EXIT_ERROR, "%s: a NUL byte: not an env file", path);
+	e.name = path;
+	e.p = buf;
+	e.end = buf + len;
+	e.line = 1;
+	e.minlen = minlen;
+	while (e.p < e.end)
+		env_line(&e);
+	free(buf);
+}
+
+/* --- the patterns --------------------------------------------------- */
+
+static void
+add_pattern(const unsigned char *s, size_t len, size_t secret, enum enc enc)
+{
+	struct pattern *p;
+	size_t i;
+
+	if (len == 0)
+		return;
+	for (i = 0; i < npats; i++)
+		if (pats[i].secret == secret && pats[i].len == len &&
+		    memcmp(pats[i].s, s, len) == 0)
+			return;
+	pats = xrealloc(pats, (npats + 1) * sizeof *pats);
+	p = &pats[npats];
+	p->s = (unsigned char *)xstrndup((const char *)s, len);
+	p->len = len;
+	p->secret = secret;
+	p->enc = enc;
+	if (len == 1) {
+		p->next = head1[s[0]];
+		head1[s[0]] = (long)npats;
+	} else {
+		p->next = head2[s[0] << 8 | s[1]];
+		head2[s[0] << 8 | s[1]] = (long)npats;
+	}
+	npats++;
+	if (len > maxspan)
+		maxspan = len;
+}
+
+/*
+ * The base64 of a value that sits at byte offset align (0, 1, 2) of a
+ * longer encoded text: the characters that depend on the value alone.
+ * Alignment 0 is also the value encoded by itself, less its last
+ * character when that one is completed by padding bits.
+ */
+static void
+add_base64(const struct secret *sc, size_t secret, const char *alphabet)
+{
+	unsigned char *in, *out;
+	size_t align, n, i, j, start, end;
+	unsigned long v;
+
+	for (align = 0; align < 3; align++) {
+		n = align + sc->len;
+		in = xrealloc(NULL, n + 2);
+		memset(in, 0, n + 2);
+		memcpy(in + align, sc->val, sc->len);
+		out = xrealloc(NULL, (n + 2) / 3 * 4);
+		for (i = j = 0; i < n; i += 3) {
+			v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8 | in[i + 2];
+			out[j++] = (unsigned char)alphabet[v >> 18 & 63];
+			out[j++] = (unsigned char)alphabet[v >> 12 & 63];
+			out[j++] = (unsigned char)alphabet[v >> 6 & 63];
+			out[j++] = (unsigned char)alphabet[v & 63];
+		}
+		start = (8 * align + 5) / 6;
+		end = 8 * n / 6;
+		if (end > start && end - start >= MINB64)
+			add_pattern(out + start, end - start, secret, ENC_BASE64);
+		free(in);
+		free(out);
+	}
+}
+
+static void
+build_patterns(void)
+{
+	static const char std[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char url[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t i;
+
+	memset(head1, -1, sizeof head1);
+	memset(head2, -1, sizeof head2);
+	maxspan = 1;
+	for (i = 0; i < nsecrets; i++) {
+		add_pattern(secrets[i].val, secrets[i].len, i, ENC_RAW);
+		add_base64(&secrets[i], i, std);
+		add_base64(&secrets[i], i, url);
+		/* Percent-encoded, a byte takes up to three characters. */
+		if (3 * secrets[i].len > maxspan)
+			maxspan = 3 * secrets[i].len;
+		if (memchr(secrets[i].val, ' ', secrets[i].len) != NULL)
+			space_values = 1;
+	}
+}
+
+/* --- the search ----------------------------------------------------- */
+
+/* The line number of text offset off; offsets come in increasing order. */
+static unsigned long
+line_at(struct scan *sc, size_t off)
+{
+	const unsigned char *p = sc->buf + sc->cur, *end = sc->buf + off;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		sc->curline++;
+		p++;
+	}
+	sc->cur = off;
+	return sc->curline;
+}
+
+static void
+record(struct scan *sc, size_t off, const struct pattern *p, enum enc enc)
+{
+	struct finding *f;
+	unsigned long line = line_at(sc, off);
+	size_t i;
+
+	/* Findings of one pass come in line order: look back over this line. */
+	for (i = sc->nf; i > 0 && sc->f[i - 1].line == line; i--)
+		if (sc->f[i - 1].secret == p->secret && sc->f[i - 1].enc == enc)
+			return;
+	if (sc->nf == sc->capf) {
+		sc->capf = sc->capf ? 2 * sc->capf : 64;
+		sc->f = xrealloc(sc->f, sc->capf * sizeof *sc->f);
+	}
+	f = &sc->f[sc->nf++];
+	f->line = line;
+	f->secret = p->secret;
+	f->enc = enc;
+}
+
+static void
+try_chain(struct scan *sc, long k, const unsigned char *t, size_t n, size_t i,
+    const uint32_t *map)
+{
+	const struct pattern *p;
+	size_t start, end;
+
+	for (; k >= 0; k = p->next) {
+		p = &pats[k];
+		if (p->len > n - i || memcmp(t + i, p->s, p->len) != 0)
+			continue;
+		start = map ? map[i] : i;
+		end = map ? map[i + p->len] : i + p->len;
+		if (end <= sc->carry)
+			continue;	/* found in the previous chunk */
+		if (map == NULL) {
+			record(sc, start, p, p->enc);
+		} else if (end - start != p->len ||
+		    memcmp(sc->buf + start, p->s, p->len) != 0) {
+			/* Decoding changed it; else the raw pass has it. */
+			record(sc, start, p, p->enc == ENC_RAW ? ENC_URL : p->enc);
+		}
+	}
+}
+
+/* Every pattern in t[0..n); map, when set, leads back to sc->buf offsets. */
+static void
+search(struct scan *sc, const unsigned char *t, size_t n, const uint32_t *map)
+{
+	size_t i;
+
+	sc->cur = 0;
+	sc->curline = sc->line0;
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n && head2[t[i] << 8 | t[i + 1]] >= 0)
+			try_chain(sc, head2[t[i] << 8 | t[i + 1]], t, n, i, map);
+		if (head1[t[i]] >= 0)
+			try_chain(sc, head1[t[i]], t, n, i, map);
+	}
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decodes b[0..n) into out (any hex case, any subset of bytes
+ * encoded), '+' as a space when plus is set; map[k] is where decoded byte k
+ * came from, map[len] is n. Returns len.
+ */
+static size_t
+url_decode(const unsigned char *b, size_t n, int plus, unsigned char *out,
+    uint32_t *map)
+{
+	size_t i = 0, k = 0;
+	int hi, lo;
+
+	while (i < n) {
+		map[k] = (uint32_t)i;
+		if (b[i] == '%' && i + 2 < n && (hi = hexval(b[i + 1])) >= 0 &&
+		    (lo = hexval(b[i + 2])) >= 0) {
+			out[k++] = (unsigned char)(hi << 4 | lo);
+			i += 3;
+		} else {
+			out[k++] = plus && b[i] == '+' ? ' ' : b[i];
+			i++;
+		}
+	}
+	map[k] = (uint32_t)n;
+	return k;
+}
+
+/* One buffer: raw and base64 as they are, then percent-decoded. */
+static void
+search_all(struct scan *sc, const unsigned char *b, size_t n,
+    unsigned char *dec, uint32_t *map)
+{
+	size_t dlen;
+
+	sc->buf = b;
+	search(sc, b, n, NULL);
+	if (memchr(b, '%', n) != NULL) {
+		dlen = url_decode(b, n, 0, dec, map);
+		search(sc, dec, dlen, map);
+	}
+	if (space_values && memchr(b, '+', n) != NULL) {
+		dlen = url_decode(b, n, 1, dec, map);
+		search(sc, dec, dlen, map);
+	}
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->secret != y->secret)
+		return x->secret < y->secret ? -1 : 1;
+	return (int)x->enc - (int)y->enc;
+}
+
+/* A file name on one line: control characters as '?', as ls -q. */
+static void
+put_name(const char *s)
+{
+	for (; *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+static void
+report(struct scan *sc)
+{
+	struct json_obj o;
+	size_t i;
+
+	if (sc->nf == 0)
+		return;
+	qsort(sc->f, sc->nf, sizeof *sc->f, cmp_finding);
+	for (i = 0; i < sc->nf; i++) {
+		const struct finding *f = &sc->f[i];
+
+		if (i > 0 && cmp_finding(f, f - 1) == 0)
+			continue;
+		found++;
+		if (qflag)
+			continue;
+		if (jflag) {
+			jo_begin(&o, stdout);
+			jo_str(&o, "file", sc->name);
+			jo_int(&o, "line", (long long)f->line);
+			jo_str(&o, "key", secrets[f->secret].key);
+			jo_str(&o, "encoding", enc_name[f->enc]);
+			jo_end(&o);
+		} else {
+			put_name(sc->name);
+			printf(":%lu: %s (%s)", f->line, secrets[f->secret].key,
+			    enc_name[f->enc]);
+		}
+		putchar('\n');
+	}
+}
+
+/*
+ * Streams fd in chunks. Each chunk is searched with the last maxspan-1
+ * bytes of the one before in front, so that a match across the seam is
+ * found whole; matches that lie within those bytes were found already.
+ */
+static void
+scan_fd(int fd, const char *name)
+{
+	static unsigned char *buf, *dec;
+	static uint32_t *map;
+	size_t keep = maxspan - 1, carry = 0, total;
+	struct scan sc;
+	ssize_t n;
+
+	if (buf == NULL) {
+		buf = xrealloc(NULL, keep + CHUNK);
+		dec = xrealloc(NULL, keep + CHUNK);
+		map = xrealloc(NULL, (keep + CHUNK + 1) * sizeof *map);
+	}
+	memset(&sc, 0, sizeof sc);
+	sc.name = name;
+	sc.line0 = 1;
+	for (;;) {
+		if ((n = read_full(fd, buf + carry, CHUNK)) < 0) {
+			warnf("read %s:", name);
+			failed = 1;
+			break;
+		}
+		if (n == 0)
+			break;
+		total = carry + (size_t)n;
+		sc.carry = carry;
+		search_all(&sc, buf, total, dec, map);
+		if (n < CHUNK)
+			break;
+		carry = total < keep ? total : keep;
+		sc.cur = 0;
+		sc.curline = sc.line0;
+		sc.line0 = line_at(&sc, total - carry);
+		memmove(buf, buf + total - carry, carry);
+	}
+	report(&sc);
+	free(sc.f);
+}
+
+static int
+is_env_file(const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < nenvst; i++)
+		if (envst[i].st_dev == st->st_dev && envst[i].st_ino == st->st_ino)
+			return 1;
+	return 0;
+}
+
+static void
+scan_file(const char *path)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOCTTY)) < 0) {
+		warnf("open %s:", path);
+		failed = 1;
+		return;
+	}
+	scan_fd(fd, path);
+	close(fd);
+}
+
+static void scan_path(const char *path, int top);
+
+static void
+scan_dir(const char *path)
+{
+	struct dirent **names;
+	size_t len = strlen(path);
+	char *child;
+	int n, i;
+
+	if ((n = scandir(path, &names, NULL, alphasort)) < 0) {
+		warnf("%s:", path);
+		failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *d = names[i]->d_name;
+
+		if (strcmp(d, ".") != 0 && strcmp(d, "..") != 0) {
+			child = xrealloc(NULL, len + strlen(d) + 2);
+			sprintf(child, "%s%s%s", path, len > 0 && path[len - 1] == '/' ?
+			    "" : "/", d);
+			scan_path(child, 0);
+			free(child);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
+ * A named path is followed if it is a link; inside directories, links are
+ * not (as grep -r), so a link to the env file or out of the tree is not
+ * read and a loop cannot happen. Only regular files are read there.
+ */
+static void
+scan_path(const char *path, int top)
+{
+	struct stat st;
+
+	if (top && strcmp(path, "-") == 0) {
+		scan_fd(STDIN_FILENO, "-");
+		return;
+	}
+	if ((top ? stat(path, &st) : lstat(path, &st)) < 0) {
+		warnf("%s:", path);
+		failed = 1;
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		scan_dir(path);
+	} else if (is_env_file(&st)) {
+		if (top)
+			warnf("%s: skipped: it is the env file", path);
+	} else if (S_ISREG(st.st_mode) || (top && !S_ISDIR(st.st_mode))) {
+		scan_file(path);
+	}
+}
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: leakscan [-hjqV] [-n minlen] [-x key] -e envfile ... path ...\n"
+	    "       leakscan [-hjqV] [-n minlen] [-x key] envfile path ...\n");
+	exit(status);
+}
 
 int
 main(int argc, char *argv[])
 {
-	(void)argc;
+	static const char **envs, **skip;	/* static: reachable until exit */
+	size_t nenv = 0, nskip = 0, i, j, minlen = 6;
+	long long ll;
+	int ch;
+
 	setprogname(argv[0]);
-	die(EXIT_ERROR, "not implemented yet");
+	envs = xrealloc(NULL, (size_t)argc * sizeof *envs);
+	skip = xrealloc(NULL, (size_t)argc * sizeof *skip);
+	while ((ch = getopt(argc, argv, "e:hjn:qVx:")) != -1) {
+		switch (ch) {
+		case 'e':
+			envs[nenv++] = optarg;
+			break;
+		case 'h':
+			usage(stdout, EXIT_HOLDS);
+			break;
+		case 'j':
+			jflag = 1;
+			break;
+		case 'n':
+			if (parse_ll(optarg, 1, 65536, &ll) < 0) {
+				warnf("bad minimum length '%s': want 1 to 65536", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			minlen = (size_t)ll;
+			break;
+		case 'q':
+			qflag = 1;
+			break;
+		case 'V':
+			puts("leakscan smokekit " SMOKEKIT_VERSION);
+			return finish_stdout(EXIT_HOLDS);
+		case 'x':
+			skip[nskip++] = optarg;
+			break;
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (nenv == 0 && argc > 0) {
+		envs[nenv++] = *argv++;
+		argc--;
+	}
+	if (nenv == 0 || argc == 0)
+		usage(stderr, EXIT_USAGE);
+	for (i = 0; i < nenv; i++)
+		read_env(envs[i], minlen);
+	/* -x KEY: that key's values are not secret (a host name, a port). */
+	for (i = j = 0; i < nsecrets; i++) {
+		size_t k;
+
+		for (k = 0; k < nskip && strcmp(skip[k], secrets[i].key) != 0; k++)
+			;
+		if (k < nskip) {
+			free(secrets[i].key);
+			free(secrets[i].val);
+		} else {
+			secrets[j++] = secrets[i];
+		}
+	}
+	nsecrets = j;
+	if (nsecrets == 0)
+		warnf("no value of %zu characters or more in the env file: nothing to look for",
+		    minlen);
+	build_patterns();
+	for (i = 0; i < (size_t)argc; i++)
+		scan_path(argv[i], 1);
+	return finish_stdout(failed ? EXIT_ERROR : found > 0 ? EXIT_FAILS : EXIT_HOLDS);
 }
