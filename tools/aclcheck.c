@@ -156,29 +156,27 @@ words(unsigned p, int dir, char buf[32])
 	return buf;
 }
 
+/* The passwd or group name of id, or the number when it has none. */
 static const char *
-user_name(uid_t uid, char *buf, size_t sz)
+id_name(int group, unsigned long id, char *buf, size_t sz)
 {
-	struct passwd *pw = getpwuid(uid);
+	const char *name = NULL;
+	struct passwd *pw;
+	struct group *gr;
 
-	if (pw != NULL)
-		snprintf(buf, sz, "%s", pw->pw_name);
+	if (group && (gr = getgrgid((gid_t)id)) != NULL)
+		name = gr->gr_name;
+	else if (!group && (pw = getpwuid((uid_t)id)) != NULL)
+		name = pw->pw_name;
+	if (name != NULL)
+		snprintf(buf, sz, "%s", name);
 	else
-		snprintf(buf, sz, "%lu", (unsigned long)uid);
+		snprintf(buf, sz, "%lu", id);
 	return buf;
 }
 
-static const char *
-group_name(gid_t gid, char *buf, size_t sz)
-{
-	struct group *gr = getgrgid(gid);
-
-	if (gr != NULL)
-		snprintf(buf, sz, "%s", gr->gr_name);
-	else
-		snprintf(buf, sz, "%lu", (unsigned long)gid);
-	return buf;
-}
+#define user_name(uid, buf, sz)		id_name(0, (uid), (buf), (sz))
+#define group_name(gid, buf, sz)	id_name(1, (gid), (buf), (sz))
 
 /* ls -l's mode column, with '+' for an extended ACL. */
 static const char *
