@@ -273,16 +273,24 @@ prec_name(enum k6_prec p)
 }
 
 /*
- * The largest value the printed percentile may stand for, and whether it
- * is below the limit: a value k6 printed passes only when all of the
- * interval it stands for is below.
+ * Whether the value is below the limit, and the largest value it may stand
+ * for. A printed value passes only when all it may stand for is below: a
+ * truncated v is in [v, v + step), a rounded one in [v - step/2, v + step/2].
  */
 static int
 below(const struct k6_val *v, double max, double *hi)
 {
-	*hi = v->prec == K6_EXACT ? v->v :
-	    v->prec == K6_ROUNDED ? v->v + v->step / 2 : v->v + v->step;
-	return *hi < max;
+	switch (v->prec) {
+	case K6_EXACT:
+		*hi = v->v;
+		return v->v < max;
+	case K6_ROUNDED:
+		*hi = v->v + v->step / 2;
+		return *hi < max;
+	default:
+		*hi = v->v + v->step;
+		return *hi <= max;
+	}
 }
 
 static void

@@ -162,7 +162,7 @@ number_len(const char *s, size_t len)
 		i++;
 	for (d = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
 		;
-	if (i == d)
+	if (i == d || (s[d] == '0' && i - d > 1))
 		return 0;
 	if (i < len && s[i] == '.') {
 		for (d = ++i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
@@ -572,13 +572,28 @@ take_verdicts(struct k6_result *r, const struct rec *rc, int on_failed)
 		r->verdict = rc->nvd ? all : rc->mark;
 }
 
+/* The export has no "type": its stats tell (rate, counter, gauge, trend). */
+static char
+rec_type(const struct rec *rc)
+{
+	if (rec_get(rc, "passes") != NULL || rec_get(rc, "matches") != NULL)
+		return 'r';
+	if (rec_get(rc, "avg") != NULL || rec_get(rc, "med") != NULL || rc->nkv == 0)
+		return 't';
+	if (rec_get(rc, "count") != NULL && rec_get(rc, "rate") != NULL)
+		return 'c';
+	if (rec_get(rc, "value") != NULL)
+		return 'g';
+	return 't';
+}
+
 static int
 pick_finish(struct pick *pk, struct k6_result *r)
 {
 	const struct k6_query *q = pk->q;
 	const struct rec *m = &pk->slot[S_METRIC], *f;
 	const struct kv *e;
-	char full[K6_NAME_MAX];
+	char full[K6_NAME_MAX], m_type;
 
 	k6_full_name(full, sizeof full, q->metric, q->tags, q->ntags);
 	if (!m->present) {
@@ -586,9 +601,13 @@ pick_finish(struct pick *pk, struct k6_result *r)
 		k6_names_tell(&pk->names, r, "metrics");
 		return -1;
 	}
-	if (m->type != 0 && m->type != 't') {
+	if (m->type == 0)
+		m_type = rec_type(m);
+	else
+		m_type = m->type;
+	if (m_type != 't') {
 		seterr(r, "%s is a %s, not a trend", m->name,
-		    m->type == 'r' ? "rate" : m->type == 'c' ? "counter" : "gauge");
+		    m_type == 'r' ? "rate" : m_type == 'c' ? "counter" : "gauge");
 		return -1;
 	}
 	if (find_pct(m, q->pct, &e) != 0) {
