@@ -383,7 +383,7 @@ test_expect_success 'errors are exit 3: missing path, unknown user or group, loo
 	expect_code 3 aclcheck -g no-such-group-xyz f 2>err &&
 	contains "unknown group" err &&
 	expect_code 3 aclcheck loop 2>err &&
-	contains "Too many levels of symbolic links" err &&
+	contains "aclcheck: loop: $PWD/loop: " err &&
 	expect_code 3 aclcheck f/ 2>err &&
 	contains "Not a directory" err
 '
@@ -420,7 +420,7 @@ if have strace && strace -f -o /dev/null true 2>/dev/null; then
 		strace -f -e trace=openat,open -o trace aclcheck -v -u $U env >out 2>err;
 		test $? -eq 1 &&
 		strace -f -e trace=openat,open -o trace2 aclcheck -j -m rwx env >out 2>err;
-		contains "openat(" trace &&
+		contains "passwd" trace &&
 		lacks "env\"" trace && lacks "env\"" trace2 &&
 		strace -f -e trace=openat,open -o control cat env >/dev/null &&
 		contains "\"env\"" control

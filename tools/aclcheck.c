@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
 
@@ -459,6 +460,31 @@ root_override(struct node *nd)
 	    "; uid 0 executes only a file with an x bit set");
 }
 
+/* Is path immutable (chattr +i)? statx(2) says so without opening it. */
+static int
+immutable(const char *path)
+{
+#if defined(STATX_ATTR_IMMUTABLE)
+	struct statx sx;
+
+	return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &sx) == 0 &&
+	    (sx.stx_attributes & STATX_ATTR_IMMUTABLE);
+#elif defined(SYS_statx)
+	/*
+	 * A C library without statx() (musl before 1.2.5): the system call.
+	 * struct statx starts {u32 mask, u32 blksize, u64 attributes} and is
+	 * 256 bytes; STATX_TYPE is 1, STATX_ATTR_IMMUTABLE 0x10.
+	 */
+	uint64_t sx[32];
+
+	return syscall(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 1U, sx) == 0 &&
+	    (sx[1] & 0x10);
+#else
+	(void)path;
+	return 0;
+#endif
+}
+
 /* Write refused before any permission is looked at: EROFS, EPERM. */
 static int
 write_blocked(struct node *nd)
@@ -472,17 +498,10 @@ write_blocked(struct node *nd)
 		snprintf(nd->why, sizeof nd->why, "read-only file system");
 		goto blocked;
 	}
-#ifdef STATX_ATTR_IMMUTABLE
-	{
-		struct statx sx;
-
-		if (statx(AT_FDCWD, nd->path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &sx) == 0 &&
-		    (sx.stx_attributes & STATX_ATTR_IMMUTABLE)) {
-			snprintf(nd->why, sizeof nd->why, "immutable (chattr +i)");
-			goto blocked;
-		}
+	if (immutable(nd->path)) {
+		snprintf(nd->why, sizeof nd->why, "immutable (chattr +i)");
+		goto blocked;
 	}
-#endif
 	return 0;
 blocked:
 	nd->allowed = 0;
