@@ -142,6 +142,29 @@ set_deadline(struct run *r, double d)
 		r->next_deadline = d;
 }
 
+static void start_request(struct run *r, struct conn *c, double now);
+
+/*
+ * The connection is free. In the closed model a kept-alive connection sends
+ * the next request at once; anything else waits for dispatch(), so that a
+ * server refusing at once cannot recurse here.
+ */
+static void
+next(struct run *r, struct conn *c)
+{
+	double now;
+
+	if (!r->open_model && c->fd >= 0 && !interrupted &&
+	    (!r->target || r->started < r->target)) {
+		now = now_ms(r);
+		if (r->end == 0 || now < r->end) {
+			start_request(r, c, now);
+			return;
+		}
+	}
+	push_idle(r, c);
+}
+
 /* The request is over: count it, write it, free the connection for the next. */
 static void
 record(struct run *r, struct conn *c, struct load_result *res)
@@ -159,7 +182,7 @@ record(struct run *r, struct conn *c, struct load_result *res)
 		result_json_line(stdout, res);
 	if (r->have_out)
 		ndjson_request(&r->nd, res);
-	push_idle(r, c);
+	next(r, c);
 }
 
 static void

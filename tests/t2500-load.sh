@@ -1,0 +1,265 @@
+#!/bin/sh
+# httpprobe's load mode: -c -n -D --rate --tag --summary-export --out,
+# against the fixture server and python3's http.server. The test bodies
+# are eval'ed strings: shellcheck cannot see them use what is defined here.
+# shellcheck disable=SC2034,SC2317
+# shellcheck source=tests/lib.sh
+. "${0%/*}/lib.sh"
+
+[ -x "$FIXTURE" ] || skip_all "the fixture server is not built"
+have python3 || skip_all "python3 is needed (http.server, JSON checks)"
+
+start_fixture
+F=$FIXTURE_URL
+start_fixture -e 4
+E=$FIXTURE_URL
+
+# A TCP port on 127.0.0.1 where nothing listens (bound, then closed).
+DEAD=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+	exit 1
+
+# Is there a load mode to test yet?
+httpprobe -q -c 1 -n 1 "$F/healthz" >"$TRASH/probe.out" 2>&1 ||
+	skip_all "httpprobe has no load mode (-c -n) yet"
+
+# python3 -m http.server on a port of its own choosing; its access log
+# (stderr) has one line per request: the server-side count.
+mkdir -p "$TRASH/www"
+printf '{"object":"list","data":[]}\n' >"$TRASH/www/models.json"
+cp "$TRASH/www/models.json" "$TRASH/www/n1000.json"
+start_bg python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$TRASH/www" \
+	>"$TRASH/py.out" 2>"$TRASH/py.log"
+wait_for_file "$TRASH/py.out" || skip_all "python3 -m http.server did not start"
+PY=http://127.0.0.1:$(sed -n 's/.* port \([0-9][0-9]*\) .*/\1/p' "$TRASH/py.out")
+
+# value KEY FILE: the value of a key=value line.
+value() {
+	sed -n "s/^$1=//p" "$2"
+}
+
+# at_least MIN VALUE, at_most MAX VALUE (decimals allowed).
+at_least() {
+	awk -v a="$2" -v b="$1" 'BEGIN { exit !(a >= b) }' ||
+		{ echo "at_least: $2 < $1" >&2; return 1; }
+}
+at_most() {
+	awk -v a="$2" -v b="$1" 'BEGIN { exit !(a <= b) }' ||
+		{ echo "at_most: $2 > $1" >&2; return 1; }
+}
+
+test_expect_success '-n 1000 makes exactly 1000 requests (counted by http.server too)' '
+	httpprobe -q -c 4 -n 1000 "$PY/n1000.json" >out 2>err &&
+	test "$(value requests out)" = 1000 &&
+	test "$(value ok out)" = 1000 &&
+	test "$(value failed out)" = 0 &&
+	n=$(grep -c "\"GET /n1000.json HTTP/1.1\" 200" "$TRASH/py.log") &&
+	test "$n" = 1000
+'
+
+test_expect_success '-n 1000 on keep-alive connections (fixture): 1000 requests, exit 0' '
+	expect_code 0 httpprobe -q -c 10 -n 1000 "$F/v1/models" >out 2>err &&
+	test "$(value requests out)" = 1000 &&
+	test "$(value ok out)" = 1000 &&
+	test "$(value interrupted out)" = 0 &&
+	test ! -s err
+'
+
+test_expect_success '-c 20 -n 20 -j: 20 lines, each with its status and latency' '
+	expect_code 0 httpprobe -c 20 -n 20 -j "$F/v1/models" >out 2>err &&
+	line_count 20 out &&
+	test "$(grep -c "\"status\":200,\"ms\":[0-9]" out)" = 20 &&
+	sed "s/.*\"seq\":\([0-9]*\).*/\1/" out | sort -n >seqs &&
+	awk "NR != \$1 { exit 1 } END { exit NR != 20 }" seqs
+'
+
+test_expect_success 'the summary on stderr reads like k6 (legacy layout), no progress off a terminal' '
+	httpprobe -c 2 -n 50 --tag ep=models "$F/v1/models" >out 2>err &&
+	grep "^     http_req_duration\.\.*: avg=.* min=.* med=.* max=.* p(90)=.* p(95)=" err &&
+	grep "^       { ep:models }\.\.*: avg=" err &&
+	grep "^       { expected_response:true }\.\.*: avg=" err &&
+	grep "^     http_req_failed\.\.*: 0\.00% *0 out of 50\$" err &&
+	grep "^     http_reqs\.\.*: 50 " err &&
+	grep "^     iterations\.\.*: 50 " err &&
+	grep "^     vus\.\.*: 2 *min=2 *max=2" err &&
+	grep "^     data_received\.\.*: [0-9.]* kB" err &&
+	lacks "running (" err &&
+	lacks "$(printf "\033")" err
+'
+
+test_expect_success '-q: no summary' '
+	httpprobe -q -c 2 -n 5 "$F/v1/models" >out 2>err &&
+	test ! -s err &&
+	test "$(value requests out)" = 5
+'
+
+test_expect_success '--summary-export has k6 layout; p95parse agrees with the NDJSON' '
+	expect_code 0 httpprobe -q -c 4 -n 200 --tag ep=models \
+		--summary-export exp.json --out out.ndjson "$F/v1/models" >out 2>err &&
+	python3 - exp.json out.ndjson <<-\EOF &&
+	import json, math, sys
+	exp = json.load(open(sys.argv[1]))
+	assert list(exp) == ["root_group", "metrics"], list(exp)
+	assert exp["root_group"] == {"name": "", "path": "",
+	    "id": "d41d8cd98f00b204e9800998ecf8427e", "groups": {}, "checks": {}}
+	m = exp["metrics"]
+	want = {"data_received", "data_sent", "http_req_duration",
+	    "http_req_duration{ep:models}", "http_req_duration{expected_response:true}",
+	    "http_req_failed", "http_reqs", "iterations", "vus", "vus_max"}
+	assert set(m) == want, set(m) ^ want
+	trend = ["avg", "min", "med", "max", "p(90)", "p(95)"]
+	for k in ("http_req_duration", "http_req_duration{ep:models}"):
+	    assert list(m[k]) == trend, m[k]
+	assert m["http_req_failed"] == {"passes": 0, "fails": 200, "value": 0}
+	assert m["http_reqs"]["count"] == 200 and m["iterations"]["count"] == 200
+	assert m["vus"] == {"value": 4, "min": 4, "max": 4}
+	assert set(m["data_sent"]) == {"count", "rate"}
+	# The per-request NDJSON: k6 rule (sorted, interpolated at p*(n-1)).
+	v = []
+	for line in open(sys.argv[2]):
+	    o = json.loads(line)
+	    if o.get("type") == "Point" and o["metric"] == "http_req_duration":
+	        t = o["data"]["tags"]
+	        assert t["ep"] == "models" and t["status"] == "200", t
+	        assert t["scenario"] == "default" and t["expected_response"] == "true", t
+	        assert t["method"] == "GET" and t["proto"] == "HTTP/1.1", t
+	        assert t["url"] == t["name"] and t["url"].endswith("/v1/models"), t
+	        v.append(o["data"]["value"])
+	assert len(v) == 200, len(v)
+	v.sort()
+	i = 0.95 * (len(v) - 1)
+	lo, hi = v[math.floor(i)], v[math.ceil(i)]
+	p95 = lo + (hi - lo) * (i - math.floor(i))
+	assert p95 == m["http_req_duration"]["p(95)"], (p95, m["http_req_duration"]["p(95)"])
+	EOF
+	if have p95parse && p95parse -h >/dev/null 2>&1; then
+		p95parse -t ep=models exp.json >a &&
+		p95parse -f ndjson out.ndjson >b &&
+		test -n "$(value p95_ms a)" &&
+		test "$(value p95_ms a)" = "$(value p95_ms b)"
+	else
+		echo "p95parse not built: checked with python3 only"
+	fi
+'
+
+test_expect_success '--out NDJSON: a Metric line before the first Point, every line JSON' '
+	httpprobe -q -c 2 -n 10 --out out.ndjson "$F/v1/models" >out 2>err &&
+	head -n 1 out.ndjson >first &&
+	contains "{\"type\":\"Metric\",\"data\":{\"name\":\"vus\",\"type\":\"gauge\"" first &&
+	test "$(grep -c "^{\"type\":\"Metric\",\"data\":{\"name\":\"http_req_duration\"," out.ndjson)" = 1 &&
+	test "$(grep -c "^{\"metric\":\"http_req_failed\",\"type\":\"Point\"" out.ndjson)" = 10 &&
+	python3 -c "import json, sys; [json.loads(l) for l in open(sys.argv[1])]" out.ndjson
+'
+
+test_expect_success 'unexpected statuses (fixture -e 4): class status, exit 1, 25% failed' '
+	expect_code 1 httpprobe -q -c 4 -n 40 --summary-export exp.json "$E/v1/models" >out 2>err &&
+	test "$(value failed out)" = 10 &&
+	test "$(value failed_status out)" = 10 &&
+	test "$(value http_req_failed out)" = 0.25 &&
+	contains "10 of 40 requests failed (status): unexpected status 500" err &&
+	python3 -c "
+import json, sys
+m = json.load(open(sys.argv[1]))[\"metrics\"]
+assert m[\"http_req_failed\"] == {\"passes\": 10, \"fails\": 30, \"value\": 0.25}, m[\"http_req_failed\"]
+" exp.json
+'
+
+test_expect_success 'unexpected statuses (/fault/flaky): -s decides what is expected' '
+	expect_code 1 httpprobe -q -c 1 -n 20 "$F/fault/flaky?every=5" >out 2>err &&
+	test "$(value failed_status out)" = 4 &&
+	expect_code 0 httpprobe -q -c 1 -n 20 -s 200,500 "$F/fault/flaky?every=5" >out 2>err &&
+	test "$(value failed out)" = 0
+'
+
+test_expect_success 'the server closes at once (/fault/close): class reset, exit 3' '
+	expect_code 3 httpprobe -q -c 2 -n 6 "$F/fault/close" >out 2>err &&
+	test "$(value failed_reset out)" = 6 &&
+	contains "(reset): connection closed before any response" err &&
+	contains "no valid response" err
+'
+
+test_expect_success 'not HTTP (/fault/garbage): class protocol' '
+	expect_code 3 httpprobe -q -n 2 "$F/fault/garbage" >out 2>err &&
+	test "$(value failed_protocol out)" = 2
+'
+
+test_expect_success 'nothing listening: class refused on every attempt, exit 3' '
+	expect_code 3 httpprobe -q -c 2 -n 10 --out out.ndjson "http://127.0.0.1:$DEAD/" >out 2>err &&
+	test "$(value failed_refused out)" = 10 &&
+	contains "(refused): dial: connection refused" err &&
+	contains "\"error\":\"dial: connection refused\",\"error_code\":\"1212\"" out.ndjson
+'
+
+test_expect_success 'slow headers: class timeout after -t, within a generous bound' '
+	start=$(date +%s) &&
+	expect_code 3 httpprobe -q -t 1 -c 2 -n 2 "$F/fault/slow-headers" >out 2>err &&
+	end=$(date +%s) &&
+	test "$(value failed_timeout out)" = 2 &&
+	contains "(timeout): request timeout" err &&
+	test $((end - start)) -lt 10
+'
+
+test_expect_success '-D bounds the run' '
+	expect_code 0 httpprobe -q -c 2 -D 0.5s "$F/v1/models" >out 2>err &&
+	at_least 500 "$(value elapsed_ms out)" &&
+	at_most 10000 "$(value elapsed_ms out)" &&
+	at_least 1 "$(value requests out)"
+'
+
+test_expect_success '--rate keeps its schedule (100/s: 50 requests take at least 0.49 s)' '
+	expect_code 0 httpprobe -q --rate 100 -c 2 -n 50 "$F/v1/models" >out 2>err &&
+	test "$(value requests out)" = 50 &&
+	at_least 490 "$(value elapsed_ms out)" &&
+	test "$(value dropped out)" = 0
+'
+
+test_expect_success '--rate against a slow endpoint: latencies from the intended time show the stall' '
+	httpprobe -q -c 1 -n 10 -j "$F/delay?ms=100" >closed &&
+	httpprobe -q --rate 50 -c 1 -n 10 -j "$F/delay?ms=100" >open &&
+	sed "s/.*\"ms\":\([0-9.]*\).*/\1/" closed | sort -n | tail -n 1 >closed.max &&
+	sed "s/.*\"ms\":\([0-9.]*\).*/\1/" open | sort -n | tail -n 1 >open.max &&
+	at_least 100 "$(cat closed.max)" &&
+	at_most 700 "$(cat closed.max)" &&
+	at_least 800 "$(cat open.max)"
+'
+
+test_expect_success '--rate with -D: what the server could not take is dropped, not hidden' '
+	httpprobe -q --rate 20 -c 1 -D 1s --summary-export exp.json "$F/delay?ms=200" >out 2>err &&
+	at_least 10 "$(value dropped out)" &&
+	contains "\"dropped_iterations\": {" exp.json
+'
+
+test_expect_success 'SIGINT stops the run and prints what ran' '
+	python3 - "$F/delay?ms=50" <<-\EOF &&
+	import signal, subprocess, sys, time
+	p = subprocess.Popen(["httpprobe", "-c", "2", "-D", "30s", "--summary-export",
+	    "exp.json", "--out", "out.ndjson", sys.argv[1]],
+	    stdout=open("out", "w"), stderr=open("err", "w"))
+	time.sleep(0.5)
+	p.send_signal(signal.SIGINT)
+	rc = p.wait(timeout=10)
+	assert rc == -signal.SIGINT, rc
+	EOF
+	at_least 1 "$(value requests out)" &&
+	at_most 5000 "$(value elapsed_ms out)" &&
+	contains "http_req_duration" err &&
+	contains "\"http_reqs\": {" exp.json &&
+	test -s out.ndjson &&
+	test -z "$(ls -A | grep "\.tmp\.")"
+'
+
+test_expect_success 'EXAMPLES: the latency gate without k6' '
+	httpprobe -c 10 -n 1000 --tag ep=models --summary-export k6_models.json \
+		"$F/v1/models" >out 2>err &&
+	if have p95parse && p95parse -h >/dev/null 2>&1; then
+		p95parse -t ep=models -l 1200 k6_models.json >gate
+	else
+		echo "p95parse not built: export checked only" && test -s k6_models.json
+	fi
+'
+
+test_expect_success 'EXAMPLES: 20 identical requests at once' '
+	httpprobe -c 20 -n 20 -j "$F/v1/models" >out 2>err &&
+	line_count 20 out
+'
+
+test_done
