@@ -813,15 +813,19 @@ main(int argc, char *argv[])
 {
 	struct opts o;
 	struct result r;
+	int status;
 
 	setprogname(argv[0]);
 	parse_args(&o, argc, argv);
-	if (o.load)
-		return finish_stdout(load_mode(&o));
-	memset(&r, 0, sizeof r);
-	probe(&o, &r);
-	report(&o, &r);
+	if (o.load) {
+		status = load_mode(&o);
+	} else {
+		memset(&r, 0, sizeof r);
+		probe(&o, &r);
+		report(&o, &r);
+		status = r.exit;
+	}
 	http_url_free(&o.url);
 	free(o.body);
-	return finish_stdout(r.exit);
+	return finish_stdout(status);
 }
