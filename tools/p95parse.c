@@ -516,6 +516,9 @@ main(int argc, char *argv[])
 	}
 	if (i == argc)
 		return EXIT_ERROR;
+	if (r.fixed_monotonic)
+		warnf("%s: the bucket counts of %s decrease; repaired as histogram_quantile does",
+		    argv[i], r.metric);
 	gp = gate_pct(&o, argv[i], &r);
 	gf = gate_failed(&o, argv[i], &r);
 	output(&o, argv[i], &r, gp, gf);

@@ -35,6 +35,7 @@ struct cand {
 	int have_sum, have_count;
 	double qv;                     /* the summary's matching quantile */
 	unsigned long qseries;
+	unsigned long qlines;          /* quantile lines of any quantile */
 };
 
 static void
@@ -269,10 +270,12 @@ take_sample(struct cand *cs, const struct sample *sm, const struct k6_query *q)
 			c->count += sm->value;
 			c->have_count = 1;
 		} else if (is(sm, c->name, "") && (l = label(sm, "quantile")) != NULL &&
-		    parse_float(l->v, l->vl, &qq) == 0 &&
-		    fabs(qq - q->pct / 100) <= 1e-9 * fabs(q->pct / 100)) {
-			c->qv = sm->value;
-			c->qseries++;
+		    parse_float(l->v, l->vl, &qq) == 0) {
+			c->qlines++;
+			if (fabs(qq - q->pct / 100) <= 1e-9 * fabs(q->pct / 100)) {
+				c->qv = sm->value;
+				c->qseries++;
+			}
 		}
 	}
 }
@@ -521,10 +524,16 @@ prom_parse(const char *buf, size_t len, const struct k6_query *q, struct k6_resu
 	}
 	r->source = "prometheus";
 	for (i = 0; i < NCAND; i++) {
-		if (cs[i].nb == 0 && cs[i].qseries == 0)
+		if (cs[i].nb == 0 && cs[i].qlines == 0)
 			continue;
 		full_name(r->metric, sizeof r->metric, cs[i].name, q);
-		rc = cs[i].nb > 0 ? from_histogram(&cs[i], q, r) : from_summary(&cs[i], q, r);
+		if (cs[i].nb > 0)
+			rc = from_histogram(&cs[i], q, r);
+		else if (cs[i].qseries > 0)
+			rc = from_summary(&cs[i], q, r);
+		else
+			seterr(r, "summary %s has no quantile=\"%g\" line (a summary has only the "
+			    "quantiles it was made with)", r->metric, q->pct / 100);
 		break;
 	}
 	if (i == NCAND) {
