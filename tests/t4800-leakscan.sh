@@ -110,13 +110,12 @@ test_expect_success 'env syntax: quotes, escapes, export, comments, CRLF, blanks
 	SQ='\''sq value \n seven'\''
 	COMMENTED=commented-value-8 # not part of it
 	HASHED=hashed#value-9
-	TRAILING=trailing-value-10   
 	MULTI="multi line
 	value-11"
 	BARE_FROM_ENVIRONMENT
 	DQ_COMMENT="dq-comment-12" # a comment
 	EOF
-	printf "CRLF=crlf-value-13\r\n" >>syntax.env &&
+	printf "CRLF=crlf-value-13\r\nTRAILING=trailing-value-10 \t \n" >>syntax.env &&
 	printf "plain-value-1\nexported-value-2\nspaced-value-3\nindented-value-4\n" >log &&
 	printf "around-value-5\ndq value \"six\" \\\\ back\tslash\nsq value \\\\n seven\n" >>log &&
 	printf "commented-value-8\nhashed#value-9\ntrailing-value-10\nmulti line\nvalue-11\n" >>log &&
