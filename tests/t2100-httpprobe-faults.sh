@@ -12,6 +12,33 @@
 start_fixture || exit 1
 U=$FIXTURE_URL
 
+# A listener whose accept queue is full: the kernel drops further SYNs, so
+# a connect to it hangs (Linux), which is what -T is for.
+start_bg python3 -c '
+import socket, sys, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(0)
+port = l.getsockname()[1]
+cs = []
+for i in range(4):
+    c = socket.socket()
+    c.setblocking(False)
+    try:
+        c.connect(("127.0.0.1", port))
+    except BlockingIOError:
+        pass
+    cs.append(c)
+time.sleep(0.3)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d\n" % port)
+import os
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(600)
+' "$TRASH/full.port"
+wait_for_file "$TRASH/full.port" || { echo "the full listener did not start" >&2; exit 1; }
+FULL=http://127.0.0.1:$(cat "$TRASH/full.port")/
+
 # fault PATH CLASS MESSAGE: exit 3; stderr is the one line
 # "httpprobe: URL: CLASS: ...MESSAGE..."; no file at -o, no temporary
 # left beside it; an earlier file at -o is kept as it was.
@@ -105,6 +132,22 @@ test_expect_success '-m shorter than -t cuts the attempt and says so' '
 	elapsed expect_code 3 httpprobe -q -t 30 -m 1 "$U/fault/slow-headers" 2>err &&
 	test "$ELAPSED" -le 5 &&
 	contains "(the -m deadline)" err
+'
+
+test_expect_success '-T 1: a connect that hangs ends in about a second' '
+	elapsed expect_code 3 httpprobe -q -T 1 -t 30 "$FULL" 2>err &&
+	test "$ELAPSED" -le 5 &&
+	line_count 1 err &&
+	contains "timeout: connect to 127.0.0.1 port" err &&
+	contains ": timed out after 1.0" err
+'
+
+test_expect_success 'a connect that hangs is bounded by -t too, and retried' '
+	elapsed expect_code 3 httpprobe -q -j -t 0.5 -r 1 "$FULL" >out 2>err &&
+	test "$ELAPSED" -le 5 &&
+	contains "\"attempts\":2," out &&
+	contains "\"connect_ms\":null," out &&
+	contains "\"error_class\":\"timeout\"" out
 '
 
 test_expect_success 'reset and empty replies are retried, protocol errors are not' '
