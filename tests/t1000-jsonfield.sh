@@ -322,7 +322,8 @@ test_expect_success 'invalid UTF-8 is invalid JSON' '
 	printf "{\"a\":\"\364\220\200\200\"}" >toobig.json &&
 	jf 3 "" .a toobig.json &&
 	printf "\357\273\277{\"a\":1}" >bom.json &&
-	jf 3 "" .a bom.json
+	jf 3 "" .a bom.json &&
+	check_str "jsonfield: bom.json:1:1: a byte order mark (U+FEFF) is not allowed" err
 '
 
 test_expect_success 'a control character in a string is invalid' '

@@ -191,7 +191,8 @@ test_errors(void)
 		{ "\"\x80\"", "ERR:t:1:2: invalid UTF-8 byte 0x80 in a string" },
 		{ "\"\xe2\x82\"", "ERR:t:1:4: invalid UTF-8 sequence in a string" },
 		{ "\"\xe2\x82", "ERR:t:1:4: unexpected end of input in a string" },
-		{ "\xef\xbb\xbf{}", "ERR:t:1:1: expected a value" },
+		{ "\xef\xbb\xbf{}", "ERR:t:1:1: a byte order mark (U+FEFF) is not allowed" },
+		{ "\xef\xbb{}", "ERR:t:1:1: expected a value" },
 		{ "01", "ERR:t:1:2: a number cannot have a leading zero" },
 		{ "-", "ERR:t:1:2: unexpected end of input, expected a digit after '-'" },
 		{ "-a", "ERR:t:1:2: expected a digit after '-'" },
@@ -356,6 +357,42 @@ test_file_boundaries(void)
 	ok(sameerr, "file scanner: errors across the buffer edge, line and column");
 }
 
+/* One byte per read: every token crosses the buffer's edge. */
+static void
+test_small_reads(void)
+{
+	const char *doc = "{\"k\\u00e9y\":[\"ab\\ud83d\\ude00c\xe2\x82\xac\\n\",-12.5e+30,"
+	    "true,false,null,\"\xf0\x9f\x98\x80\",12345678,{\"a\":[[]]}]}";
+	char want[4096];
+	size_t size;
+	int same = 1, skipped = 1;
+
+	snprintf(want, sizeof want, "%s", trace(doc));
+	for (size = 1; size <= 9; size++) {
+		FILE *fp = tmpfile();
+		struct json_scanner *js;
+
+		fputs(doc, fp);
+		rewind(fp);
+		js = json_open_file(fp, "f");
+		json_set_bufsize(js, size);
+		if (strcmp(trace_scanner(js), want) != 0) {
+			same = 0;
+			printf("# size %zu: %s\n", size, out);
+		}
+		json_close(js);
+		rewind(fp);
+		js = json_open_file(fp, "f");
+		json_set_bufsize(js, size);
+		if (json_skip_next(js) != JSON_OBJECT || json_next(js) != JSON_END)
+			skipped = 0;
+		json_close(js);
+		fclose(fp);
+	}
+	ok(same, "reads of 1 to 9 bytes: the same tokens");
+	ok(skipped, "reads of 1 to 9 bytes: json_skip_next over the whole document");
+}
+
 static void
 test_lines(void)
 {
@@ -416,6 +453,7 @@ main(void)
 	test_depth();
 	test_skip();
 	test_file_boundaries();
+	test_small_reads();
 	test_lines();
 	test_io_error();
 	return tap_done();

@@ -721,6 +721,9 @@ value(struct json_scanner *js, int c, int copy, const char *expected)
 	case 'n':
 		return literal(js, "null") < 0 ? JSON_ERROR : scalar_done(js, JSON_NULL);
 	}
+	if (c == 0xef && offset(js) == 0 && js->end - js->p >= 3 &&
+	    js->p[1] == 0xbb && js->p[2] == 0xbf)
+		return fail(js, "a byte order mark (U+FEFF) is not allowed");
 	return fail_expected(js, c, expected);
 }
 
