@@ -9,14 +9,15 @@
 
 have python3 || skip_all "python3 not found (Debian package: python3)"
 
-# listen.py ADDR PORT READY [go=FILE] [stop=FILE] [anything else]: waits for
-# FILE go (when given), listens on ADDR:PORT, writes "PORT PID" to READY,
-# and closes when FILE stop appears (else after 5 minutes, should the test
-# die without cleaning up).
+# listen.py ADDR PORT READY [go=FILE] [stop=FILE] [v6only=1] [anything
+# else]: waits for FILE go (when given), listens on ADDR:PORT (v6-only if
+# asked), writes "PORT PID" to READY, and closes when FILE stop appears
+# (else after 5 minutes, should the test die without cleaning up).
 LISTEN_PY='
 import os, socket, sys, time
 addr, port, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-opt = dict(a.split("=", 1) for a in sys.argv[4:] if a.startswith(("go=", "stop=")))
+opt = dict(a.split("=", 1) for a in sys.argv[4:]
+           if a.startswith(("go=", "stop=", "v6only=")))
 def wait(path):
     for _ in range(3000):
         if os.path.exists(path):
@@ -26,6 +27,8 @@ if "go" in opt:
     wait(opt["go"])
 s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+if "v6only" in opt:
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
 s.bind((addr, port))
 s.listen()
 with open(ready + ".tmp", "w") as f:
@@ -78,6 +81,16 @@ else
 	echo "# ::1 is not available: the IPv6 cases are skipped"
 fi
 BINDV6ONLY=$(cat /proc/sys/net/ipv6/bindv6only 2>/dev/null || echo 0)
+# Where the listening sockets come from: sock_diag netlink, else
+# /proc/net/tcp; the bind probe is the path for systems without /proc.
+if PORTFREE_SOURCE=netlink portfree -q 1 2>/dev/null; then
+	DEFAULT_SOURCE=netlink
+	SOURCES="netlink proc probe"
+else
+	DEFAULT_SOURCE=proc
+	SOURCES="proc probe"
+	echo "# sock_diag netlink is not available: portfree uses /proc/net/tcp"
+fi
 BINDABLE_PY="V6 = ${V6:-0}
 $BINDABLE_PY"
 
@@ -100,6 +113,7 @@ listen any4 0.0.0.0
 if [ -n "$V6" ]; then
 	listen lo6 ::1
 	listen any6 ::
+	listen only6 :: 0 v6only=1
 fi
 LATE_PORT=$(free_port)
 listen late 127.0.0.1 "$LATE_PORT" "go=$TRASH/late.go"
@@ -116,6 +130,7 @@ ready any4 && ANY4_PORT=$PORT ANY4_PID=$PID
 if [ -n "$V6" ]; then
 	ready lo6 && LO6_PORT=$PORT LO6_PID=$PID
 	ready any6 && ANY6_PORT=$PORT ANY6_PID=$PID
+	ready only6 && ONLY6_PORT=$PORT
 fi
 ready leaving && LEAVING_PORT=$PORT
 ready proxy && PROXY_PORT=$PORT PROXY_PID=$PID
@@ -163,7 +178,7 @@ test_expect_success 'a listener on 127.0.0.1: address, pid, command, user' '
 	check /dev/null err &&
 	sed -n "1,5p" out >head &&
 	printf "%s\n" "target=127.0.0.1:$LO4_PORT" "port=$LO4_PORT" \
-		"addresses=127.0.0.1" "source=proc" "state=listening" >want &&
+		"addresses=127.0.0.1" "source=$DEFAULT_SOURCE" "state=listening" >want &&
 	check want head &&
 	contains "listener=127.0.0.1:$LO4_PORT" out &&
 	contains "owner=process" out &&
@@ -191,7 +206,7 @@ test_expect_success 'a free port: exit 0, state=free, no listener' '
 	portfree $FREE_PORT >out 2>err &&
 	check /dev/null err &&
 	printf "%s\n" "target=$FREE_PORT" "port=$FREE_PORT" "addresses=any" \
-		"source=proc" "state=free" >want &&
+		"source=$DEFAULT_SOURCE" "state=free" >want &&
 	check want out
 '
 
@@ -214,7 +229,7 @@ assert len(l) == 1 and l[0][\"address\"] == \"127.0.0.1\", l
 assert l[0][\"pid\"] == $LO4_PID and l[0][\"owner\"] == \"process\", l
 assert l[0][\"user\"] == \"$ME\" and l[0][\"cmdline\"].endswith(\"...\"), l
 assert b == {\"target\": \"$FREE_PORT\", \"port\": $FREE_PORT, \"addresses\": [\"any\"],
-             \"source\": \"proc\", \"state\": \"free\", \"listeners\": []}, b
+             \"source\": \"$DEFAULT_SOURCE\", \"state\": \"free\", \"listeners\": []}, b
 "
 '
 
@@ -229,7 +244,7 @@ test_expect_success 'several targets: one block each, busy if any is' '
 '
 
 # Who blocks whom: the expected table (bindv6only 0), and the kernel's own
-# answer for every cell, from /proc and from the bind probe.
+# answer for every cell, which every source must give.
 # cell LISTENER_PORT TARGET_FORM EXPECTED
 cell() {
 	lport=$1 form=$2 want=$3
@@ -243,13 +258,13 @@ cell() {
 	fi
 	test_expect_success "listener on port $lport, target $target is $want" '
 		python3 -c "$BINDABLE_PY" $lport $form >truth &&
-		portfree -q "$target"; got=$? &&
-		PORTFREE_PROBE=1 portfree -q "$target"; probe=$? &&
-		case $got in 0) g=free ;; 1) g=busy ;; *) false ;; esac &&
-		case $probe in 0) p=free ;; 1) p=busy ;; *) false ;; esac &&
-		check_str "$form $g" truth &&
-		check_str "$form $p" truth &&
-		{ [ -z "$want" ] || check_str "$form $want" truth; }
+		{ [ -z "$want" ] || check_str "$form $want" truth; } &&
+		for src in $SOURCES; do
+			PORTFREE_SOURCE=$src portfree -q "$target"
+			case $? in 0) g=free ;; 1) g=busy ;; *) exit 1 ;; esac
+			echo "$src: $g"
+			check_str "$form $g" truth || exit 1
+		done
 	'
 }
 
@@ -333,6 +348,36 @@ else
 	test_skip "an unprivileged uid: owner not visible" "setpriv not found (Debian package: util-linux)"
 fi
 
+if [ -n "$V6" ]; then
+	test_expect_success 'a v6-only :: listener leaves IPv4 free (proc errs on busy)' '
+		python3 -c "$BINDABLE_PY" $ONLY6_PORT 127.0.0.1 0.0.0.0 ::1 >truth &&
+		printf "%s\n" "127.0.0.1 free" "0.0.0.0 free" "::1 busy" >want &&
+		check want truth &&
+		PORTFREE_SOURCE=probe portfree -q 127.0.0.1:$ONLY6_PORT &&
+		PORTFREE_SOURCE=probe portfree -q 0.0.0.0:$ONLY6_PORT &&
+		expect_code 1 portfree -q $ONLY6_PORT &&
+		expect_code 1 portfree -q "[::1]:$ONLY6_PORT" &&
+		if [ "$DEFAULT_SOURCE" = netlink ]; then
+			portfree -q 127.0.0.1:$ONLY6_PORT &&
+			portfree -q 0.0.0.0:$ONLY6_PORT
+		fi &&
+		if [ "$BINDV6ONLY" = 0 ]; then
+			expect_code 1 env PORTFREE_SOURCE=proc portfree -q 127.0.0.1:$ONLY6_PORT
+		fi
+	'
+else
+	test_skip "a v6-only :: listener" "::1 is not available"
+fi
+
+test_expect_success 'PORTFREE_SOURCE picks the source, and says which' '
+	for src in $SOURCES; do
+		PORTFREE_SOURCE=$src portfree $FREE_PORT >out &&
+		contains "source=$src" out || exit 1
+	done &&
+	expect_code 2 env PORTFREE_SOURCE=nosuch portfree $FREE_PORT 2>err &&
+	contains "bad PORTFREE_SOURCE" err
+'
+
 test_expect_success 'TIME_WAIT is not in use' '
 	python3 -c "
 import socket
@@ -353,26 +398,32 @@ print(port)
 	hex=$(printf "%04X" "$tw") &&
 	awk -v p=":$hex" "\$2 ~ p\"\$\" && \$4 == \"06\"" /proc/net/tcp >tw &&
 	line_count 1 tw &&
-	portfree 127.0.0.1:$tw >out &&
-	contains "state=free" out &&
-	portfree $tw >out &&
-	PORTFREE_PROBE=1 portfree 127.0.0.1:$tw >out &&
+	for src in $SOURCES; do
+		PORTFREE_SOURCE=$src portfree 127.0.0.1:$tw >out &&
+		contains "state=free" out &&
+		PORTFREE_SOURCE=$src portfree -q $tw || exit 1
+	done &&
 	python3 -c "$BINDABLE_PY" $tw 127.0.0.1 >truth &&
 	check_str "127.0.0.1 free" truth
 '
 
 if have ss; then
 	# ss -Hltn lines: State Recv-Q Send-Q Local:Port Peer:Port; ss shows a
-	# dual-stack :: as *.
+	# dual-stack :: as *, a v6-only one as [::].
 	test_expect_success 'agrees with ss -Hltn on every listener of these tests' '
-		for p in $LO4_PORT $ANY4_PORT $LO6_PORT $ANY6_PORT $PROXY_PORT; do
+		for p in $LO4_PORT $ANY4_PORT $LO6_PORT $ANY6_PORT $ONLY6_PORT $PROXY_PORT; do
 			ss -Hltn "sport = :$p" >ss.out || exit 1
 			awk "{ print \$4 }" ss.out | sed "s/^\*:/[::]:/" | sort >>want
-			portfree $p >out; [ $? -eq 1 ] || exit 1
-			sed -n "s/^listener=//p" out | sort >>got
+			for src in $SOURCES; do
+				[ $src = probe ] && continue
+				PORTFREE_SOURCE=$src portfree $p >out; [ $? -eq 1 ] || exit 1
+				sed -n "s/^listener=//p" out | sort >>got.$src
+			done
 		done &&
-		line_count $((3 + ${V6:-0} * 2)) want &&
-		check want got &&
+		line_count $((3 + ${V6:-0} * 3)) want &&
+		for src in $SOURCES; do
+			[ $src = probe ] || check want got.$src || exit 1
+		done &&
 		ss -Hltn "sport = :$FREE_PORT" >ss.out &&
 		check /dev/null ss.out &&
 		portfree -q $FREE_PORT
@@ -455,7 +506,7 @@ else
 fi
 
 test_expect_success 'the bind probe: busy, free, owner unknown' '
-	PORTFREE_PROBE=1 && export PORTFREE_PROBE &&
+	PORTFREE_SOURCE=probe && export PORTFREE_SOURCE &&
 	expect_code 1 portfree 127.0.0.1:$LO4_PORT $LO4_PORT >out 2>err &&
 	check /dev/null err &&
 	contains "source=probe" out &&
@@ -467,9 +518,7 @@ test_expect_success 'the bind probe: busy, free, owner unknown' '
 	portfree $FREE_PORT >out &&
 	contains "source=probe" out && contains "state=free" out &&
 	expect_code 1 portfree -l -w 0.2 $FREE_PORT >out 2>/dev/null &&
-	portfree -l -w 5 $ANY4_PORT >out &&
-	PORTFREE_PROBE=0 portfree $FREE_PORT >out &&
-	contains "source=proc" out
+	portfree -l -w 5 $ANY4_PORT >out
 '
 
 # The man page's EXAMPLES, in order, on the ports of these tests.

@@ -21,7 +21,7 @@
 #include "num.h"
 
 #define CMDLINE_SHOWN 80       /* bytes of a command line shown, then "..." */
-#define PROBE_ENV "PORTFREE_PROBE"
+#define SOURCE_ENV "PORTFREE_SOURCE"
 
 struct addr {
 	int family;                    /* AF_INET or AF_INET6 */
@@ -52,7 +52,8 @@ struct listener {
 	struct addr addr;
 	unsigned port;
 	unsigned long inode;           /* 0 for a bind probe */
-	long uid;                      /* the socket's, from /proc/net/tcp */
+	long uid;                      /* the socket's */
+	int v6only;                    /* IPV6_V6ONLY of a "::" socket; -1 unknown */
 	const struct target *probed;   /* the target a bind probe failed for */
 	struct owner own;
 };
@@ -62,12 +63,17 @@ struct listeners {
 	size_t n, cap;
 };
 
+/* The kernel's sock_diag first, /proc/net/tcp without it, else bind probes. */
+enum source { SRC_NETLINK, SRC_PROC, SRC_PROBE };
+static const char *const source_name[] = { "netlink", "proc", "probe" };
+
 struct opts {
 	int json, quiet, pick;
 	int wait;                      /* 0, 'l' (until listening) or 'f' (until free) */
 	double wait_ms;                /* < 0: no bound */
 	double interval_ms;
-	int probe;                     /* bind probes instead of /proc */
+	enum source source;            /* where the listening sockets come from */
+	int source_forced;             /* by PORTFREE_SOURCE: no fallback */
 	int v6only;                    /* net.ipv6.bindv6only */
 };
 
@@ -137,22 +143,25 @@ to_sockaddr(const struct addr *a, unsigned port, struct sockaddr_storage *ss)
 }
 
 /*
- * Would a listener on l make a bind on t fail? The kernel's rule: within a
+ * Would the listener l make a bind on t fail? The kernel's rule: within a
  * family the same address, or a wildcard on either side; across families
- * only a dual-stack "::" (net.ipv6.bindv6only 0) takes IPv4 as well.
+ * only a dual-stack "::" takes IPv4 as well. A bind on "::" is dual-stack
+ * when net.ipv6.bindv6only (sys_v6only) is 0; a listener on "::" is when
+ * its IPV6_V6ONLY is off, and where that is unknown (/proc/net/tcp6 does
+ * not show it) it is taken to follow bindv6only, which errs on busy.
  */
 static int
-addrs_collide(const struct addr *t, const struct addr *l, int v6only)
+addrs_collide(const struct addr *t, const struct listener *l, int sys_v6only)
 {
-	struct addr a = addr_canon(t), b = addr_canon(l);
+	struct addr a = addr_canon(t), b = addr_canon(&l->addr);
+	int l_v6only = l->v6only >= 0 ? l->v6only : sys_v6only;
 
 	if (a.family == b.family)
 		return addr_is_any(&a) || addr_is_any(&b) ||
 		    memcmp(a.b, b.b, addr_len(&a)) == 0;
-	if (v6only)
-		return 0;
-	return (a.family == AF_INET6 && addr_is_any(&a)) ||
-	    (b.family == AF_INET6 && addr_is_any(&b));
+	if (a.family == AF_INET6)
+		return addr_is_any(&a) && !sys_v6only;
+	return addr_is_any(&b) && !l_v6only;
 }
 
 static int
@@ -167,7 +176,7 @@ blocks(const struct listener *l, const struct target *t, int v6only)
 	if (t->any)
 		return 1;
 	for (i = 0; i < t->naddrs; i++)
-		if (addrs_collide(&t->addrs[i], &l->addr, v6only))
+		if (addrs_collide(&t->addrs[i], l, v6only))
 			return 1;
 	return 0;
 }
@@ -270,6 +279,7 @@ parse_tcp_line(const char *s, int family, const struct target *t, size_t nt,
 		return 0;
 	l->addr.family = family;
 	l->port = (unsigned)port;
+	l->v6only = -1;
 	return 1;
 }
 
@@ -297,6 +307,137 @@ read_proc_net(const char *path, int family, const struct target *t, size_t nt,
 	errno = err;
 	return err ? -1 : 0;
 }
+
+#ifdef __linux__
+/*
+ * The kernel's sock_diag interface, as ss(8) uses it: asked for listening
+ * sockets only, it walks the listening table alone (no per-connection
+ * text as in /proc/net/tcp), and it tells whether a "::" socket is
+ * v6-only. The structures are linux/inet_diag.h's, declared here because
+ * musl ships no kernel headers; the ABI is fixed.
+ */
+struct nl_hdr { uint32_t len; uint16_t type, flags; uint32_t seq, pid; };
+struct nl_addr { sa_family_t family; unsigned short pad; uint32_t pid, groups; };
+struct nl_attr { uint16_t len, type; };
+struct diag_sockid { uint16_t sport, dport; uint32_t src[4], dst[4], ifindex, cookie[2]; };
+struct diag_req { uint8_t family, protocol, ext, pad; uint32_t states; struct diag_sockid id; };
+struct diag_msg {
+	uint8_t family, state, timer, retrans;
+	struct diag_sockid id;
+	uint32_t expires, rqueue, wqueue, uid, inode;
+};
+
+enum {
+	NETLINK_SOCK_DIAG_PROTO = 4, SOCK_DIAG_BY_FAMILY_TYPE = 20,
+	NL_REQUEST = 0x1, NL_DUMP = 0x300, NL_ERROR = 0x2, NL_DONE = 0x3,
+	DIAG_ATTR_V6ONLY = 11, TCP_STATE_LISTEN = 10
+};
+#define NL_ALIGN(n) (((n) + 3u) & ~(size_t)3u)
+
+static void
+diag_one(const char *p, size_t len, int family, const struct target *t, size_t nt,
+    struct listeners *ls)
+{
+	struct diag_msg m;
+	struct listener *l;
+	struct nl_attr a;
+	size_t off;
+
+	if (len < sizeof m)
+		return;
+	memcpy(&m, p, sizeof m);
+	if (m.state != TCP_STATE_LISTEN || m.family != family ||
+	    !port_wanted(ntohs(m.id.sport), t, nt))
+		return;
+	l = listener_add(ls);
+	l->addr.family = family;
+	memcpy(l->addr.b, m.id.src, family == AF_INET ? 4 : 16);
+	l->port = ntohs(m.id.sport);
+	l->uid = m.uid;
+	l->inode = m.inode;
+	l->v6only = -1;
+	for (off = NL_ALIGN(sizeof m); off + sizeof a <= len; off += NL_ALIGN(a.len)) {
+		memcpy(&a, p + off, sizeof a);
+		if (a.len < sizeof a || off + a.len > len)
+			break;
+		if (a.type == DIAG_ATTR_V6ONLY && a.len > sizeof a)
+			l->v6only = p[off + sizeof a] != 0;
+	}
+}
+
+/* One family's listening TCP sockets. Returns 0, or -1 with errno set. */
+static int
+diag_dump(int fd, int family, const struct target *t, size_t nt, struct listeners *ls)
+{
+	struct { struct nl_hdr h; struct diag_req r; } req;
+	union { struct nl_hdr h; char b[32768]; } buf;
+	struct nl_addr kernel;
+	struct nl_hdr h;
+
+	memset(&req, 0, sizeof req);
+	req.h.len = sizeof req;
+	req.h.type = SOCK_DIAG_BY_FAMILY_TYPE;
+	req.h.flags = NL_REQUEST | NL_DUMP;
+	req.r.family = (uint8_t)family;
+	req.r.protocol = IPPROTO_TCP;
+	req.r.states = 1u << TCP_STATE_LISTEN;
+	memset(&kernel, 0, sizeof kernel);
+	kernel.family = AF_NETLINK;
+	if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = recv(fd, buf.b, sizeof buf.b, 0);
+		size_t off;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			errno = n < 0 ? errno : EPROTO;
+			return -1;
+		}
+		for (off = 0; off + sizeof h <= (size_t)n; off += NL_ALIGN(h.len)) {
+			memcpy(&h, buf.b + off, sizeof h);
+			if (h.len < sizeof h || off + h.len > (size_t)n) {
+				errno = EPROTO;
+				return -1;
+			}
+			if (h.type == NL_DONE)
+				return 0;
+			if (h.type == NL_ERROR) {
+				int err = EPROTO;
+				if (h.len >= sizeof h + sizeof err)
+					memcpy(&err, buf.b + off + sizeof h, sizeof err);
+				errno = err < 0 ? -err : EPROTO;
+				return -1;
+			}
+			diag_one(buf.b + off + sizeof h, h.len - sizeof h, family, t, nt, ls);
+		}
+	}
+}
+
+static int
+diag_listeners(const struct target *t, size_t nt, struct listeners *ls)
+{
+	int fd, r;
+
+	if ((fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG_PROTO)) < 0)
+		return -1;
+	r = diag_dump(fd, AF_INET, t, nt, ls);
+	/* Without IPv6 there is no AF_INET6 table, and nothing to miss. */
+	if (r == 0 && diag_dump(fd, AF_INET6, t, nt, ls) != 0 &&
+	    errno != ENOENT && errno != EAFNOSUPPORT)
+		r = -1;
+	close(fd);
+	return r;
+}
+#else
+static int
+diag_listeners(const struct target *t, size_t nt, struct listeners *ls)
+{
+	(void)t, (void)nt, (void)ls;
+	errno = ENOSYS;
+	return -1;
+}
+#endif
 
 /*
  * A bind such as a server would do. Linux refuses an SO_REUSEADDR bind
@@ -377,14 +518,25 @@ probe_target(const struct target *t, struct listeners *ls)
 		probe_one(t, &t->addrs[i], -1, ls);
 }
 
-/* One look at the ports of every target. */
+/*
+ * One look at the ports of every target. Without sock_diag (an old or
+ * sandboxed kernel) the next source takes over for good.
+ */
 static void
-observe(const struct target *t, size_t nt, const struct opts *o, struct listeners *ls)
+observe(const struct target *t, size_t nt, struct opts *o, struct listeners *ls)
 {
 	size_t i;
 
 	ls->n = 0;
-	if (o->probe) {
+	if (o->source == SRC_NETLINK) {
+		if (diag_listeners(t, nt, ls) == 0)
+			return;
+		if (o->source_forced)
+			die(EXIT_ERROR, "sock_diag netlink:");
+		o->source = access("/proc/net/tcp", F_OK) == 0 ? SRC_PROC : SRC_PROBE;
+		ls->n = 0;
+	}
+	if (o->source == SRC_PROBE) {
 		for (i = 0; i < nt; i++)
 			probe_target(&t[i], ls);
 		return;
@@ -583,15 +735,51 @@ scan_fds(int procfd, long pid, struct listener **want, size_t n)
 	return found;
 }
 
+static int
+pid_newest_first(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x < y) - (x > y);
+}
+
+/* The pids in /proc, newest (highest) first. */
+static long *
+list_pids(DIR *d, size_t *n)
+{
+	struct dirent *e;
+	size_t cap = 0;
+	long *v = NULL;
+
+	*n = 0;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (pid <= 0 || *end != '\0')
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 512;
+			if ((v = realloc(v, cap * sizeof *v)) == NULL)
+				die(EXIT_ERROR, "out of memory");
+		}
+		v[(*n)++] = pid;
+	}
+	qsort(v, *n, sizeof *v, pid_newest_first);
+	return v;
+}
+
 /*
- * Owners by socket inode: the inodes are known from /proc/net/tcp, so the
- * walk over /proc/PID/fd stops at the first process holding each one.
+ * Owners by socket inode: the inodes are known already, so the walk over
+ * /proc/PID/fd stops at the first process holding each one. It goes from
+ * the newest process down: a port in question was most often taken by
+ * something started lately (the backend, a container's docker-proxy), not
+ * by the daemons and kernel threads that fill the low pids.
  */
 static void
 find_owners(struct listener **want, size_t n)
 {
-	struct dirent *e;
-	size_t left = n, i;
+	size_t left = n, i, npids;
+	long *pids;
 	DIR *d;
 
 	for (i = 0; i < n; i++) {
@@ -600,12 +788,10 @@ find_owners(struct listener **want, size_t n)
 	}
 	if (n == 0 || (d = opendir("/proc")) == NULL)
 		return;
-	while (left > 0 && (e = readdir(d)) != NULL) {
-		char *end;
-		long pid = strtol(e->d_name, &end, 10);
-		if (pid > 0 && *end == '\0')
-			left -= scan_fds(dirfd(d), pid, want, n);
-	}
+	pids = list_pids(d, &npids);
+	for (i = 0; i < npids && left > 0; i++)
+		left -= scan_fds(dirfd(d), pids[i], want, n);
+	free(pids);
 	closedir(d);
 }
 
@@ -729,7 +915,7 @@ print_target(const struct target *t, const struct listeners *ls, const struct op
 			printf("%s%s", i ? " " : "", h);
 		}
 		printf("%s\nsource=%s\nstate=%s\n", t->any ? "any" : "",
-		    o->probe ? "probe" : "proc", state);
+		    source_name[o->source], state);
 		for (i = 0; i < ls->n; i++)
 			if (blocks(&ls->v[i], t, o->v6only))
 				print_listener_kv(&ls->v[i]);
@@ -749,7 +935,7 @@ print_target(const struct target *t, const struct listeners *ls, const struct op
 		json_put_cstring(fp, h);
 	}
 	putc(']', fp);
-	jo_str(&j, "source", o->probe ? "probe" : "proc");
+	jo_str(&j, "source", source_name[o->source]);
 	jo_str(&j, "state", state);
 	fp = jo_key(&j, "listeners");
 	putc('[', fp);
@@ -944,7 +1130,7 @@ all_hold(const struct target *t, size_t nt, const struct listeners *ls, const st
 
 /* Looks until every target holds, or once without -l/-f, or until -w runs out. */
 static int
-run_check(struct target *t, size_t nt, const struct opts *o)
+run_check(struct target *t, size_t nt, struct opts *o)
 {
 	struct listeners ls = { NULL, 0, 0 };
 	double deadline = o->wait_ms >= 0 ? now_ms() + o->wait_ms : -1;
@@ -979,7 +1165,7 @@ run_check(struct target *t, size_t nt, const struct opts *o)
  * port, on every address of the machine.
  */
 static int
-pick(struct target *t, const struct opts *o)
+pick(struct target *t, struct opts *o)
 {
 	struct listeners ls = { NULL, 0, 0 };
 	struct target any;
@@ -1094,15 +1280,31 @@ parse_opts(int argc, char *argv[], struct opts *o)
 		usage(stderr, EXIT_USAGE);
 }
 
-/* Forced by the environment (for tests), or where there is no /proc/net/tcp. */
-static int
-use_probe(void)
+/*
+ * sock_diag, falling back to /proc/net/tcp, or bind probes where there is
+ * no /proc/net/tcp; PORTFREE_SOURCE forces one (for tests).
+ */
+static void
+choose_source(struct opts *o)
 {
-	const char *e = getenv(PROBE_ENV);
+	const char *e = getenv(SOURCE_ENV);
+	size_t i;
 
-	if (e != NULL && *e != '\0' && strcmp(e, "0") != 0)
-		return 1;
-	return access("/proc/net/tcp", F_OK) != 0 && errno == ENOENT;
+	if (e != NULL && *e != '\0') {
+		for (i = 0; i < sizeof source_name / sizeof source_name[0]; i++) {
+			if (strcmp(e, source_name[i]) == 0) {
+				o->source = (enum source)i;
+				o->source_forced = 1;
+				return;
+			}
+		}
+		die(EXIT_USAGE, "bad %s '%s': want netlink, proc or probe", SOURCE_ENV, e);
+	}
+#ifdef __linux__
+	o->source = SRC_NETLINK;
+#else
+	o->source = access("/proc/net/tcp", F_OK) == 0 ? SRC_PROC : SRC_PROBE;
+#endif
 }
 
 /* --pick's host: 127.0.0.1, a name, an address, [::1]. */
@@ -1129,7 +1331,7 @@ main(int argc, char *argv[])
 
 	setprogname(argv[0]);
 	parse_opts(argc, argv, &o);
-	o.probe = use_probe();
+	choose_source(&o);
 	o.v6only = read_v6only();
 	nt = o.pick ? 1 : argc - optind;
 	if ((t = calloc((size_t)nt, sizeof *t)) == NULL)
