@@ -581,6 +581,7 @@ probe(const struct opts *o, struct result *r)
 	struct http_exchange x;
 	struct sink s;
 
+	r->connect_ms = r->first_byte_ms = r->total_ms = -1;
 	memset(&x, 0, sizeof x);
 	x.method = o->method;
 	x.url = &o->url;
