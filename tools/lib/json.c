@@ -100,8 +100,8 @@ json_open_mem(const char *buf, size_t len, const char *name)
 
 	if (js == NULL)
 		return NULL;
-	js->win = js->p = (const unsigned char *)buf;
-	js->end = js->p + len;
+	js->win = js->p = (const unsigned char *)(buf != NULL ? buf : "");
+	js->end = js->p + (buf != NULL ? len : 0);
 	js->eof = 1;
 	return js;
 }
@@ -1111,14 +1111,16 @@ discard_line(struct json_scanner *js)
 int
 json_next_document(struct json_scanner *js)
 {
-	int c;
+	int c, lines;
 
 	if (js->started)
 		discard_line(js);
 	js->started = 1;
+	/* Blank lines between documents are whitespace. */
+	lines = js->lines;
 	js->lines = 0;
 	c = skip_ws(js);
-	js->lines = 1;
+	js->lines = lines;
 	if (c < 0) {
 		if (js->io_errno != 0)
 			fail(js, "read error");
