@@ -203,7 +203,7 @@ start_fixture() {
 	[ -x "$FIXTURE" ] || { echo "start_fixture: $FIXTURE not built" >&2; return 1; }
 	fixture_portfile=$TRASH/fixture.port.$test_count.$$
 	rm -f "$fixture_portfile"
-	start_bg "$FIXTURE" -P "$fixture_portfile" "$@"
+	start_bg "$FIXTURE" -P "$fixture_portfile" "$@" >/dev/null
 	FIXTURE_PID=$BG_PID
 	if ! wait_for_file "$fixture_portfile"; then
 		echo "start_fixture: the fixture server did not start" >&2

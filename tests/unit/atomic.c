@@ -82,6 +82,11 @@ main(void)
 	ok(chdir(dir) == 0 && atomic_write(path, "rel\n", 4) == 0, "a relative path works");
 	is_str(slurp("out.txt"), "rel\n", "and is written in the current directory");
 
+	ok(atomic_open(&af, "/dev/null") == 0 && af.tmp == NULL, "/dev/null is written in place");
+	fputs("discarded\n", af.fp);
+	ok(atomic_commit(&af) == 0, "and committed");
+	ok(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode), "/dev/null is still a device");
+
 	unlink("out.txt");
 	snprintf(path, sizeof path, "%s/out.json", dir);
 	unlink(path);

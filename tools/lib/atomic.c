@@ -66,6 +66,15 @@ untrack(const char *tmp)
 			pending[i] = NULL;
 }
 
+/* 1 when path is a regular file or does not exist (yet). */
+static int
+regular_or_absent(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0 || S_ISREG(st.st_mode);
+}
+
 int
 atomic_open(struct atomic_file *af, const char *path)
 {
@@ -76,6 +85,16 @@ atomic_open(struct atomic_file *af, const char *path)
 	memset(af, 0, sizeof *af);
 	if (strcmp(path, "-") == 0) {
 		af->fp = stdout;
+		return 0;
+	}
+	if (!regular_or_absent(path)) {
+		/*
+		 * A device or FIFO (/dev/null, a named pipe) is written in
+		 * place: renaming a regular file over it would replace it.
+		 */
+		if ((af->fp = fopen(path, "w")) == NULL)
+			return -1;
+		af->direct = 1;
 		return 0;
 	}
 	if ((af->path = strdup(path)) == NULL ||
@@ -128,9 +147,11 @@ atomic_commit(struct atomic_file *af)
 	int saved;
 
 	if (af->tmp == NULL) {
-		if (fflush(af->fp) == EOF || ferror(af->fp))
-			return -1;
-		return 0;
+		int bad = fflush(af->fp) == EOF || ferror(af->fp);
+		if (af->direct && fclose(af->fp) == EOF)
+			bad = 1;
+		memset(af, 0, sizeof *af);
+		return bad ? -1 : 0;
 	}
 	if (fflush(af->fp) == EOF || ferror(af->fp) || fsync(fileno(af->fp)) != 0)
 		goto fail;
@@ -156,8 +177,12 @@ fail:
 void
 atomic_abort(struct atomic_file *af)
 {
-	if (af->tmp == NULL)
+	if (af->tmp == NULL) {
+		if (af->direct)
+			fclose(af->fp);
+		memset(af, 0, sizeof *af);
 		return;
+	}
 	if (af->fp != NULL)
 		fclose(af->fp);
 	unlink(af->tmp);

@@ -13,11 +13,13 @@
 struct atomic_file {
 	FILE *fp;        /* write here */
 	char *path;      /* the target */
-	char *tmp;       /* the temporary beside it; NULL for "-" (stdout) */
+	char *tmp;       /* the temporary beside it; NULL when written in place */
+	int direct;      /* a device or FIFO, opened and written in place */
 };
 
 /*
- * Opens a temporary beside path ("-" means stdout, written directly).
+ * Opens a temporary beside path. "-" means stdout; a path that exists and
+ * is not a regular file (/dev/null, a FIFO) is written in place.
  * Returns 0, or -1 with errno set.
  */
 int atomic_open(struct atomic_file *af, const char *path);
