@@ -247,6 +247,20 @@ test_expect_success 'SIGINT stops the run and prints what ran' '
 	test -z "$(ls -A | grep "\.tmp\.")"
 '
 
+if have script; then
+	test_expect_success 'on a terminal: a progress line at most 10 times a second, colours unless NO_COLOR' '
+		script -qec "httpprobe -c 2 -D 0.5s \"$F/delay?ms=5\" >out" tty.log >/dev/null &&
+		n=$(tr "\r" "\n" <tty.log | grep -c "^running (") &&
+		test "$n" -ge 2 && test "$n" -le 6 &&
+		contains "$(printf "\033[36m")" tty.log &&
+		NO_COLOR=1 script -qec "httpprobe -c 2 -n 20 \"$F/v1/models\" >out" tty2.log >/dev/null &&
+		contains "http_req_duration" tty2.log &&
+		lacks "$(printf "\033[36m")" tty2.log
+	'
+else
+	test_skip 'on a terminal: progress and colours' 'no script(1) to make a terminal'
+fi
+
 test_expect_success 'EXAMPLES: the latency gate without k6' '
 	httpprobe -c 10 -n 1000 --tag ep=models --summary-export k6_models.json \
 		"$F/v1/models" >out 2>err &&
@@ -260,6 +274,13 @@ test_expect_success 'EXAMPLES: the latency gate without k6' '
 test_expect_success 'EXAMPLES: 20 identical requests at once' '
 	httpprobe -c 20 -n 20 -j "$F/v1/models" >out 2>err &&
 	line_count 20 out
+'
+
+test_expect_success 'EXAMPLES: the open model, every request kept as NDJSON' '
+	httpprobe --rate 100 -c 4 -n 100 --out points.ndjson \
+		"$F/v1/models" >out 2>err &&
+	test "$(grep -c "^{\"metric\":\"http_req_duration\",\"type\":\"Point\"" points.ndjson)" = 100 &&
+	at_least 990 "$(value elapsed_ms out)"
 '
 
 test_done

@@ -1,0 +1,155 @@
+#!/bin/sh
+# bench/load.sh [BUILD_DIR]: httpprobe's load mode against wrk and hey, on
+# nginx serving a static /v1/models on 127.0.0.1 (one worker, its own
+# config in a temporary directory): BENCH_CONNS connections (10) for
+# BENCH_SECS seconds (5) each, BENCH_ROUNDS rounds (3) with the tools
+# interleaved, so that load from elsewhere hits them alike; the median
+# round of each counts. Prints req/s, p50, p95 and p99 of each tool and
+# the ratios httpprobe/wrk and httpprobe/hey.
+#
+# Targets: req/s at least 1.0x wrk's and 1.5x hey's; percentiles within
+# 10% of wrk's. wrk's p95 comes from its Lua done() hook (its --latency
+# table has no p95). nginx, wrk and hey are installed from Debian when
+# missing (hey is skipped if it cannot be).
+# shellcheck disable=SC2317 # cleanup and run_TOOL are called indirectly
+
+LC_ALL=C
+export LC_ALL
+cd "${0%/*}/.." || exit 3
+O=${1:-bin}
+HP=$PWD/$O/httpprobe
+CONNS=${BENCH_CONNS:-10}
+SECS=${BENCH_SECS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
+
+[ -x "$HP" ] || { echo "bench: $HP not built (make $HP)" >&2; exit 3; }
+command -v python3 >/dev/null 2>&1 || { echo "bench: python3 not found" >&2; exit 3; }
+
+# apt_install PACKAGE: from Debian's registry, quietly.
+apt_install() {
+	echo "bench: installing $1" >&2
+	apt-get install -y -qq "$1" >/dev/null 2>&1
+}
+
+NGINX=/usr/sbin/nginx
+[ -x "$NGINX" ] || NGINX=$(command -v nginx) ||
+	{ apt_install nginx-light && NGINX=/usr/sbin/nginx; } ||
+	{ echo "bench: nginx not available" >&2; exit 3; }
+command -v wrk >/dev/null 2>&1 || apt_install wrk ||
+	{ echo "bench: wrk not available" >&2; exit 3; }
+HEY=yes
+command -v hey >/dev/null 2>&1 || apt_install hey || {
+	echo "bench: hey not available here (apt-cache policy hey): skipped" >&2
+	HEY=
+}
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/load-bench.XXXXXX") || exit 3
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free port (bound, then closed: nginx cannot report one it picked).
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+	exit 3
+mkdir -p "$dir/www/v1" "$dir/tmp"
+printf '%s\n' '{"object":"list","data":[{"id":"smoke-small","object":"model","owned_by":"smokekit"},{"id":"smoke-large","object":"model","owned_by":"smokekit"}]}' \
+	>"$dir/www/v1/models"
+cat >"$dir/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+master_process off;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	client_body_temp_path $dir/tmp;
+	proxy_temp_path $dir/tmp;
+	fastcgi_temp_path $dir/tmp;
+	uwsgi_temp_path $dir/tmp;
+	scgi_temp_path $dir/tmp;
+	server {
+		listen 127.0.0.1:$port;
+		root $dir/www;
+		location = /v1/models { default_type application/json; }
+	}
+}
+EOF
+"$NGINX" -c "$dir/nginx.conf" -p "$dir" &
+pid=$!
+URL=http://127.0.0.1:$port/v1/models
+tries=50
+until "$HP" -q -t 1 "$URL" >/dev/null 2>&1; do
+	tries=$((tries - 1))
+	[ "$tries" -gt 0 ] || { echo "bench: nginx did not start:" >&2; cat "$dir/error.log" >&2; exit 3; }
+	sleep 0.1
+done
+
+cat >"$dir/pct.lua" <<'EOF'
+done = function(summary, latency, requests)
+	io.write(string.format("rps=%.2f\n", summary.requests / (summary.duration / 1e6)))
+	for _, p in ipairs({50, 95, 99}) do
+		io.write(string.format("p%d_ms=%.3f\n", p, latency:percentile(p) / 1000))
+	end
+end
+EOF
+
+# Each run leaves rps=, p50_ms=, p95_ms=, p99_ms= lines in $dir/TOOL.ROUND.
+run_httpprobe() {
+	"$HP" -q -c "$CONNS" -D "${SECS}s" "$URL" >"$dir/httpprobe.$1" 2>"$dir/err" ||
+		{ echo "bench: httpprobe failed:" >&2; cat "$dir/err" >&2; exit 3; }
+}
+run_wrk() {
+	wrk -t1 -c "$CONNS" -d "${SECS}s" -s "$dir/pct.lua" "$URL" >"$dir/wrk.raw" 2>&1 ||
+		{ echo "bench: wrk failed:" >&2; cat "$dir/wrk.raw" >&2; exit 3; }
+	grep -E '^(rps|p[0-9]+_ms)=' "$dir/wrk.raw" >"$dir/wrk.$1"
+}
+run_hey() {
+	hey -c "$CONNS" -z "${SECS}s" "$URL" >"$dir/hey.raw" 2>&1 ||
+		{ echo "bench: hey failed:" >&2; cat "$dir/hey.raw" >&2; exit 3; }
+	awk '/Requests\/sec:/ { printf "rps=%s\n", $2 }
+	     /^ *(50|95|99)% in / { sub("%", "", $1); printf "p%s_ms=%.3f\n", $1, $3 * 1000 }' \
+		"$dir/hey.raw" >"$dir/hey.$1"
+}
+
+tools="httpprobe wrk"
+[ -n "$HEY" ] && tools="$tools hey"
+echo "nginx $URL: $CONNS connections, ${SECS}s, $ROUNDS rounds (median round)" >&2
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	for t in $tools; do
+		"run_$t" "$r"
+		printf '  round %s %-9s %s req/s\n' "$r" "$t" "$(sed -n 's/^rps=//p' "$dir/$t.$r")" >&2
+	done
+	r=$((r + 1))
+done
+
+# median TOOL KEY: the KEY of TOOL's median round by req/s.
+median() {
+	for f in "$dir/$1".[0-9]*; do
+		printf '%s %s\n' "$(sed -n 's/^rps=//p' "$f")" "$f"
+	done | sort -n | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $2 }' >"$dir/med"
+	sed -n "s/^$2=//p" "$(cat "$dir/med")"
+}
+
+printf '%-10s %12s %9s %9s %9s\n' tool req/s p50_ms p95_ms p99_ms
+for t in $tools; do
+	printf '%-10s %12s %9s %9s %9s\n' "$t" "$(median "$t" rps)" \
+		"$(median "$t" p50_ms)" "$(median "$t" p95_ms)" "$(median "$t" p99_ms)"
+done
+
+# ratio PEER KEY: httpprobe's KEY over PEER's, two decimals.
+ratio() {
+	awk -v a="$(median httpprobe "$2")" -v b="$(median "$1" "$2")" \
+		'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'
+}
+echo
+echo "httpprobe/wrk: req/s $(ratio wrk rps)x (target >= 1.0)," \
+	"p50 $(ratio wrk p50_ms)x, p95 $(ratio wrk p95_ms)x, p99 $(ratio wrk p99_ms)x (target 0.90-1.10)"
+[ -n "$HEY" ] && echo "httpprobe/hey: req/s $(ratio hey rps)x (target >= 1.5)"
+exit 0
