@@ -5,6 +5,9 @@
  * state (one bit per level) and the current token's text, so memory does not
  * grow with the document. It validates as it goes: structure, string escapes,
  * UTF-8, number syntax, and that nothing but whitespace follows the value.
+ * Decoded text is always valid UTF-8: a \u escape of a lone UTF-16
+ * surrogate is an error (it stands for no character), and so is a byte
+ * order mark at the start.
  *
  *	struct json_scanner *js = json_open_file(fp, "models.json");
  *	enum json_token t;
