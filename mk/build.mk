@@ -25,7 +25,7 @@ MAN7  = man/smokekit.7
 
 # Library objects, one concern per file (tools/lib/*.h says what each does).
 L = $(O)/obj/tools/lib
-LIB_CORE = $(L)/die.o $(L)/num.o $(L)/atomic.o
+LIB_CORE = $(L)/die.o $(L)/num.o $(L)/atomic.o $(L)/xalloc.o
 LIB_JSON = $(L)/json.o $(L)/jsonout.o
 
 # What each program links.

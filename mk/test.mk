@@ -14,7 +14,7 @@ unit_num_OBJ     = $(LIB_CORE)
 unit_atomic_OBJ  = $(LIB_CORE)
 unit_jsonout_OBJ = $(LIB_CORE) $(L)/jsonout.o
 unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
-unit_http_OBJ    = $(L)/http.o
+unit_http_OBJ    = $(L)/http.o $(L)/num.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
 unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o
 unit_prom_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o $(L)/prom.o
@@ -60,7 +60,7 @@ lint:
 # Every tests/fuzz/fuzz_NAME.c; each needs its fuzz_NAME_SRC line here.
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c
-fuzz_http_SRC   = tools/lib/http.c
+fuzz_http_SRC   = tools/lib/http.c tools/lib/num.c
 fuzz_k6text_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c
 fuzz_ndjson_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c
 fuzz_prom_SRC   = tools/lib/prom.c tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c

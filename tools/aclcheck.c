@@ -20,6 +20,7 @@
 #include "die.h"
 #include "jsonout.h"
 #include "num.h"
+#include "xalloc.h"
 
 #define MAXLINKS 40	/* the kernel's MAXSYMLINKS */
 
@@ -77,23 +78,7 @@ struct check {
 
 static int jflag, vflag;
 
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
 
-	if (p == NULL)
-		die(EXIT_ERROR, "out of memory");
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
 
 /* a/b joined with one slash; a "" is the root directory. */
 static char *

@@ -14,6 +14,7 @@
 #include "die.h"
 #include "jsonout.h"
 #include "num.h"
+#include "xalloc.h"
 
 #define CHUNK	(1 << 20)	/* bytes read at a time */
 #define MINB64	4		/* shorter base64 fragments would match anything */
@@ -67,23 +68,7 @@ static size_t nenvst;
 static int jflag, qflag, failed;
 static size_t found;
 
-static void *
-xrealloc(void *p, size_t n)
-{
-	if ((p = realloc(p, n ? n : 1)) == NULL)
-		die(EXIT_ERROR, "out of memory");
-	return p;
-}
 
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *d = xrealloc(NULL, n + 1);
-
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
 
 /* Reads up to want bytes; short only at end of file. */
 static ssize_t
@@ -489,17 +474,6 @@ search(struct scan *sc, const unsigned char *t, size_t n, const uint32_t *map)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Percent-decodes b[0..n) into out (any hex case, any subset of bytes

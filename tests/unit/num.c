@@ -40,5 +40,10 @@ main(void)
 	ok(parse_seconds_ms("ms", 3600, &ms) == -1, "seconds: unit alone");
 	ok(parse_seconds_ms("-1", 3600, &ms) == -1, "seconds: negative");
 	ok(parse_seconds_ms("1x", 3600, &ms) == -1, "seconds: unknown unit");
+	is_int(hexval('0'), 0, "hexval 0");
+	is_int(hexval('a'), 10, "hexval a");
+	is_int(hexval('F'), 15, "hexval F");
+	is_int(hexval('g'), -1, "hexval g is not a digit");
+	is_int(hexval(0xb5), -1, "hexval of a high byte");
 	return tap_done();
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "num.h"
 
 /* ---- characters ---- */
 
@@ -752,17 +753,6 @@ take_line(struct http_parser *p, const char *s, size_t n)
 	return take;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static void
 chunk_size_done(struct http_parser *p)

@@ -15,4 +15,7 @@ int parse_double(const char *s, double min, double max, double *out);
  */
 int parse_seconds_ms(const char *s, double max_s, double *ms);
 
+/* The value of a hexadecimal digit, or -1. */
+int hexval(int c);
+
 #endif
