@@ -274,6 +274,17 @@ test_real_k6(void)
 	free(nd), free(ex), free(log);
 }
 
+/* r becomes a request that failed without a valid response. */
+static void
+failed(struct load_result *r, enum load_fail f, const char *error, int code)
+{
+	r->status = 0;
+	r->expected = 0;
+	r->fail = f;
+	r->error = error;
+	r->error_code = code;
+}
+
 static void
 test_ndjson(void)
 {
@@ -308,11 +319,7 @@ test_ndjson(void)
 	r.status = 200;
 	r.expected = 1;
 	ndjson_request(&nd, &r);
-	r.status = 0;
-	r.expected = 0;
-	r.fail = FAIL_REFUSED;
-	r.error = "dial: connection refused";
-	r.error_code = 1212;
+	failed(&r, FAIL_REFUSED, "dial: connection refused", 1212);
 	ndjson_request(&nd, &r);
 	fclose(fp);
 
@@ -353,10 +360,7 @@ test_classes_and_keyvalue(void)
 		r.fail = r.expected ? FAIL_NONE : FAIL_STATUS;
 		stats_add(&s, &r);
 	}
-	r.status = 0;
-	r.expected = 0;
-	r.fail = FAIL_TIMEOUT;
-	r.error = "request timeout";
+	failed(&r, FAIL_TIMEOUT, "request timeout", 1050);
 	r.ms = 1000;
 	stats_add(&s, &r);
 	s.elapsed_ms = 2000;

@@ -1,5 +1,6 @@
 /* smokekit: httpprobe's load mode, one thread, non-blocking sockets. */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #if defined(__linux__) && !defined(LOAD_USE_POLL)
 #include <sys/epoll.h>
@@ -644,6 +645,19 @@ loop(struct run *r)
 	}
 }
 
+/* Room for a descriptor per connection: the soft limit is often 1024. */
+static void
+raise_fd_limit(unsigned conns)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)conns + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 static int
 setup(struct run *r, const struct load_config *cfg)
 {
@@ -669,6 +683,7 @@ setup(struct run *r, const struct load_config *cfg)
 		n++;
 	r->addrs = calloc((size_t)n, sizeof *r->addrs);
 	r->nconns = cfg->conns > 0 ? cfg->conns : 1;
+	raise_fd_limit(r->nconns);
 	r->c = calloc(r->nconns, sizeof *r->c);
 	r->idle = calloc(r->nconns, sizeof *r->idle);
 	head = http_format_request(cfg->method, &r->url, cfg->headers, cfg->nheaders,

@@ -462,6 +462,12 @@ stats_summary_export(FILE *fp, struct load_stats *s)
 		[M_RATE] = { "passes", "fails", "value" },
 	};
 	static const int nkeys[] = { [M_COUNTER] = 2, [M_GAUGE] = 3, [M_RATE] = 3, [M_TREND] = NSTATS };
+	/* No groups, no checks: the id is the md5 of the empty path, as in k6. */
+	static const char *const root[][2] = {
+		{ "name", "\"\"" }, { "path", "\"\"" },
+		{ "id", "\"d41d8cd98f00b204e9800998ecf8427e\"" },
+		{ "groups", "{}" }, { "checks", "{}" },
+	};
 	struct metric m[MAX_METRICS];
 	size_t n = build_metrics(s, m), i;
 	int j;
@@ -469,17 +475,10 @@ stats_summary_export(FILE *fp, struct load_stats *s)
 	fputs("{", fp);
 	export_key(fp, 1, 1, "root_group");
 	fputs("{", fp);
-	/* No groups, no checks: the id is the md5 of the empty path, as in k6. */
-	export_key(fp, 2, 1, "name");
-	fputs("\"\"", fp);
-	export_key(fp, 2, 0, "path");
-	fputs("\"\"", fp);
-	export_key(fp, 2, 0, "id");
-	fputs("\"d41d8cd98f00b204e9800998ecf8427e\"", fp);
-	export_key(fp, 2, 0, "groups");
-	fputs("{}", fp);
-	export_key(fp, 2, 0, "checks");
-	fputs("{}", fp);
+	for (i = 0; i < sizeof root / sizeof root[0]; i++) {
+		export_key(fp, 2, i == 0, root[i][0]);
+		fputs(root[i][1], fp);
+	}
 	indent(fp, 1);
 	fputs("}", fp);
 	export_key(fp, 1, 0, "metrics");
