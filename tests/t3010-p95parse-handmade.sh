@@ -318,6 +318,8 @@ requests=4
 source=k6-ndjson
 file=$IN/raw.ndjson
 metric=http_req_duration{ep:models}" out &&
+	p95parse -p 99.9 -t ep=models "$IN/raw.ndjson" >p999 &&
+	contains p99.9_ms=49.97 p999 &&
 	p95parse -t ep=models -t status=200 "$IN/raw.ndjson" >two &&
 	contains p95_ms=29.474999999999998 two &&
 	contains "metric=http_req_duration{ep:models,status:200}" two &&

@@ -54,7 +54,9 @@ source=prometheus
 file=$IN/hist.prom
 metric=http_req_duration_seconds{ep=\"models\"}
 method=histogram_quantile
-series=1" out
+series=1" out &&
+	p95parse -j -m http_req_duration -t ep=models "$IN/hist.prom" >json &&
+	check_str "{\"p95_ms\":750,\"avg_ms\":250,\"http_req_failed\":0.02,\"http_req_failed_metric\":\"http_req_failed{ep=\\\"models\\\"}\",\"requests\":100,\"source\":\"prometheus\",\"file\":\"$IN/hist.prom\",\"metric\":\"http_req_duration_seconds{ep=\\\"models\\\"}\",\"method\":\"histogram_quantile\",\"series\":1}" json
 '
 
 # Both series added by le (sum by (le)): 110, 150, 190, 200, 200.
