@@ -1,0 +1,111 @@
+# shellcheck shell=sh
+# mk/docker.sh: docker compose, used only when an engine answers: up, down,
+# the compose network for k6-compose, and the evidence files. It reads the
+# backend's compose file and never edits it. Sourced by mk/smoke.sh.
+
+# docker_answers: the docker CLI is here and an engine answers (bounded).
+docker_answers() {
+	have docker || return 1
+	if have timeout; then
+		timeout 20 docker info >/dev/null 2>&1
+	else
+		docker info >/dev/null 2>&1
+	fi
+}
+
+# compose_cmd ARG...: "docker compose", or the older docker-compose.
+compose_cmd() {
+	if docker compose version >/dev/null 2>&1 || ! have docker-compose; then
+		docker compose "$@"
+	else
+		docker-compose "$@"
+	fi
+}
+
+compose() {
+	compose_cmd -f "$COMPOSE_FILE" "$@"
+}
+
+# compose_container: the id of the service's container, or fail.
+compose_container() {
+	cc_id=$(compose ps -q "$COMPOSE_SERVICE" 2>/dev/null | sed -n 1p)
+	[ -n "$cc_id" ] && printf '%s\n' "$cc_id"
+}
+
+# compose_network: the first network the service's container is on.
+compose_network() {
+	cn_id=$(compose_container) || return 1
+	cn_net=$(docker inspect --format \
+	    '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{"\n"}}{{end}}' \
+	    "$cn_id" 2>/dev/null | sed -n 1p)
+	[ -n "$cn_net" ] && printf '%s\n' "$cn_net"
+}
+
+# What inspect.json keeps of "docker inspect": everything an incident needs
+# but the environment's values (they are the secrets): Env shows names only.
+# shellcheck disable=SC2016 # a Go template, not shell
+INSPECT_FORMAT='{"Id":{{json .Id}},"Name":{{json .Name}},"Created":{{json .Created}},"Image":{{json .Image}},"State":{{json .State}},"RestartCount":{{json .RestartCount}},"Config":{"Image":{{json .Config.Image}},"User":{{json .Config.User}},"Cmd":{{json .Config.Cmd}},"Entrypoint":{{json .Config.Entrypoint}},"WorkingDir":{{json .Config.WorkingDir}},"ExposedPorts":{{json .Config.ExposedPorts}},"Healthcheck":{{json .Config.Healthcheck}},"Labels":{{json .Config.Labels}},"EnvNames":[{{range $i, $e := .Config.Env}}{{if $i}},{{end}}{{json (index (split $e "=") 0)}}{{end}}]},"HostConfig":{"NetworkMode":{{json .HostConfig.NetworkMode}},"PortBindings":{{json .HostConfig.PortBindings}},"RestartPolicy":{{json .HostConfig.RestartPolicy}},"Memory":{{json .HostConfig.Memory}},"NanoCpus":{{json .HostConfig.NanoCpus}}},"Mounts":{{json .Mounts}},"NetworkSettings":{"Ports":{{json .NetworkSettings.Ports}},"Networks":{{json .NetworkSettings.Networks}}}}'
+
+# collect_evidence: compose_ps.txt, compose.log and router.log (no colour),
+# inspect.json, into RUN. Returns 1 with EVIDENCE_WHY when one is missing.
+collect_evidence() {
+	EVIDENCE_WHY=
+	write_to "$RUN/compose_ps.txt" compose ps 2>>"$WORK/evidence.err" ||
+	    EVIDENCE_WHY="docker compose ps failed"
+	write_to "$RUN/compose.log" compose logs --no-color --timestamps 2>>"$WORK/evidence.err" ||
+	    EVIDENCE_WHY="docker compose logs failed"
+	write_to "$RUN/router.log" compose logs --no-color --timestamps "$COMPOSE_SERVICE" \
+	    2>>"$WORK/evidence.err" ||
+	    EVIDENCE_WHY="docker compose logs $COMPOSE_SERVICE failed"
+	if ce_id=$(compose_container); then
+		write_to "$RUN/inspect.json" docker inspect --format "$INSPECT_FORMAT" "$ce_id" \
+		    2>>"$WORK/evidence.err" || EVIDENCE_WHY="docker inspect $ce_id failed"
+	else
+		EVIDENCE_WHY="no container for compose service $COMPOSE_SERVICE"
+	fi
+	if [ -n "$EVIDENCE_WHY" ]; then
+		EVIDENCE_WHY="$EVIDENCE_WHY: $(first_line "$WORK/evidence.err")"
+		return 1
+	fi
+	check evidence true "compose_ps.txt compose.log router.log inspect.json"
+}
+
+# compose_up: docker compose up -d, then a bounded wait until the port
+# listens (and, with STARTUP_LINE, until the service logged it).
+compose_up() {
+	url_parse "$BASE_URL" || { say "up: FAIL usage: BASE_URL=$BASE_URL: $URL_WHY"; return "$E_USAGE"; }
+	UP_WHY=
+	if ! docker_answers; then
+		UP_WHY="no docker engine answers (docker info)"
+	elif [ ! -f "$COMPOSE_FILE" ]; then
+		UP_WHY="compose file $COMPOSE_FILE not found (COMPOSE_FILE=)"
+	fi
+	if [ -n "$UP_WHY" ]; then
+		say "up: FAIL $UP_WHY"
+		return "$E_SETUP"
+	fi
+	say "up: docker compose -f $COMPOSE_FILE up -d"
+	if ! compose up -d; then
+		UP_WHY="docker compose up -d failed"
+		"$(tool portfree)" "$URL_HOSTPORT" >"$WORK/up.port" 2>&1 ||
+		    UP_WHY="$UP_WHY; $(sed -n 's/^summary=//p' "$WORK/up.port" | sed -n 1p)"
+		say "up: FAIL $UP_WHY"
+		return "$E_SETUP"
+	fi
+	say "up: waiting up to ${WAIT_S}s for $URL_HOSTPORT"
+	if ! "$(tool portfree)" -q -l -w "$WAIT_S" "$URL_HOSTPORT"; then
+		UP_WHY="nothing listens on $URL_HOSTPORT ${WAIT_S}s after docker compose up (docker compose logs $COMPOSE_SERVICE)"
+		say "up: FAIL $UP_WHY"
+		return "$E_DOWN"
+	fi
+	say "up: $URL_HOSTPORT listens"
+	return 0
+}
+
+compose_down() {
+	if ! have docker; then
+		say "down: no docker CLI; nothing to stop"
+		return 0
+	fi
+	compose down -v
+}

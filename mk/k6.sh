@@ -1,0 +1,111 @@
+# shellcheck shell=sh
+# mk/k6.sh: the latency gate's load, three ways. Each leaves
+# RUN/k6_out/k6_models.json (k6's --summary-export layout) and
+# RUN/k6_stdout.log (everything the load tool printed), both atomically.
+# Sourced by mk/smoke.sh.
+
+# k6_run_args URL EXPORT SCRIPT: the arguments of "k6 run" in K6_ARGS, one
+# a line: the script's knobs by -e (k6 hands them to __ENV), the export.
+k6_run_args() {
+	K6_ARGS="run
+-e
+BASE_URL=$1
+-e
+VUS=$K6_VUS
+-e
+DURATION=$K6_DURATION
+-e
+P95_MAX_MS=$P95_MAX_MS
+-e
+FAILED_MAX=$FAILED_MAX
+--summary-export=$2
+$3"
+}
+
+# with_args COMMAND...: COMMAND with the lines of K6_ARGS as more arguments.
+with_args() {
+	wa_ifs=$IFS
+	IFS='
+'
+	set -f
+	# shellcheck disable=SC2086 # split on newlines only, no globbing
+	set -- "$@" $K6_ARGS
+	set +f
+	IFS=$wa_ifs
+	"$@"
+}
+
+# load_host EXPORT LOG: k6 on this host against BASE_URL.
+load_host() {
+	k6_run_args "$URL_BASE" "$1" "$K6_SCRIPT"
+	with_args k6 >"$2" 2>&1
+}
+
+# load_compose EXPORT LOG: the grafana/k6 image on the compose network, as
+# the caller's uid:gid (the image's own uid 12345 cannot write a bind
+# mount), the script's directory mounted read-only at /scripts and the run
+# directory at /out.
+load_compose() {
+	lc_net=$COMPOSE_NETWORK
+	if [ -z "$lc_net" ]; then
+		lc_net=$(compose_network) || {
+			LOAD_WHY="no network for compose service $COMPOSE_SERVICE (is the stack up? make up)"
+			return 125
+		}
+	fi
+	lc_scripts=$(cd "$(dirname "$K6_SCRIPT")" && pwd) || return 125
+	lc_out=$(cd "$RUN" && pwd) || return 125
+	lc_url=${K6_COMPOSE_URL:-http://$COMPOSE_SERVICE:$PORT}
+	k6_run_args "$lc_url" "/out/${1#"$RUN"/}" "/scripts/${K6_SCRIPT##*/}"
+	with_args docker run --rm --network "$lc_net" --user "$(id -u):$(id -g)" \
+	    --add-host=host.docker.internal:host-gateway \
+	    -v "$lc_scripts:/scripts:ro" -v "$lc_out:/out" "$K6_IMAGE" >"$2" 2>&1
+}
+
+# load_native EXPORT LOG: httpprobe's own load mode: k6's summary on
+# stderr (the log), its key=value results on stdout (k6_out/load.txt).
+load_native() {
+	"$(tool httpprobe)" -c "$K6_VUS" -D "$K6_DURATION" -s 200 --tag ep=models \
+	    --summary-export "$1" "$URL_BASE/v1/models" >"$WORK/load.txt" 2>"$2"
+}
+
+# step_load: the load by MODE, then its two artifacts published.
+step_load() {
+	if [ "$MODE" != native ] && [ ! -f "$K6_SCRIPT" ]; then
+		fail load "$E_SETUP" "K6_SCRIPT $K6_SCRIPT not found (nothing was run)"
+		return 0
+	fi
+	if [ "$MODE" = host ] && ! have k6; then
+		fail load "$E_SETUP" "k6 is not on PATH (K6_MODE=native needs nothing)"
+		return 0
+	fi
+	if [ "$MODE" = compose ] && ! docker_answers; then
+		fail load "$E_SETUP" "no docker engine answers (docker info); K6_MODE=native needs nothing"
+		return 0
+	fi
+	mkdir -p "$RUN/k6_out" || { fail load "$E_SETUP" "cannot create $RUN/k6_out"; return 0; }
+	sl_export=$RUN/k6_out/k6_models.json
+	sl_export_tmp=$(tmp_for "$sl_export")
+	sl_log_tmp=$(tmp_for "$RUN/k6_stdout.log")
+	rm -f "$sl_export"
+	LOAD_WHY=
+	t0=$(now_ms)
+	"load_$MODE" "$sl_export_tmp" "$sl_log_tmp"
+	sl=$?
+	sl_ms=$(($(now_ms) - t0))
+	[ -f "$sl_log_tmp" ] && publish "$sl_log_tmp" "$RUN/k6_stdout.log"
+	[ -s "$sl_export_tmp" ] && publish "$sl_export_tmp" "$sl_export"
+	rm -f "$sl_export_tmp"
+	[ -s "$WORK/load.txt" ] && write_to "$RUN/k6_out/load.txt" cat "$WORK/load.txt"
+	fact metrics.k6_mode "$MODE"
+	sl_what="$MODE load, $K6_VUS VUs for $K6_DURATION"
+	if [ -n "$LOAD_WHY" ]; then
+		fail load "$E_SETUP" "$LOAD_WHY"
+	elif [ -s "$sl_export" ]; then
+		check load true "$sl_what, exit $sl (the gate decides)" "$sl_ms"
+	elif [ -s "$RUN/k6_stdout.log" ]; then
+		check load true "$sl_what, exit $sl, no summary export: the gate reads k6_stdout.log" "$sl_ms"
+	else
+		fail load "$E_SETUP" "$sl_what: exit $sl and no output at all"
+	fi
+}

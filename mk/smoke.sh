@@ -1,0 +1,697 @@
+#!/bin/sh
+# mk/smoke.sh COMMAND: the smoke pipeline behind the make targets.
+#
+#   smoke       preflight, run dir, sysinfo, port, /healthz, /v1/models,
+#               latency gate, p95 gate, evidence, status.json, leak check
+#   k6-host, k6-compose, k6-native
+#               the latency gate alone, in a run directory of its own
+#   preflight   the checklist (✓/✗ with a fix for each ✗)
+#   sysinfo     the host facts, on stdout
+#   evidence    docker compose evidence into a new run directory
+#   up, down    docker compose up -d (bounded wait) / down -v
+#   demo        the bundled fixture server as the backend, then smoke
+#   build-log MAKE  the build from scratch into RUN/build.log
+#
+# The knobs come from the environment (the make variables of mk/config.mk
+# and mk/smoke.mk); man/smokekit.7 documents each one. POSIX sh: dash and
+# busybox sh run it. It never edits the backend's files, only reads them.
+#
+# Exit status (man/smokekit.7): 0 pass, 1 a check failed, 2 usage (a knob
+# is malformed), 3 tool or setup error, 4 backend down, 5 latency gate
+# failed, 6 a secret leaked into the artifacts.
+
+E_PASS=0 E_CHECK=1 E_USAGE=2 E_SETUP=3 E_DOWN=4 E_GATE=5 E_LEAK=6
+
+SMOKE_MK=${0%/*}
+# shellcheck source=mk/preflight.sh
+. "$SMOKE_MK/preflight.sh"
+# shellcheck source=mk/k6.sh
+. "$SMOKE_MK/k6.sh"
+# shellcheck source=mk/docker.sh
+. "$SMOKE_MK/docker.sh"
+
+# The defaults of mk/config.mk and mk/smoke.mk, for running this script
+# directly; make always passes every knob.
+: "${BASE_URL:=http://localhost:8082}" "${PORT:=8082}" "${ENV_FILE:=}"
+: "${P95_MAX_MS:=1200}" "${FAILED_MAX:=0.01}" "${K6_VUS:=2}" "${K6_DURATION:=10s}"
+: "${K6_SCRIPT:=tests/k6_models.js}" "${K6_MODE:=auto}" "${RETRIES:=3}"
+: "${TIMEOUT:=10}" "${WARMUP_S:=0}" "${RUNS_DIR:=runs}"
+: "${COMPOSE_FILE:=docker-compose.yml}" "${COMPOSE_SERVICE:=api}"
+: "${RUN_DIR:=}" "${LOG_FILE:=}" "${UP:=}" "${WAIT_S:=30}" "${ENV_USER:=}"
+: "${STARTUP_LINE=Application startup complete.}" "${K6_IMAGE:=grafana/k6:1.0.0}"
+: "${COMPOSE_NETWORK:=}" "${K6_COMPOSE_URL:=}" "${DEMO_DURATION:=3s}"
+: "${SMOKEKIT_BIN:=bin}"
+BIN=$SMOKEKIT_BIN
+TOOLS="httpprobe jsonfield p95parse portfree aclcheck leakscan smokereport"
+
+WORK=
+RUN=
+TMPS=
+
+# --- small helpers --------------------------------------------------------
+
+say() {
+	printf '%s\n' "$*"
+}
+
+warn() {
+	printf '%s\n' "$*" >&2
+}
+
+# first_line FILE: its first line, without a "program: " prefix, or "".
+first_line() {
+	[ -s "$1" ] || return 0
+	sed -n '1{s/^[a-z0-9]*: //;p;q;}' "$1" | tr -d '\r'
+}
+
+# now_ms: wall-clock milliseconds (seconds resolution where date lacks %N).
+now_ms() {
+	n=$(date +%s%N 2>/dev/null)
+	case $n in
+	*[!0-9]*|'') echo "$(date +%s)000" ;;
+	*) echo "$((n / 1000000))" ;;
+	esac
+}
+
+utc_now() {
+	date -u +%Y-%m-%dT%H:%M:%SZ
+}
+
+is_uint() {
+	case $1 in ''|*[!0-9]*) return 1 ;; esac
+}
+
+is_decimal() {
+	case $1 in ''|*[!0-9.]*|*.*.*|.*|*.) return 1 ;; esac
+}
+
+# is_duration VALUE: a k6/Go duration such as 10s, 1m30s, 500ms, or seconds.
+is_duration() {
+	is_decimal "$1" && return 0
+	case $1 in [0-9]*[a-z]) ;; *) return 1 ;; esac
+	rest=$(printf '%s' "$1" | sed 's/[0-9][0-9]*\(\.[0-9][0-9]*\)\{0,1\}\(ns\|us\|µs\|ms\|s\|m\|h\)//g')
+	[ -z "$rest" ]
+}
+
+# sleep_short: a tenth of a second where sleep takes fractions, else one.
+sleep_short() {
+	sleep 0.1 2>/dev/null || sleep 1
+}
+
+# tool NAME: the path of one of our programs.
+tool() {
+	printf '%s/%s' "$BIN" "$1"
+}
+
+have() {
+	command -v "$1" >/dev/null 2>&1
+}
+
+# publish TMP DEST: the temporary (in DEST's directory) becomes DEST.
+publish() {
+	mv -f "$1" "$2"
+}
+
+# tmp_for DEST: a temporary path beside DEST, removed by the traps if left.
+tmp_for() {
+	t="${1%/*}/.${1##*/}.tmp.$$"
+	[ "${1%/*}" = "$1" ] && t=".$1.tmp.$$"
+	TMPS="$TMPS $t"
+	printf '%s' "$t"
+}
+
+# write_to DEST COMMAND...: COMMAND's stdout becomes DEST atomically, even
+# when COMMAND fails (a failing step's output is evidence); its status.
+# COMMAND must not call write_to (the variables are global).
+write_to() {
+	dest=$1
+	shift
+	wt_tmp=$(tmp_for "$dest")
+	"$@" >"$wt_tmp"
+	wt_status=$?
+	publish "$wt_tmp" "$dest" || return "$E_SETUP"
+	return "$wt_status"
+}
+
+# --- facts, checks and the verdict ----------------------------------------
+
+# fact KEY VALUE: one line for smokereport (newlines become spaces).
+fact() {
+	printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n\r' '  ')" >>"$WORK/facts"
+}
+
+# check NAME true|false DETAIL [MS]
+check() {
+	fact "check.$1.ok" "$2"
+	fact "check.$1.detail" "$3"
+	[ -n "${4:-}" ] && fact "check.$1.ms" "$4"
+	return 0
+}
+
+FAILED_STEP=
+FAILED_WHY=
+STATUS=$E_PASS
+
+# fail STEP CODE WHY: record a failed check; the first failure is the verdict.
+fail() {
+	check "$1" false "$3"
+	if [ -z "$FAILED_STEP" ]; then
+		FAILED_STEP=$1 FAILED_WHY=$3 STATUS=$2
+	fi
+	return 0
+}
+
+failed() {
+	[ -n "$FAILED_STEP" ]
+}
+
+# --- the run directory ----------------------------------------------------
+
+# new_run_dir: RUN_DIR when set, else RUNS_DIR/YYYYMMDD-HHMM made with mkdir
+# (a suffix -2, -3, ... when taken: two runs never share one), and
+# RUNS_DIR/latest pointing at it. Sets RUN.
+new_run_dir() {
+	if [ -n "$RUN_DIR" ]; then
+		mkdir -p "$RUN_DIR" || return "$E_SETUP"
+		RUN=$RUN_DIR
+		return 0
+	fi
+	mkdir -p "$RUNS_DIR" || return "$E_SETUP"
+	stamp=$(date +%Y%m%d-%H%M)
+	name=$stamp
+	n=1
+	while ! mkdir "$RUNS_DIR/$name" 2>/dev/null; do
+		if [ ! -e "$RUNS_DIR/$name" ] || [ "$n" -ge 999 ]; then
+			warn "smoke: cannot create a run directory in $RUNS_DIR"
+			return "$E_SETUP"
+		fi
+		n=$((n + 1))
+		name=$stamp-$n
+	done
+	RUN=$RUNS_DIR/$name
+	point_latest "$name"
+}
+
+# point_latest NAME: RUNS_DIR/latest -> NAME, replaced atomically where mv
+# has -T (GNU, busybox), else by ln -sfn.
+point_latest() {
+	latest=$RUNS_DIR/latest
+	if [ -e "$latest" ] && [ ! -L "$latest" ]; then
+		warn "smoke: $latest is not a symbolic link; left alone"
+		return 0
+	fi
+	pl_tmp=$RUNS_DIR/.latest.$$
+	rm -f "$pl_tmp"
+	if ln -s "$1" "$pl_tmp" && mv -T -f "$pl_tmp" "$latest" 2>/dev/null; then
+		return 0
+	fi
+	rm -f "$pl_tmp"
+	ln -sfn "$1" "$latest"
+}
+
+# --- setup and teardown ---------------------------------------------------
+
+cleanup() {
+	for t in $TMPS; do
+		rm -f "$t"
+	done
+	[ -n "$WORK" ] && rm -rf "$WORK"
+	WORK=
+}
+
+begin() {
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/smokekit.XXXXXX") || {
+		warn "smoke: mktemp failed"
+		exit "$E_SETUP"
+	}
+	: >"$WORK/facts"
+	trap 'cleanup' EXIT
+	trap 'cleanup; exit 130' INT
+	trap 'cleanup; exit 143' TERM
+}
+
+# knobs_ok: every knob well-formed, else say which and return E_USAGE.
+knobs_ok() {
+	ko_bad=
+	is_decimal "$P95_MAX_MS" || ko_bad="P95_MAX_MS=$P95_MAX_MS: want milliseconds, e.g. 1200"
+	is_decimal "$FAILED_MAX" || ko_bad="FAILED_MAX=$FAILED_MAX: want a rate, e.g. 0.01"
+	is_uint "$K6_VUS" && [ "$K6_VUS" -gt 0 ] || ko_bad="K6_VUS=$K6_VUS: want a count of at least 1"
+	is_duration "$K6_DURATION" || ko_bad="K6_DURATION=$K6_DURATION: want a duration, e.g. 10s"
+	is_uint "$RETRIES" || ko_bad="RETRIES=$RETRIES: want a count"
+	is_decimal "$TIMEOUT" || ko_bad="TIMEOUT=$TIMEOUT: want seconds"
+	is_decimal "$WARMUP_S" || ko_bad="WARMUP_S=$WARMUP_S: want seconds"
+	is_decimal "$WAIT_S" || ko_bad="WAIT_S=$WAIT_S: want seconds"
+	is_uint "$PORT" || ko_bad="PORT=$PORT: want a port number"
+	case $K6_MODE in auto|host|compose|native) ;;
+	*) ko_bad="K6_MODE=$K6_MODE: want auto, host, compose or native" ;;
+	esac
+	url_parse "$BASE_URL" || ko_bad="BASE_URL=$BASE_URL: $URL_WHY"
+	[ -z "$ko_bad" ] && return 0
+	say "$CMD: FAIL usage: $ko_bad"
+	return "$E_USAGE"
+}
+
+# url_parse URL: sets URL_HOST, URL_PORT, URL_HOSTPORT (for portfree) and
+# URL_BASE (no trailing slash), or URL_WHY.
+url_parse() {
+	URL_WHY=
+	case $1 in
+	https://*) URL_WHY="https is not supported (smokekit speaks plain HTTP; use http://)"; return 1 ;;
+	http://?*) ;;
+	*) URL_WHY="want http://host[:port]"; return 1 ;;
+	esac
+	URL_BASE=${1%/}
+	up_rest=${1#http://}
+	up_hp=${up_rest%%/*}
+	case $up_hp in
+	\[*\]:*) URL_HOST=${up_hp%%]*}; URL_HOST=${URL_HOST#[}; URL_PORT=${up_hp##*]:} ;;
+	\[*\]) URL_HOST=${up_hp#[}; URL_HOST=${URL_HOST%]}; URL_PORT=80 ;;
+	*:*) URL_HOST=${up_hp%%:*}; URL_PORT=${up_hp#*:} ;;
+	*) URL_HOST=$up_hp; URL_PORT=80 ;;
+	esac
+	if [ -z "$URL_HOST" ] || ! is_uint "$URL_PORT" || [ "$URL_PORT" -gt 65535 ]; then
+		URL_WHY="cannot read host and port"
+		return 1
+	fi
+	case $URL_HOST in
+	*:*) URL_HOSTPORT="[$URL_HOST]:$URL_PORT" ;;
+	*) URL_HOSTPORT="$URL_HOST:$URL_PORT" ;;
+	esac
+}
+
+# tools_ok: every program built, else say which and return E_SETUP.
+tools_ok() {
+	to_missing=
+	for t in $TOOLS; do
+		[ -x "$(tool "$t")" ] || to_missing="$to_missing $t"
+	done
+	[ -z "$to_missing" ] && return 0
+	say "$CMD: FAIL setup: not built in $BIN/:$to_missing (run make)"
+	return "$E_SETUP"
+}
+
+# record_run_facts: what status.json says about the run itself.
+record_run_facts() {
+	fact run_dir "$RUN"
+	fact base_url "$BASE_URL"
+	fact k6_mode "$MODE"
+	fact p95_max_ms "$P95_MAX_MS"
+	fact failed_max "$FAILED_MAX"
+	fact started "$STARTED"
+	for t in $TOOLS; do
+		fact "tools.$t" "$("$(tool "$t")" -V 2>/dev/null)"
+	done
+	for t in jq k6 docker; do
+		fact "tools.$t" "$(optional_version "$t")"
+	done
+}
+
+# report: status.json and metrics.txt from the facts.
+report() {
+	fact finished "$(utc_now)"
+	fact exit_code "$STATUS"
+	if failed; then
+		fact failed_step "$FAILED_STEP"
+		fact reason "$FAILED_WHY"
+	fi
+	"$(tool smokereport)" -o "$RUN/status.json" -m "$RUN/metrics.txt" "$WORK/facts" \
+	    2>"$WORK/report.err"
+	rp=$?
+	if [ "$rp" -gt 1 ]; then
+		warn "$CMD: status.json: $(first_line "$WORK/report.err")"
+		[ "$STATUS" -eq 0 ] && STATUS=$E_SETUP FAILED_STEP=report \
+		    FAILED_WHY="smokereport failed: $(first_line "$WORK/report.err")"
+	fi
+}
+
+# verdict: the one summary line; exits with the status.
+verdict() {
+	if failed; then
+		say "$CMD: FAIL $FAILED_STEP: $FAILED_WHY ($RUN)"
+	else
+		[ -n "${OUR_MODELS_COUNT:-}" ] && PASS_DETAIL="$PASS_DETAIL, $OUR_MODELS_COUNT models"
+		say "$CMD: PASS $PASS_DETAIL, $MODE load ($RUN)"
+	fi
+	exit "$STATUS"
+}
+
+# --- the steps ------------------------------------------------------------
+
+# step_port: wait (bounded) until the backend's port listens.
+step_port() {
+	t0=$(now_ms)
+	"$(tool portfree)" -l -w "$WAIT_S" "$URL_HOSTPORT" >"$WORK/port.out" 2>"$WORK/port.err"
+	pp=$?
+	ms=$(($(now_ms) - t0))
+	case $pp in
+	0) check port true "$URL_HOSTPORT listens" "$ms" ;;
+	1) fail port "$E_DOWN" "nothing listens on $URL_HOSTPORT after ${WAIT_S}s (start the backend: make up, or docker compose up -d)" ;;
+	*) fail port "$E_SETUP" "portfree: $(first_line "$WORK/port.err")" ;;
+	esac
+}
+
+# step_startup: wait for the backend log's startup line (uvicorn's
+# "Application startup complete.") when a log is available; startup.txt.
+step_startup() {
+	[ -n "$STARTUP_LINE" ] || return 0
+	if [ -n "$LOG_FILE" ]; then
+		src="LOG_FILE $LOG_FILE"
+	elif [ "$COMPOSE_IN_USE" = yes ]; then
+		src="docker compose logs $COMPOSE_SERVICE"
+	else
+		return 0
+	fi
+	deadline=$(($(date +%s) + ${WAIT_S%%.*} + 1))
+	while :; do
+		if [ -n "$LOG_FILE" ]; then
+			grep -F -e "$STARTUP_LINE" "$LOG_FILE" >"$WORK/startup" 2>/dev/null
+		else
+			compose logs --no-color "$COMPOSE_SERVICE" 2>/dev/null |
+			    grep -F -e "$STARTUP_LINE" >"$WORK/startup"
+		fi
+		[ -s "$WORK/startup" ] && break
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			fail startup "$E_DOWN" "\"$STARTUP_LINE\" not in $src after ${WAIT_S}s (STARTUP_LINE= skips this for a backend that is not uvicorn)"
+			return 0
+		fi
+		sleep 1
+	done
+	write_to "$RUN/startup.txt" tail -n 1 "$WORK/startup"
+	check startup true "seen in $src: $(tail -n 1 "$WORK/startup" | cut -c1-200)"
+}
+
+# probe NAME PATH FILE: GET BASE_URL/PATH with retries, body into FILE,
+# want 200. Returns 0, or records the failure and returns 1.
+probe() {
+	"$(tool httpprobe)" -q -s 200 -r "$RETRIES" -t "$TIMEOUT" -o "$FILE_DIR/$3" \
+	    -w '%{http_code} %{time_total} %{size_download}\n' "$URL_BASE$2" \
+	    >"$WORK/$1.w" 2>"$WORK/$1.err"
+	pr=$?
+	read -r PROBE_CODE PROBE_S _ <"$WORK/$1.w" 2>/dev/null
+	PROBE_MS=$(awk -v s="${PROBE_S:-0}" 'BEGIN { printf "%.1f", s * 1000 }')
+	[ "${PROBE_CODE:-000}" != 000 ] && fact "metrics.$1_ms" "$PROBE_MS"
+	case $pr in
+	0) return 0 ;;
+	1) fail "$1" "$E_CHECK" "GET $2: HTTP $PROBE_CODE, wanted 200 (body in $RUN/$3)" ;;
+	3) fail "$1" "$E_DOWN" "GET $2: $(first_line "$WORK/$1.err")" ;;
+	*) fail "$1" "$E_SETUP" "httpprobe: $(first_line "$WORK/$1.err")" ;;
+	esac
+	return 1
+}
+
+# field_fail NAME WHAT: a jsonfield verdict on a body as a failed check.
+field_fail() {
+	fail "$1" "$E_CHECK" "$2: $(first_line "$WORK/$1.jf.err")"
+}
+
+step_healthz() {
+	probe healthz /healthz healthz.json || return 0
+	"$(tool jsonfield)" .ok "$RUN/healthz.json" >"$WORK/healthz.ok" 2>"$WORK/healthz.jf.err"
+	case $? in
+	0) ;;
+	*) field_fail healthz "healthz.json .ok"; return 0 ;;
+	esac
+	OUR_HEALTHZ_OK=$(cat "$WORK/healthz.ok")
+	if [ "$OUR_HEALTHZ_OK" != true ]; then
+		fail healthz "$E_CHECK" "healthz.json: ok is $OUR_HEALTHZ_OK, wanted true"
+		return 0
+	fi
+	check healthz true "HTTP 200, ok is true" "$PROBE_MS"
+}
+
+step_models() {
+	probe models /v1/models models.json || return 0
+	if ! "$(tool jsonfield)" -t array .data "$RUN/models.json" 2>"$WORK/models.jf.err"; then
+		field_fail models "models.json .data"
+		return 0
+	fi
+	OUR_MODELS_DATA=array
+	OUR_MODELS_COUNT=$("$(tool jsonfield)" -l .data "$RUN/models.json" 2>/dev/null)
+	MODELS_BYTES=$(wc -c <"$RUN/models.json" | tr -d ' ')
+	fact metrics.models_bytes "$MODELS_BYTES"
+	fact metrics.models_count "$OUR_MODELS_COUNT"
+	check models true "HTTP 200, data is an array of $OUR_MODELS_COUNT, $MODELS_BYTES bytes" "$PROBE_MS"
+}
+
+# step_warmup: WARMUP_S seconds of load that is not measured.
+step_warmup() {
+	[ "$WARMUP_S" = 0 ] && return 0
+	"$(tool httpprobe)" -q -c "$K6_VUS" -D "${WARMUP_S}s" "$URL_BASE/v1/models" \
+	    >/dev/null 2>&1
+	check warmup true "${WARMUP_S}s of unmeasured load"
+}
+
+# step_gate: p95parse on the k6 summary export, else the stdout log.
+step_gate() {
+	"$(tool p95parse)" -t ep=models --max "$P95_MAX_MS" --failed-max "$FAILED_MAX" \
+	    "$RUN/k6_out/k6_models.json" "$RUN/k6_stdout.log" \
+	    >"$WORK/p95.txt" 2>"$WORK/p95.err"
+	pg=$?
+	while IFS='=' read -r k v; do
+		case $k in
+		''|*[!A-Za-z0-9_]*) ;;
+		*) fact "metrics.$k" "$v" ;;
+		esac
+	done <"$WORK/p95.txt"
+	case $pg in
+	0)
+		PASS_DETAIL=$(awk -v p="$(p95 p95_ms)" -v m="$P95_MAX_MS" \
+		    -v f="$(p95 http_req_failed)" -v fm="$FAILED_MAX" \
+		    'BEGIN { printf "p95 %.2f ms < %s ms, failed %.2f%% < %.2f%%", p, m, f * 100, fm * 100 }')
+		check gate true "$PASS_DETAIL ($(p95 source))"
+		;;
+	1) fail gate "$E_GATE" "$(gate_why)" ;;
+	*) fail gate "$E_SETUP" "no latency results: $(first_line "$WORK/p95.err")" ;;
+	esac
+}
+
+# p95 KEY: a value p95parse printed.
+p95() {
+	sed -n "s/^$1=//p" "$WORK/p95.txt" 2>/dev/null | sed -n 1p
+}
+
+# gate_why: p95parse's verdicts ("p95 1340 ms is not below 1200 ms (+140
+# ms)"), without the program and file names; both when both gates failed.
+gate_why() {
+	sed -n 's/^.*: \(p[0-9.]* .* is not below \)/\1/p; s/^.*: \(http_req_failed .* is not below \)/\1/p' \
+	    "$WORK/p95.err" | awk '{ printf "%s%s", sep, $0; sep = "; " }'
+}
+
+# step_jq: with jq on PATH, the same facts computed by jq, into jq.txt;
+# any disagreement with our tools is a failed check (one of them is wrong).
+step_jq() {
+	have jq || { fact jq absent; return 0; }
+	: >"$WORK/jq.txt"
+	if [ -s "$RUN/healthz.json" ] && [ -n "${OUR_HEALTHZ_OK:-}" ]; then
+		jq_fact healthz_ok "$OUR_HEALTHZ_OK" '.ok' "$RUN/healthz.json"
+	fi
+	if [ -n "${OUR_MODELS_DATA:-}" ]; then
+		jq_fact models_data "$OUR_MODELS_DATA" '.data | type' "$RUN/models.json"
+		jq_fact models_count "$OUR_MODELS_COUNT" '.data | length' "$RUN/models.json"
+	fi
+	if [ "$(p95 source)" = summary-export ]; then
+		jq_fact p95_ms "$(p95 p95_ms)" ".metrics[\"$(p95 metric)\"][\"p(95)\"]" \
+		    "$RUN/k6_out/k6_models.json"
+		jq_fact http_req_failed "$(p95 http_req_failed)" \
+		    ".metrics[\"$(p95 http_req_failed_metric)\"].value" "$RUN/k6_out/k6_models.json"
+	fi
+	[ -s "$WORK/jq.txt" ] || { fact jq "nothing to compare"; return 0; }
+	write_to "$RUN/jq.txt" cat "$WORK/jq.txt"
+	if grep -q '^disagree=' "$WORK/jq.txt"; then
+		fail jq "$E_SETUP" "jq and smokekit disagree: $(grep '^disagree=' "$WORK/jq.txt" | sed 's/^disagree=//' | tr '\n' ' ')"
+	else
+		fact jq agree
+	fi
+}
+
+# jq_fact KEY OURS FILTER FILE: jq's answer beside ours; equal as text or
+# as numbers.
+jq_fact() {
+	theirs=$(jq -r "$3" "$4" 2>/dev/null)
+	printf '%s=%s\n' "$1" "$theirs" >>"$WORK/jq.txt"
+	if [ "$theirs" != "$2" ] &&
+	    ! awk -v a="$theirs" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 == b + 0) }'; then
+		printf 'disagree=%s: jq %s, smokekit %s\n' "$1" "$theirs" "$2" >>"$WORK/jq.txt"
+	fi
+}
+
+# step_leakscan: no value of ENV_FILE in any artifact (it names keys only).
+step_leakscan() {
+	[ -n "$ENV_FILE" ] || return 0
+	if [ ! -r "$ENV_FILE" ]; then
+		fact leakscan "skipped: $ENV_FILE is not readable by this user"
+		return 0
+	fi
+	write_to "$RUN/leakscan.txt" "$(tool leakscan)" "$ENV_FILE" "$RUN" 2>"$WORK/leak.err"
+	case $? in
+	0) check leakscan true "no value of $ENV_FILE in $RUN" ;;
+	1) fail leakscan "$E_LEAK" "a value of $ENV_FILE is in the artifacts: $(first_line "$RUN/leakscan.txt") (see leakscan.txt; do not share this run)" ;;
+	*) fail leakscan "$E_SETUP" "leakscan: $(first_line "$WORK/leak.err")" ;;
+	esac
+}
+
+# --- commands -------------------------------------------------------------
+
+# start_run: knobs, tools, work dir, run dir, the run's facts.
+start_run() {
+	knobs_ok || exit
+	tools_ok || exit
+	begin
+	STARTED=$(utc_now)
+	resolve_mode
+	new_run_dir || { say "$CMD: FAIL setup: cannot create a run directory in ${RUN_DIR:-$RUNS_DIR}"; exit "$E_SETUP"; }
+	FILE_DIR=$RUN
+	record_run_facts
+}
+
+# finish: evidence (compose), report, leak check, final report, verdict.
+finish() {
+	if [ "$COMPOSE_IN_USE" = yes ]; then
+		collect_evidence || fail evidence "$E_SETUP" "$EVIDENCE_WHY"
+	fi
+	# The leak check reads every artifact, the first status.json too; the
+	# second one adds its answer.
+	report
+	if [ -n "$ENV_FILE" ]; then
+		step_leakscan
+		report
+	fi
+	verdict
+}
+
+cmd_smoke() {
+	start_run
+	# preflight_list writes env_acl.txt itself: write_to is never nested.
+	preflight_list run >"$WORK/preflight.txt"
+	pf=$?
+	write_to "$RUN/preflight.txt" cat "$WORK/preflight.txt"
+	if [ "$pf" -eq "$E_SETUP" ]; then
+		fail preflight "$E_SETUP" "$PREFLIGHT_WHY (see preflight.txt)"
+	else
+		check preflight true "$PREFLIGHT_SUMMARY"
+	fi
+	write_to "$RUN/sysinfo.txt" sysinfo
+	if ! failed && [ -n "$UP" ]; then
+		compose_up >"$WORK/up.log" 2>&1
+		up_status=$?
+		write_to "$RUN/up.log" cat "$WORK/up.log"
+		[ "$up_status" -eq 0 ] || fail up "$up_status" "$UP_WHY (see up.log)"
+	fi
+	failed || step_port
+	failed || step_startup
+	failed || step_healthz
+	failed || step_models
+	failed || step_warmup
+	failed || step_load
+	failed || step_gate
+	step_jq
+	finish
+}
+
+# cmd_load MODE: the latency gate alone (make k6-host, k6-compose, k6-native).
+cmd_load() {
+	K6_MODE=$1
+	start_run
+	step_load
+	failed || step_gate
+	finish
+}
+
+cmd_evidence() {
+	CMD=evidence
+	tools_ok || exit
+	begin
+	STARTED=$(utc_now)
+	COMPOSE_IN_USE=yes
+	if ! docker_answers; then
+		say "evidence: FAIL docker: no engine answers (docker info); nothing to collect"
+		exit "$E_SETUP"
+	fi
+	new_run_dir || exit "$E_SETUP"
+	collect_evidence || { say "evidence: FAIL $EVIDENCE_WHY ($RUN)"; exit "$E_SETUP"; }
+	say "evidence: compose_ps.txt compose.log router.log inspect.json in $RUN"
+}
+
+# cmd_build_log MAKE: the whole build, from scratch, into RUN/build.log
+# with the compiler's and make's versions first; make's status.
+cmd_build_log() {
+	CMD=build-log
+	begin
+	new_run_dir || exit "$E_SETUP"
+	{
+		say "# $(utc_now) ${CC:-cc}: $("${CC:-cc}" --version 2>&1 | sed -n 1p)"
+		say "# $("$1" --version 2>&1 | sed -n 1p)"
+		say "# $1 -B all"
+		"$1" --no-print-directory -B all 2>&1
+		say "# exit $?"
+	} >"$WORK/build.log"
+	write_to "$RUN/build.log" cat "$WORK/build.log"
+	bl=$(sed -n '$s/^# exit //p' "$WORK/build.log")
+	if [ "$bl" = 0 ]; then
+		say "build-log: PASS $RUN/build.log"
+	else
+		tail -n 20 "$WORK/build.log"
+		say "build-log: FAIL build: make exited $bl ($RUN/build.log)"
+	fi
+	exit "$bl"
+}
+
+cmd_demo() {
+	CMD=demo
+	fixture=${FIXTURE:-$BIN/tests/fixture}
+	[ -x "$fixture" ] || { say "demo: FAIL setup: $fixture not built (make $fixture)"; exit "$E_SETUP"; }
+	begin
+	"$fixture" -p 0 -P "$WORK/port" >"$WORK/fixture.log" 2>&1 &
+	demo_pid=$!
+	trap 'kill "$demo_pid" 2>/dev/null; wait "$demo_pid" 2>/dev/null; cleanup' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	tries=100
+	while [ ! -s "$WORK/port" ] && [ "$tries" -gt 0 ]; do
+		sleep_short
+		tries=$((tries - 1))
+	done
+	port=$(cat "$WORK/port" 2>/dev/null)
+	if ! is_uint "$port"; then
+		say "demo: FAIL setup: the fixture server did not start: $(first_line "$WORK/fixture.log")"
+		exit "$E_SETUP"
+	fi
+	# A throwaway secret, so the demo shows the leak check at work.
+	printf 'DEMO_API_KEY=%s\n' "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" >"$WORK/demo.env"
+	say "demo: the bundled backend (fixture server) listens on 127.0.0.1:$port (pid $demo_pid)"
+	BASE_URL=http://127.0.0.1:$port PORT=$port K6_MODE=native K6_DURATION=$DEMO_DURATION \
+	    ENV_FILE=$WORK/demo.env ENV_USER='' LOG_FILE='' UP='' COMPOSE_FILE=/nonexistent/compose.yml \
+	    sh "$0" smoke
+	demo_status=$?
+	latest=${RUN_DIR:-$RUNS_DIR/latest}
+	say "demo: artifacts in $latest/ (ls $latest; cat $latest/status.json $latest/metrics.txt)"
+	say "demo: stopping the backend (pid $demo_pid)"
+	exit "$demo_status"
+}
+
+CMD=${1:-}
+case $CMD in
+smoke) cmd_smoke ;;
+k6-host) cmd_load host ;;
+k6-compose) cmd_load compose ;;
+k6-native) cmd_load native ;;
+preflight)
+	knobs_ok || exit
+	tools_ok || exit
+	begin
+	preflight_list standalone
+	;;
+sysinfo)
+	resolve_mode
+	sysinfo
+	;;
+evidence) cmd_evidence ;;
+up) compose_up ;;
+down) compose_down ;;
+demo) cmd_demo ;;
+build-log) cmd_build_log "${2:-make}" ;;
+*)
+	warn "usage: sh mk/smoke.sh smoke|k6-host|k6-compose|k6-native|preflight|sysinfo|evidence|up|down|demo"
+	exit "$E_USAGE"
+	;;
+esac

@@ -1,0 +1,377 @@
+#!/bin/sh
+# make smoke-local end to end (mk/smoke.sh) on a host without jq, k6 or
+# docker: PATH holds our programs and a few POSIX utilities only. Real
+# backends: the fixture server (passing and failing on purpose) and
+# python3 -m http.server. Then the same with jq: the same results, and
+# jq's facts equal ours.
+# shellcheck disable=SC2317 # the helpers are called from test bodies
+# shellcheck source=tests/lib.sh
+. "${0%/*}/lib.sh"
+
+[ -x "$FIXTURE" ] || skip_all "the fixture server is not built ($FIXTURE)"
+for t in jsonfield p95parse portfree aclcheck leakscan smokereport; do
+	"$t" -V >/dev/null 2>&1 || skip_all "$t is not implemented yet"
+done
+httpprobe -n 1 -q http://127.0.0.1:1/ >/dev/null 2>"$TRASH/load.err"
+! grep -q 'not built yet' "$TRASH/load.err" || skip_all "httpprobe has no load mode yet"
+
+# bare_path DIR [COMMAND...]: DIR holds links to the POSIX utilities
+# mk/smoke.sh uses (and the given commands); nothing else is on its PATH.
+bare_path() {
+	mkdir -p "$1"
+	d=$1
+	shift
+	for c in sh cat sed awk grep date mkdir mv rm ln tr wc id uname getconf \
+	    readlink mktemp sleep od cut tail head ls cp env kill timeout "$@"; do
+		p=$(command -v "$c") || continue
+		case $p in /*) ln -sf "$p" "$d/$c" ;; esac
+	done
+}
+BARE=$TRASH/bare
+bare_path "$BARE"
+JQPATH=$TRASH/withjq
+bare_path "$JQPATH" jq
+SH=$(command -v sh)
+export BARE JQPATH SH
+
+# run_smoke URL [NAME=VALUE...]: the pipeline against URL on the bare PATH
+# (PATH=... among the pairs replaces it), a clean environment, runs/ here;
+# out, err; its exit status.
+run_smoke() {
+	rs_url=$1
+	shift
+	env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
+	    SMOKEKIT_BIN="$PROGS" RUNS_DIR="$PWD/runs" BASE_URL="$rs_url" \
+	    K6_MODE=auto K6_DURATION=500ms K6_VUS=2 RETRIES=1 TIMEOUT=5 WAIT_S=5 \
+	    K6_SCRIPT="$ROOT/tests/k6_models.js" COMPOSE_FILE="$PWD/no-compose.yml" \
+	    "$@" "$SH" "$ROOT/mk/smoke.sh" "${SMOKE_CMD:-smoke}" >out 2>err
+}
+
+# smoke_code STATUS URL [NAME=VALUE...]: run_smoke wanting STATUS; on
+# anything else, show what it said.
+smoke_code() {
+	sc_want=$1
+	shift
+	expect_code "$sc_want" run_smoke "$@" && return 0
+	sed 's/^/out: /' out >&2
+	sed 's/^/err: /' err >&2
+	return 1
+}
+
+# run_name: the name of the run directory runs/latest points at.
+run_name() {
+	readlink runs/latest
+}
+
+# fail_line STEP WHY: out is exactly the FAIL line for the latest run.
+fail_line() {
+	check_str "smoke: FAIL $1: $2 ($PWD/runs/$(run_name))" out
+}
+
+# key FILE KEY: the value of KEY= in a key=value file.
+key() {
+	sed -n "s/^$2=//p" "$1"
+}
+
+# no_temporaries: no half-written artifact left anywhere under runs/.
+no_temporaries() {
+	find runs -name '.*.tmp.*' >tmps &&
+	test ! -s tmps
+}
+
+# has_artifacts FILE...: each exists and is not empty in runs/latest.
+has_artifacts() {
+	for a; do
+		test -s "runs/latest/$a" || { echo "missing artifact $a" >&2; return 1; }
+	done
+}
+
+lacks_artifacts() {
+	for a; do
+		test ! -e "runs/latest/$a" || { echo "unexpected artifact $a" >&2; return 1; }
+	done
+}
+
+# status_has TEXT: status.json of the latest run contains TEXT.
+status_has() {
+	contains "$1" runs/latest/status.json
+}
+
+cat >"$TRASH/nodata.json" <<-\EOF
+{"object":"list","models":[{"id":"smoke-small"}]}
+EOF
+printf '{"ok": false}\n' >"$TRASH/notok.json"
+printf '{"object":"list","data":[{"id":"sk-test-Zq81mW4vT2"}]}\n' >"$TRASH/leaky.json"
+printf '# the backend secrets\nAPI_KEY="sk-test-Zq81mW4vT2"\nexport DB_PASSWORD=hunter2-correct-horse\n' \
+    >"$TRASH/leaky.env"
+
+start_fixture >/dev/null
+OK_URL=$FIXTURE_URL OK_PORT=$FIXTURE_PORT
+start_fixture -s 503 >/dev/null
+H503_URL=$FIXTURE_URL
+start_fixture -H "$TRASH/notok.json" >/dev/null
+NOTOK_URL=$FIXTURE_URL
+start_fixture -m "$TRASH/nodata.json" >/dev/null
+NODATA_URL=$FIXTURE_URL
+start_fixture -l 30 >/dev/null
+SLOW_URL=$FIXTURE_URL
+start_fixture -e 20 >/dev/null
+ERR_URL=$FIXTURE_URL
+start_fixture -m "$TRASH/leaky.json" >/dev/null
+LEAKY_URL=$FIXTURE_URL
+CLOSED_PORT=$(portfree -p)
+CLOSED_URL=http://127.0.0.1:$CLOSED_PORT
+
+# python3 -m http.server serving the two endpoints as files.
+PYPORT=
+if have python3; then
+	mkdir -p "$TRASH/www/v1"
+	printf '{"ok": true}\n' >"$TRASH/www/healthz"
+	printf '{"object":"list","data":[{"id":"m1"},{"id":"m2"},{"id":"m3"}]}\n' \
+	    >"$TRASH/www/v1/models"
+	PYPORT=$(portfree -p)
+	start_bg python3 -m http.server "$PYPORT" --bind 127.0.0.1 --directory "$TRASH/www" \
+	    >/dev/null 2>&1
+	portfree -q -l -w 10 "127.0.0.1:$PYPORT" || PYPORT=
+fi
+export OK_URL OK_PORT H503_URL NOTOK_URL NODATA_URL SLOW_URL ERR_URL LEAKY_URL CLOSED_URL \
+    CLOSED_PORT PYPORT
+
+test_expect_success 'the bare PATH has no jq, k6 or docker, and our programs are not on it' '
+	for c in jq k6 docker httpprobe; do
+		test ! -e "$BARE/$c" || return 1
+	done
+	test -x "$JQPATH/jq" || ! have jq
+'
+
+test_expect_success 'PASS against the fixture: exit 0, one line, every artifact' '
+	smoke_code 0 "$OK_URL" &&
+	line_count 1 out && test ! -s err &&
+	grep "^smoke: PASS p95 [0-9.]* ms < 1200 ms, failed 0.00% < 1.00%, 2 models, native load ($PWD/runs/[0-9]\{8\}-[0-9]\{4\})\$" out &&
+	has_artifacts preflight.txt sysinfo.txt healthz.json models.json \
+	    k6_out/k6_models.json k6_stdout.log metrics.txt status.json &&
+	lacks_artifacts jq.txt leakscan.txt compose.log &&
+	no_temporaries &&
+	test "$(key runs/latest/metrics.txt models_count)" = 2 &&
+	test "$(key runs/latest/metrics.txt models_bytes)" = "$(wc -c <runs/latest/models.json | tr -d " ")" &&
+	test "$(key runs/latest/metrics.txt k6_mode)" = native &&
+	test -n "$(key runs/latest/metrics.txt p95_ms)" &&
+	test -n "$(key runs/latest/metrics.txt http_req_failed)" &&
+	status_has "\"status\": \"pass\"" && status_has "\"exit_code\": 0," &&
+	status_has "\"k6_mode\": \"native\"" && status_has "\"base_url\": \"$OK_URL\"" &&
+	status_has "\"jq\": \"absent\"" && status_has "{\"name\":\"healthz\",\"ok\":true," &&
+	status_has "{\"name\":\"gate\",\"ok\":true," &&
+	jsonfield -q -t array .checks runs/latest/status.json &&
+	contains "k6_mode=native" runs/latest/sysinfo.txt &&
+	contains "jq=absent" runs/latest/sysinfo.txt &&
+	contains "✓ port 127.0.0.1:$OK_PORT:" runs/latest/preflight.txt &&
+	contains "✗ jq not found" runs/latest/preflight.txt
+'
+
+test_expect_success 'a run in a minute that already has directories gets a suffix; latest follows' '
+	a=$(date +%Y%m%d-%H%M) &&
+	for d in "$a" "$a-2" "$a-3"; do
+		mkdir -p "runs/$d" && echo keep >"runs/$d/marker" || return 1
+	done &&
+	ln -s "$a" runs/latest &&
+	smoke_code 0 "$OK_URL" &&
+	n=$(run_name) &&
+	case $n in
+	"$a-4") ;;
+	"$a"*) echo "run dir $n" >&2; false ;;
+	*) test "$(date +%Y%m%d-%H%M)" != "$a" ;;	# the minute turned
+	esac &&
+	for d in "$a" "$a-2" "$a-3"; do
+		check_str keep "runs/$d/marker" && test ! -e "runs/$d/status.json" || return 1
+	done &&
+	test -s "runs/$n/status.json" &&
+	smoke_code 0 "$OK_URL" &&
+	test "$(run_name)" != "$n" && test -s "runs/$n/status.json"
+'
+
+test_expect_success 'RUN_DIR= puts the run where it says, and leaves runs/latest alone' '
+	smoke_code 0 "$OK_URL" RUN_DIR="$PWD/here" &&
+	test -s here/status.json && test ! -e runs/latest &&
+	contains "($PWD/here)" out
+'
+
+test_expect_success 'healthz 503: FAIL healthz, exit 1, the body kept, nothing after it' '
+	smoke_code 1 "$H503_URL" &&
+	fail_line healthz "GET /healthz: HTTP 503, wanted 200 (body in $PWD/runs/$(run_name)/healthz.json)" &&
+	has_artifacts healthz.json status.json metrics.txt sysinfo.txt &&
+	lacks_artifacts models.json k6_out k6_stdout.log &&
+	grep "^healthz_ms=[0-9.]*\$" runs/latest/metrics.txt &&
+	status_has "\"failed_step\": \"healthz\"" && status_has "\"exit_code\": 1," &&
+	status_has "\"status\": \"fail\"" && no_temporaries
+'
+
+test_expect_success 'healthz ok false: FAIL healthz, exit 1' '
+	smoke_code 1 "$NOTOK_URL" &&
+	fail_line healthz "healthz.json: ok is false, wanted true" &&
+	check "$TRASH/notok.json" runs/latest/healthz.json
+'
+
+test_expect_success 'models without data: FAIL models, exit 1, models.json kept' '
+	smoke_code 1 "$NODATA_URL" &&
+	grep "^smoke: FAIL models: models.json .data: .* ($PWD/runs/$(run_name))\$" out &&
+	check "$TRASH/nodata.json" runs/latest/models.json &&
+	lacks_artifacts k6_out &&
+	status_has "{\"name\":\"healthz\",\"ok\":true," &&
+	status_has "{\"name\":\"models\",\"ok\":false,"
+'
+
+test_expect_success 'models slower than the gate: FAIL gate, exit 5, the load results kept' '
+	smoke_code 5 "$SLOW_URL" P95_MAX_MS=20 &&
+	grep "^smoke: FAIL gate: .*($PWD/runs/$(run_name))\$" out &&
+	has_artifacts k6_out/k6_models.json k6_stdout.log metrics.txt &&
+	awk -v p="$(key runs/latest/metrics.txt p95_ms)" "BEGIN { exit !(p >= 20) }" &&
+	status_has "\"exit_code\": 5," && status_has "\"p95_max_ms\": 20,"
+'
+
+test_expect_success 'one request in 20 fails (5%): FAIL gate, exit 5' '
+	smoke_code 5 "$ERR_URL" &&
+	grep "^smoke: FAIL gate: .*failed.*($PWD/runs/$(run_name))\$" out &&
+	awk -v f="$(key runs/latest/metrics.txt http_req_failed)" \
+	    "BEGIN { exit !(f > 0.04 && f < 0.06) }"
+'
+
+test_expect_success 'nothing listens: FAIL port, exit 4, within the wait' '
+	smoke_code 4 "$CLOSED_URL" WAIT_S=1 &&
+	fail_line port "nothing listens on 127.0.0.1:$CLOSED_PORT after 1s (start the backend: make up, or docker compose up -d)" &&
+	has_artifacts status.json preflight.txt && lacks_artifacts healthz.json &&
+	contains "✗ port 127.0.0.1:$CLOSED_PORT: nothing listens" runs/latest/preflight.txt
+'
+
+test_expect_success 'a malformed knob: FAIL usage, exit 2, no run directory' '
+	smoke_code 2 "$OK_URL" K6_MODE=sometimes &&
+	check_str "smoke: FAIL usage: K6_MODE=sometimes: want auto, host, compose or native" out &&
+	test ! -e runs &&
+	smoke_code 2 "https://127.0.0.1:1" &&
+	contains "https is not supported" out &&
+	smoke_code 2 "$OK_URL" P95_MAX_MS=12x &&
+	contains "P95_MAX_MS=12x" out &&
+	smoke_code 2 "$OK_URL" K6_DURATION=forever &&
+	contains "K6_DURATION=forever" out
+'
+
+test_expect_success 'a value of ENV_FILE in an artifact: FAIL leakscan, exit 6, the value never printed' '
+	smoke_code 6 "$LEAKY_URL" ENV_FILE="$TRASH/leaky.env" &&
+	grep "^smoke: FAIL leakscan: a value of $TRASH/leaky.env is in the artifacts: .*API_KEY" out &&
+	has_artifacts leakscan.txt env_acl.txt &&
+	contains API_KEY runs/latest/leakscan.txt &&
+	contains models.json runs/latest/leakscan.txt &&
+	for f in out err runs/latest/status.json runs/latest/leakscan.txt \
+	    runs/latest/metrics.txt runs/latest/preflight.txt runs/latest/env_acl.txt; do
+		lacks sk-test-Zq81mW4vT2 "$f" && lacks hunter2 "$f" || return 1
+	done &&
+	status_has "{\"name\":\"gate\",\"ok\":true,"
+'
+
+test_expect_success 'ENV_FILE clean: the leak check passes and says so' '
+	smoke_code 0 "$OK_URL" ENV_FILE="$TRASH/leaky.env" &&
+	status_has "{\"name\":\"leakscan\",\"ok\":true," &&
+	contains "✓ env file $TRASH/leaky.env readable by user $(id -u)" runs/latest/preflight.txt
+'
+
+test_expect_success 'ENV_FILE the backend user cannot read: FAIL preflight, exit 3, ACL evidence' '
+	cp "$TRASH/leaky.env" secret.env && chmod 600 secret.env &&
+	smoke_code 3 "$OK_URL" ENV_FILE="$PWD/secret.env" ENV_USER=65534 &&
+	grep "^smoke: FAIL preflight: env file $PWD/secret.env not readable by user 65534" out &&
+	has_artifacts env_acl.txt preflight.txt &&
+	contains "setfacl" runs/latest/preflight.txt &&
+	lacks_artifacts healthz.json &&
+	lacks sk-test-Zq81mW4vT2 runs/latest/env_acl.txt
+'
+
+test_expect_success 'a missing ENV_FILE: FAIL preflight, exit 3' '
+	smoke_code 3 "$OK_URL" ENV_FILE="$PWD/nope.env" &&
+	grep "^smoke: FAIL preflight: env file $PWD/nope.env" out
+'
+
+test_expect_success 'LOG_FILE: the startup line is waited for and recorded' '
+	printf "INFO:     Waiting for application startup.\nINFO:     Application startup complete.\n" >app.log &&
+	smoke_code 0 "$OK_URL" LOG_FILE="$PWD/app.log" &&
+	check_str "INFO:     Application startup complete." runs/latest/startup.txt &&
+	status_has "{\"name\":\"startup\",\"ok\":true,"
+'
+
+test_expect_success 'LOG_FILE without the startup line: FAIL startup, exit 4; STARTUP_LINE= skips it' '
+	printf "INFO:     Waiting for application startup.\n" >app.log &&
+	smoke_code 4 "$OK_URL" LOG_FILE="$PWD/app.log" WAIT_S=1 &&
+	grep "^smoke: FAIL startup: \"Application startup complete.\" not in LOG_FILE $PWD/app.log after 1s" out &&
+	smoke_code 0 "$OK_URL" LOG_FILE="$PWD/app.log" STARTUP_LINE= &&
+	lacks_artifacts startup.txt
+'
+
+test_expect_success 'K6_MODE=host without k6: FAIL preflight before anything runs, exit 3' '
+	smoke_code 3 "$OK_URL" K6_MODE=host &&
+	grep "^smoke: FAIL preflight: k6 not found, and K6_MODE=host needs it" out &&
+	lacks_artifacts healthz.json k6_out
+'
+
+if [ -n "$PYPORT" ]; then
+	test_expect_success 'PASS against python3 -m http.server (a server we did not write)' '
+		smoke_code 0 "http://127.0.0.1:$PYPORT" &&
+		grep "^smoke: PASS p95 .*, 3 models, native load" out &&
+		test "$(key runs/latest/metrics.txt models_count)" = 3 &&
+		check "$TRASH/www/v1/models" runs/latest/models.json
+	'
+else
+	test_skip 'PASS against python3 -m http.server' 'python3 is not here'
+fi
+
+# With jq on PATH: the same exit codes and lines, and jq's facts are ours.
+if have jq; then
+	# same_line: out without the run directory and the measured numbers.
+	same_line() {
+		sed "s| ($PWD/runs/.*)\$||; s/[0-9][0-9]*\.[0-9][0-9]*/N/g; s/([0-9]* of [0-9]*)/(N of N)/g" out
+	}
+	# same_as_bare URL CODE [NAME=VALUE...]: run twice, bare and with jq.
+	same_as_bare() {
+		sa_url=$1 sa_code=$2
+		shift 2
+		smoke_code "$sa_code" "$sa_url" "$@" &&
+		same_line >bare.line &&
+		mv runs bare-runs &&
+		smoke_code "$sa_code" "$sa_url" PATH="$JQPATH" "$@" &&
+		same_line >jq.line &&
+		check bare.line jq.line
+	}
+	test_expect_success 'with jq: PASS the same, jq.txt agrees with our facts' '
+		same_as_bare "$OK_URL" 0 &&
+		has_artifacts jq.txt &&
+		test "$(key runs/latest/jq.txt healthz_ok)" = true &&
+		test "$(key runs/latest/jq.txt models_data)" = array &&
+		test "$(key runs/latest/jq.txt models_count)" = "$(key runs/latest/metrics.txt models_count)" &&
+		awk -v a="$(key runs/latest/jq.txt p95_ms)" -v b="$(key runs/latest/metrics.txt p95_ms)" \
+		    "BEGIN { exit !(a != \"\" && a + 0 == b + 0) }" &&
+		awk -v a="$(key runs/latest/jq.txt http_req_failed)" \
+		    -v b="$(key runs/latest/metrics.txt http_req_failed)" \
+		    "BEGIN { exit !(a != \"\" && a + 0 == b + 0) }" &&
+		lacks disagree runs/latest/jq.txt &&
+		status_has "\"jq\": \"agree\"" &&
+		contains "jq=jq-" runs/latest/sysinfo.txt &&
+		contains "✓ jq present" runs/latest/preflight.txt
+	'
+	test_expect_success 'with jq: healthz 503 the same' '
+		same_as_bare "$H503_URL" 1
+	'
+	test_expect_success 'with jq: ok false the same, jq sees false too' '
+		same_as_bare "$NOTOK_URL" 1
+	'
+	test_expect_success 'with jq: models without data the same' '
+		same_as_bare "$NODATA_URL" 1
+	'
+	test_expect_success 'with jq: the latency gate the same' '
+		same_as_bare "$SLOW_URL" 5 P95_MAX_MS=20 &&
+		awk -v a="$(key runs/latest/jq.txt p95_ms)" -v b="$(key runs/latest/metrics.txt p95_ms)" \
+		    "BEGIN { exit !(a != \"\" && a + 0 == b + 0) }"
+	'
+	test_expect_success 'with jq: a closed port the same' '
+		same_as_bare "$CLOSED_URL" 4 WAIT_S=1
+	'
+else
+	test_skip 'with jq: the same results' 'jq is not here'
+fi
+
+test_done
