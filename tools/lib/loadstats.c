@@ -219,8 +219,10 @@ static const double trend_pcts[NSTATS] = { -1, -1, 0.5, -1, 0.90, 0.95 };
 enum mtype { M_COUNTER, M_GAUGE, M_RATE, M_TREND };
 enum mcontains { C_DEFAULT, C_TIME, C_DATA };
 
+#define NAME_MAX_LEN 512   /* a sub-metric's name holds the --tag */
+
 struct metric {
-	char name[320];
+	char name[NAME_MAX_LEN];
 	enum mtype type;
 	enum mcontains contains;
 	double v[NSTATS];   /* count rate | value min max | passes fails value | trend_stats */
@@ -269,7 +271,7 @@ build_metrics(struct load_stats *s, struct metric *m)
 {
 	double secs = s->elapsed_ms / 1000;
 	size_t n = 0, first_sub;
-	char name[320];
+	char name[NAME_MAX_LEN];
 
 	put_counter(&m[n++], "data_received", C_DATA, (double)s->bytes_in, secs);
 	put_counter(&m[n++], "data_sent", C_DATA, (double)s->bytes_out, secs);
@@ -359,7 +361,7 @@ void
 stats_summary_text(FILE *fp, struct load_stats *s, int color)
 {
 	struct metric m[MAX_METRICS];
-	char cells[MAX_METRICS][NSTATS][CELL], disp[MAX_METRICS][CELL + 8];
+	char cells[MAX_METRICS][NSTATS][CELL], disp[MAX_METRICS][NAME_MAX_LEN + 4];
 	size_t n = build_metrics(s, m), i, j, w, namemax = 0;
 	size_t trendw[NSTATS] = { 0 }, valw = 0, extraw[2] = { 0 };
 	int sub;
@@ -369,8 +371,8 @@ stats_summary_text(FILE *fp, struct load_stats *s, int color)
 		if (brace != NULL)
 			snprintf(disp[i], sizeof disp[i], "{ %.*s }",
 			    (int)strlen(brace + 1) - 1, brace + 1);
-		else
-			snprintf(disp[i], sizeof disp[i], "%s", m[i].name);
+		else   /* disp is larger than any name */
+			memcpy(disp[i], m[i].name, strlen(m[i].name) + 1);
 		w = width(disp[i]) + (brace != NULL ? 2 : 0);
 		if (w > namemax)
 			namemax = w;
@@ -613,7 +615,7 @@ static void
 nd_submetric(FILE *fp, const char *key, const char *value)
 {
 	struct json_obj o, tags;
-	char buf[320];
+	char buf[NAME_MAX_LEN];
 
 	jo_begin(&o, fp);
 	snprintf(buf, sizeof buf, "http_req_duration{%s:%s}", key, value);
