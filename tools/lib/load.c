@@ -882,7 +882,6 @@ load_run(const struct load_config *cfg)
 	if (cfg->requests == 0 && cfg->duration_ms <= 0)
 		r.target = r.nconns;
 	r.st.vus = r.nconns;
-	r.st.url = cfg->url;
 	r.st.tag_key = cfg->tag_key;
 	r.st.tag_value = cfg->tag_value;
 	r.progress = !cfg->quiet && isatty(STDERR_FILENO);

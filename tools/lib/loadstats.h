@@ -61,7 +61,6 @@ struct load_stats {
 	unsigned long long bytes_in, bytes_out;
 	double elapsed_ms;
 	unsigned vus;
-	const char *url;
 	const char *tag_key, *tag_value;   /* --tag, or NULLs */
 };
 
