@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "num.h"
 
 /* The read buffer of a file scanner; memory scanners read in place. */
 #define JSON_BUFSIZE 65536
@@ -329,18 +330,6 @@ plain_run(const unsigned char *s, const unsigned char *end)
 	while (s < end && plain[*s])
 		s++;
 	return s;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Four hex digits at s, or -1. */
