@@ -8,6 +8,12 @@
 . "${0%/*}/lib.sh"
 
 have python3 || skip_all "python3 not found (Debian package: python3)"
+# The interpreter itself, without site: a version manager's python3 shim
+# costs a third of a second a start.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+py() {
+	"$PYTHON" -S "$@"
+}
 
 # listen.py ADDR PORT READY [go=FILE] [stop=FILE] [v6only=1] [anything
 # else]: waits for FILE go (when given), listens on ADDR:PORT (v6-only if
@@ -71,10 +77,10 @@ for a in sys.argv[2:]:
 # A port nobody uses right now: bind 127.0.0.1 and 0 (no --pick, which is
 # under test here).
 free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+if py -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
 	V6=1
 else
 	V6=
@@ -100,7 +106,7 @@ listen() {
 	name=$1 addr=$2 port=${3:-0}
 	shift 2
 	[ $# -gt 0 ] && shift
-	start_bg python3 -c "$LISTEN_PY" "$addr" "$port" "$TRASH/$name.ready" "$@"
+	start_bg "$PYTHON" -S -c "$LISTEN_PY" "$addr" "$port" "$TRASH/$name.ready" "$@"
 }
 # ready NAME: wait for the listener, set PORT and PID.
 ready() {
@@ -120,9 +126,8 @@ listen late 127.0.0.1 "$LATE_PORT" "go=$TRASH/late.go"
 listen leaving 127.0.0.1 0 "stop=$TRASH/leaving.stop"
 # A docker-proxy: the real python3 started under that name, with the flags
 # docker passes.
-PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 ln -s "$PYTHON" "$TRASH/docker-proxy"
-start_bg "$TRASH/docker-proxy" -c "$LISTEN_PY" 127.0.0.1 0 "$TRASH/proxy.ready" \
+start_bg "$TRASH/docker-proxy" -S -c "$LISTEN_PY" 127.0.0.1 0 "$TRASH/proxy.ready" \
 	-proto tcp -host-ip 127.0.0.1 -host-port 0 -container-ip 172.17.0.2 -container-port 80
 
 ready lo4 && LO4_PORT=$PORT LO4_PID=$PID
@@ -219,7 +224,7 @@ test_expect_success '-q prints nothing' '
 test_expect_success '-j: one JSON object per target' '
 	expect_code 1 portfree -j $LO4_PORT $FREE_PORT >out &&
 	line_count 2 out &&
-	python3 -c "
+	py -c "
 import json, sys
 a, b = [json.loads(l) for l in open(\"out\")]
 assert a[\"target\"] == \"$LO4_PORT\" and a[\"port\"] == $LO4_PORT, a
@@ -257,7 +262,7 @@ cell() {
 		want=
 	fi
 	test_expect_success "listener on port $lport, target $target is $want" '
-		python3 -c "$BINDABLE_PY" $lport $form >truth &&
+		py -c "$BINDABLE_PY" $lport $form >truth &&
 		{ [ -z "$want" ] || check_str "$form $want" truth; } &&
 		for src in $SOURCES; do
 			PORTFREE_SOURCE=$src portfree -q "$target"
@@ -350,7 +355,7 @@ fi
 
 if [ -n "$V6" ]; then
 	test_expect_success 'a v6-only :: listener leaves IPv4 free (proc errs on busy)' '
-		python3 -c "$BINDABLE_PY" $ONLY6_PORT 127.0.0.1 0.0.0.0 ::1 >truth &&
+		py -c "$BINDABLE_PY" $ONLY6_PORT 127.0.0.1 0.0.0.0 ::1 >truth &&
 		printf "%s\n" "127.0.0.1 free" "0.0.0.0 free" "::1 busy" >want &&
 		check want truth &&
 		PORTFREE_SOURCE=probe portfree -q 127.0.0.1:$ONLY6_PORT &&
@@ -379,7 +384,7 @@ test_expect_success 'PORTFREE_SOURCE picks the source, and says which' '
 '
 
 test_expect_success 'TIME_WAIT is not in use' '
-	python3 -c "
+	py -c "
 import socket
 l = socket.socket()
 l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -403,7 +408,7 @@ print(port)
 		contains "state=free" out &&
 		PORTFREE_SOURCE=$src portfree -q $tw || exit 1
 	done &&
-	python3 -c "$BINDABLE_PY" $tw 127.0.0.1 >truth &&
+	py -c "$BINDABLE_PY" $tw 127.0.0.1 >truth &&
 	check_str "127.0.0.1 free" truth
 '
 
@@ -482,12 +487,12 @@ test_expect_success '--pick: a port a server can bind, on 127.0.0.1 and any addr
 	check /dev/null err &&
 	grep -E "^[0-9]+\$" port &&
 	p=$(cat port) &&
-	python3 -c "$BINDABLE_PY" $p 127.0.0.1 any >truth &&
+	py -c "$BINDABLE_PY" $p 127.0.0.1 any >truth &&
 	printf "%s\n" "127.0.0.1 free" "any free" >want &&
 	check want truth &&
 	portfree -q $p &&
 	portfree -p -j localhost >out &&
-	python3 -c "
+	py -c "
 import json
 o = json.load(open(\"out\"))
 assert o[\"host\"] == \"localhost\" and 0 < o[\"port\"] < 65536, o
@@ -497,7 +502,7 @@ assert o[\"host\"] == \"localhost\" and 0 < o[\"port\"] < 65536, o
 if [ -n "$V6" ]; then
 	test_expect_success '--pick on ::1' '
 		portfree -p ::1 >port && p=$(cat port) &&
-		python3 -c "$BINDABLE_PY" $p ::1 >truth &&
+		py -c "$BINDABLE_PY" $p ::1 >truth &&
 		check_str "::1 free" truth &&
 		portfree -p "[::1]" >port && grep -E "^[0-9]+\$" port
 	'

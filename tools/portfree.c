@@ -717,9 +717,11 @@ scan_fds(int procfd, long pid, struct listener **want, size_t n)
 		return 0;
 	}
 	while ((e = readdir(d)) != NULL) {
-		ssize_t len = readlinkat(fd, e->d_name, link, sizeof link - 1);
+		ssize_t len;
 		unsigned long ino;
-		if (len <= 0)
+		if (e->d_name[0] == '.')
+			continue;
+		if ((len = readlinkat(fd, e->d_name, link, sizeof link - 1)) <= 0)
 			continue;
 		link[len] = '\0';
 		if ((ino = socket_inode(link)) == 0)
@@ -838,118 +840,135 @@ summary(const struct listener *l, char *buf, size_t len)
 		    hp, o->container[0] ? " at " : "", o->container, o->comm, o->pid);
 		break;
 	case OWNER_HIDDEN:
-		snprintf(buf, len, "%s in use, owner not visible (socket of user %s;"
-		    " run as root, or hidepid or another pid namespace hides it)", hp, user);
+		snprintf(buf, len, "%s in use, owner not visible (socket of user %s; %s)",
+		    hp, user, geteuid() != 0 ? "root can see more" :
+		    "held from another pid namespace, or hidden by hidepid");
 		break;
 	default:
 		snprintf(buf, len, "%s in use, owner unknown (bind probe)", hp);
 	}
 }
 
-static void
-print_listener_kv(const struct listener *l)
-{
-	char hp[INET6_ADDRSTRLEN + 16], user[64], sum[512];
-	const struct owner *o = &l->own;
+/* One fact, as a key=value line or as a member of the JSON object j. */
+struct out {
+	int json;
+	struct json_obj j;
+};
 
-	hostport_str(&l->addr, l->port, hp, sizeof hp);
-	printf("listener=%s\nowner=%s\n", hp, owner_word(o->kind));
-	if (o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER)
-		printf("pid=%ld\n", o->pid);
-	if (o->uid >= 0) {
-		user_name(o->uid, user, sizeof user);
-		printf("uid=%ld\nuser=%s\n", o->uid, user);
-	}
-	if (o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER)
-		printf("comm=%s\ncmdline=%s\n", o->comm, o->cmdline);
-	if (o->container[0] != '\0')
-		printf("container=%s\n", o->container);
-	summary(l, sum, sizeof sum);
-	printf("summary=%s\n", sum);
+static void
+put_str(struct out *out, const char *key, const char *val)
+{
+	if (out->json)
+		jo_str(&out->j, key, val);
+	else
+		printf("%s=%s\n", key, val);
 }
 
 static void
-print_listener_json(FILE *fp, const struct listener *l)
+put_int(struct out *out, const char *key, long long val)
 {
-	char h[INET6_ADDRSTRLEN], user[64], sum[512];
-	const struct owner *o = &l->own;
-	struct json_obj j;
+	if (out->json)
+		jo_int(&out->j, key, val);
+	else
+		printf("%s=%lld\n", key, val);
+}
 
-	addr_str(&l->addr, h, sizeof h);
-	jo_begin(&j, fp);
-	jo_str(&j, "address", h);
-	jo_int(&j, "port", l->port);
-	jo_str(&j, "owner", owner_word(o->kind));
-	if (o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER)
-		jo_int(&j, "pid", o->pid);
+static void
+print_listener(int json, const struct listener *l)
+{
+	char hp[INET6_ADDRSTRLEN + 16], user[64], sum[512];
+	const struct owner *o = &l->own;
+	int seen = o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER;
+	struct out out = { json, { NULL, 0 } };
+
+	if (json) {
+		jo_begin(&out.j, stdout);
+		addr_str(&l->addr, hp, sizeof hp);
+		put_str(&out, "address", hp);
+		put_int(&out, "port", l->port);
+	} else {
+		hostport_str(&l->addr, l->port, hp, sizeof hp);
+		put_str(&out, "listener", hp);
+	}
+	put_str(&out, "owner", owner_word(o->kind));
+	if (seen)
+		put_int(&out, "pid", o->pid);
 	if (o->uid >= 0) {
 		user_name(o->uid, user, sizeof user);
-		jo_int(&j, "uid", o->uid);
-		jo_str(&j, "user", user);
+		put_int(&out, "uid", o->uid);
+		put_str(&out, "user", user);
 	}
-	if (o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER) {
-		jo_str(&j, "comm", o->comm);
-		jo_str(&j, "cmdline", o->cmdline);
+	if (seen) {
+		put_str(&out, "comm", o->comm);
+		put_str(&out, "cmdline", o->cmdline);
 	}
 	if (o->container[0] != '\0')
-		jo_str(&j, "container", o->container);
+		put_str(&out, "container", o->container);
 	summary(l, sum, sizeof sum);
-	jo_str(&j, "summary", sum);
-	jo_end(&j);
+	put_str(&out, "summary", sum);
+	if (json)
+		jo_end(&out.j);
+}
+
+/* One element of a space-separated list, or of a JSON array. */
+static void
+put_item(int json, FILE *fp, const char *s, int first)
+{
+	if (!first)
+		putc(json ? ',' : ' ', fp);
+	if (json)
+		json_put_cstring(fp, s);
+	else
+		fputs(s, fp);
+}
+
+/* "127.0.0.1 ::1", or a JSON array; "any" for a bare port. */
+static void
+put_addresses(struct out *out, const struct target *t)
+{
+	char h[INET6_ADDRSTRLEN];
+	FILE *fp = out->json ? jo_key(&out->j, "addresses") : stdout;
+	size_t i;
+
+	fputs(out->json ? "[" : "addresses=", fp);
+	if (t->any)
+		put_item(out->json, fp, "any", 1);
+	for (i = 0; i < t->naddrs; i++) {
+		addr_str(&t->addrs[i], h, sizeof h);
+		put_item(out->json, fp, h, i == 0);
+	}
+	fputs(out->json ? "]" : "\n", fp);
 }
 
 static void
 print_target(const struct target *t, const struct listeners *ls, const struct opts *o)
 {
-	char h[INET6_ADDRSTRLEN];
-	int busy = target_busy(t, ls, o->v6only), first = 1;
-	const char *state = busy ? "listening" : "free";
-	struct json_obj j;
-	FILE *fp;
+	struct out out = { o->json, { NULL, 0 } };
+	int first = 1;
 	size_t i;
 
-	if (!o->json) {
-		printf("target=%s\nport=%u\naddresses=", t->arg, t->port);
-		for (i = 0; i < t->naddrs; i++) {
-			addr_str(&t->addrs[i], h, sizeof h);
-			printf("%s%s", i ? " " : "", h);
-		}
-		printf("%s\nsource=%s\nstate=%s\n", t->any ? "any" : "",
-		    source_name[o->source], state);
-		for (i = 0; i < ls->n; i++)
-			if (blocks(&ls->v[i], t, o->v6only))
-				print_listener_kv(&ls->v[i]);
-		return;
-	}
-	jo_begin(&j, stdout);
-	jo_str(&j, "target", t->arg);
-	jo_int(&j, "port", t->port);
-	fp = jo_key(&j, "addresses");
-	putc('[', fp);
-	if (t->any)
-		json_put_cstring(fp, "any");
-	for (i = 0; i < t->naddrs; i++) {
-		addr_str(&t->addrs[i], h, sizeof h);
-		if (i > 0)
-			putc(',', fp);
-		json_put_cstring(fp, h);
-	}
-	putc(']', fp);
-	jo_str(&j, "source", source_name[o->source]);
-	jo_str(&j, "state", state);
-	fp = jo_key(&j, "listeners");
-	putc('[', fp);
+	if (o->json)
+		jo_begin(&out.j, stdout);
+	put_str(&out, "target", t->arg);
+	put_int(&out, "port", t->port);
+	put_addresses(&out, t);
+	put_str(&out, "source", source_name[o->source]);
+	put_str(&out, "state", target_busy(t, ls, o->v6only) ? "listening" : "free");
+	if (o->json)
+		putc('[', jo_key(&out.j, "listeners"));
 	for (i = 0; i < ls->n; i++) {
 		if (!blocks(&ls->v[i], t, o->v6only))
 			continue;
-		if (!first)
-			putc(',', fp);
+		if (o->json && !first)
+			putchar(',');
 		first = 0;
-		print_listener_json(fp, &ls->v[i]);
+		print_listener(o->json, &ls->v[i]);
 	}
-	putc(']', fp);
-	jo_end(&j);
-	putchar('\n');
+	if (o->json) {
+		putchar(']');
+		jo_end(&out.j);
+		putchar('\n');
+	}
 }
 
 /* Looks up the owners of the listeners that block some target, then prints. */
@@ -1159,43 +1178,49 @@ run_check(struct target *t, size_t nt, struct opts *o)
 	return holds ? EXIT_HOLDS : EXIT_FAILS;
 }
 
+/* The port the kernel hands out for a bind on a, port 0. */
+static unsigned
+kernel_port(const struct addr *a, const char *host)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = to_sockaddr(a, 0, &ss);
+	int fd;
+
+	if ((fd = socket(a->family, SOCK_STREAM, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&ss, len) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		die(EXIT_ERROR, "bind %s port 0:", host);
+	close(fd);
+	return ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
 /*
- * A port the kernel hands out for a bind on port 0 of the first address,
- * kept only if it is free on every address of the host and, as a bare
- * port, on every address of the machine.
+ * The kernel's port for the first address of the host, kept only if it is
+ * free on every other address of the host and, as a bare port, on every
+ * address of the machine.
  */
 static int
 pick(struct target *t, struct opts *o)
 {
 	struct listeners ls = { NULL, 0, 0 };
 	struct target any;
-	int tries, fd;
+	int tries, ok = 0;
+	size_t i;
 
-	for (tries = 0; tries < 100; tries++) {
-		struct sockaddr_storage ss;
-		socklen_t len = to_sockaddr(&t->addrs[0], 0, &ss);
-		size_t i;
-		int ok = 1;
-
-		if ((fd = socket(t->addrs[0].family, SOCK_STREAM, 0)) < 0 ||
-		    bind(fd, (struct sockaddr *)&ss, len) != 0 ||
-		    getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
-			die(EXIT_ERROR, "bind %s port 0:", t->arg);
-		close(fd);
-		t->port = ntohs(ss.ss_family == AF_INET ?
-		    ((struct sockaddr_in *)&ss)->sin_port : ((struct sockaddr_in6 *)&ss)->sin6_port);
-		for (i = 1; i < t->naddrs && ok; i++)
+	for (tries = 0; tries < 100 && !ok; tries++) {
+		t->port = kernel_port(&t->addrs[0], t->arg);
+		for (ok = 1, i = 1; i < t->naddrs && ok; i++)
 			ok = try_bind(&t->addrs[i], t->port, -1) == 0;
 		memset(&any, 0, sizeof any);
 		any.arg = t->arg;
 		any.any = 1;
 		any.port = t->port;
 		observe(&any, 1, o, &ls);
-		if (ok && ls.n == 0)
-			break;
+		ok = ok && ls.n == 0;
 	}
 	free(ls.v);
-	if (tries == 100)
+	if (!ok)
 		die(EXIT_ERROR, "no free port found on %s", t->arg);
 	if (o->json) {
 		struct json_obj j;
