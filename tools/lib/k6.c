@@ -8,6 +8,7 @@
 #include "dur.h"
 #include "json.h"
 #include "k6.h"
+#include "xalloc.h"
 
 #define MARK_OK   "\xe2\x9c\x93"   /* ✓ */
 #define MARK_FAIL "\xe2\x9c\x97"   /* ✗ */
@@ -35,36 +36,14 @@ k6_result_free(struct k6_result *r)
 	r->nverdicts = 0;
 }
 
-static void
-seterr(struct k6_result *r, const char *fmt, ...)
+void
+k6_seterr(struct k6_result *r, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(r->err, sizeof r->err, fmt, ap);
 	va_end(ap);
-}
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (q == NULL) {
-		fputs("out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *d = xrealloc(NULL, n + 1);
-
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
 }
 
 static int
@@ -597,7 +576,7 @@ pick_finish(struct pick *pk, struct k6_result *r)
 
 	k6_full_name(full, sizeof full, q->metric, q->tags, q->ntags);
 	if (!m->present) {
-		seterr(r, "no metric %s", full);
+		k6_seterr(r, "no metric %s", full);
 		k6_names_tell(&pk->names, r, "metrics");
 		return -1;
 	}
@@ -606,12 +585,12 @@ pick_finish(struct pick *pk, struct k6_result *r)
 	else
 		m_type = m->type;
 	if (m_type != 't') {
-		seterr(r, "%s is a %s, not a trend", m->name,
+		k6_seterr(r, "%s is a %s, not a trend", m->name,
 		    m_type == 'r' ? "rate" : m_type == 'c' ? "counter" : "gauge");
 		return -1;
 	}
 	if (find_pct(m, q->pct, &e) != 0) {
-		seterr(r, "%s has no p(%g)", m->name, q->pct);
+		k6_seterr(r, "%s has no p(%g)", m->name, q->pct);
 		tell_stats(m, r);
 		return -1;
 	}
@@ -681,10 +660,10 @@ static int
 jfail(struct jctx *c, const char *what)
 {
 	if (json_error(c->js)[0] != '\0')
-		seterr(c->r, "line %lu, column %lu: %s", json_line(c->js),
+		k6_seterr(c->r, "line %lu, column %lu: %s", json_line(c->js),
 		    json_col(c->js), json_why(c->js));
 	else
-		seterr(c->r, "%s", what);
+		k6_seterr(c->r, "%s", what);
 	return -1;
 }
 
@@ -921,7 +900,7 @@ j_document(struct jctx *c)
 	if (t == JSON_ERROR)
 		return jfail(c, "invalid JSON");
 	if (t != JSON_OBJECT) {
-		seterr(c->r, "not a k6 JSON summary: the top level is not an object");
+		k6_seterr(c->r, "not a k6 JSON summary: the top level is not an object");
 		return -1;
 	}
 	while ((t = json_next(c->js)) == JSON_KEY) {
@@ -946,7 +925,7 @@ j_document(struct jctx *c)
 	if (t != JSON_OBJECT_END || json_next(c->js) != JSON_END)
 		return jfail(c, "invalid JSON");
 	if (!found) {
-		seterr(c->r, "not a k6 summary: no \"metrics\" object");
+		k6_seterr(c->r, "not a k6 summary: no \"metrics\" object");
 		return -1;
 	}
 	return 0;
@@ -965,7 +944,7 @@ k6_parse_json(const char *buf, size_t len, const struct k6_query *q,
 	c.pk = &pk;
 	c.r = r;
 	if ((c.js = json_open_mem(buf, len, "")) == NULL) {
-		seterr(r, "out of memory");
+		k6_seterr(r, "out of memory");
 		return -1;
 	}
 	if (j_document(&c) == 0) {
@@ -1390,7 +1369,7 @@ k6_parse_log(const char *buf, size_t len, const struct k6_query *q,
 	}
 	free(scratch);
 	if (lc.pk.names.n == 0) {
-		seterr(r, "no k6 end-of-test summary in it (k6 run with --no-summary, "
+		k6_seterr(r, "no k6 end-of-test summary in it (k6 run with --no-summary, "
 		    "stopped early, or not k6 output)");
 		rc = -1;
 	} else {
@@ -1800,17 +1779,17 @@ k6_ndjson_finish(struct k6_ndjson *nd, struct k6_result *r)
 	if (!nd->failed && nd->ncarry > 0 && nd_line(nd, nd->carry, nd->ncarry) == 0)
 		nd->ncarry = 0;
 	if (nd->failed) {
-		seterr(r, "%s", nd->err);
+		k6_seterr(r, "%s", nd->err);
 		return -1;
 	}
 	k6_full_name(full, sizeof full, q->metric, q->tags, q->ntags);
 	if (nd->points == 0) {
-		seterr(r, "no Point of %s", q->metric);
+		k6_seterr(r, "no Point of %s", q->metric);
 		k6_names_tell(&nd->names, r, "metrics");
 		return -1;
 	}
 	if (nd->n == 0) {
-		seterr(r, "none of the %llu Points of %s has the tags of %s",
+		k6_seterr(r, "none of the %llu Points of %s has the tags of %s",
 		    nd->points, q->metric, full);
 		return -1;
 	}

@@ -1,6 +1,5 @@
 /* smokekit: Prometheus text exposition, histogram_quantile and summaries. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 
 #include "k6.h"
 #include "prom.h"
+#include "xalloc.h"
 
 #define MAX_LABELS 64
 #define NCAND 6
@@ -37,16 +37,6 @@ struct cand {
 	unsigned long qseries;
 	unsigned long qlines;          /* quantile lines of any quantile */
 };
-
-static void
-seterr(struct k6_result *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->err, sizeof r->err, fmt, ap);
-	va_end(ap);
-}
 
 static int
 name_char(int c, int first)
@@ -237,10 +227,7 @@ add_bucket(struct cand *c, double le, double count)
 		}
 	if (c->nb == c->capb) {
 		c->capb = c->capb ? 2 * c->capb : 16;
-		if ((c->b = realloc(c->b, c->capb * sizeof *c->b)) == NULL) {
-			fputs("out of memory\n", stderr);
-			abort();
-		}
+		c->b = xreallocarray(c->b, c->capb, sizeof *c->b);
 	}
 	c->b[c->nb].le = le;
 	c->b[c->nb++].count = count;
@@ -398,7 +385,7 @@ from_histogram(struct cand *c, const struct k6_query *q, struct k6_result *r)
 	const char *why;
 
 	if (prom_bucket_quantile(q->pct / 100, c->b, c->nb, &v, &r->fixed_monotonic, &why) != 0) {
-		seterr(r, "%s_bucket: %s", c->name, why);
+		k6_seterr(r, "%s_bucket: %s", c->name, why);
 		return -1;
 	}
 	set(&r->pct, v * u);
@@ -417,12 +404,12 @@ from_summary(struct cand *c, const struct k6_query *q, struct k6_result *r)
 	double u = unit_ms(c->name);
 
 	if (c->qseries > 1) {
-		seterr(r, "%lu series of %s have quantile %g; choose one with -t", c->qseries,
+		k6_seterr(r, "%lu series of %s have quantile %g; choose one with -t", c->qseries,
 		    c->name, q->pct / 100);
 		return -1;
 	}
 	if (isnan(c->qv)) {
-		seterr(r, "%s{quantile=\"%g\"} is NaN (no observations)", c->name, q->pct / 100);
+		k6_seterr(r, "%s{quantile=\"%g\"} is NaN (no observations)", c->name, q->pct / 100);
 		return -1;
 	}
 	set(&r->pct, c->qv * u);
@@ -510,12 +497,10 @@ prom_parse(const char *buf, size_t len, const struct k6_query *q, struct k6_resu
 				break;
 			continue;
 		}
-		if (n + 1 > cap && (scratch = realloc(scratch, cap = n + 1)) == NULL) {
-			fputs("out of memory\n", stderr);
-			abort();
-		}
+		if (n + 1 > cap)
+			scratch = xrealloc(scratch, cap = n + 1);
 		if (parse_sample(p, n, scratch, &sm) != 0) {
-			seterr(r, "line %lu: not a Prometheus sample line", line);
+			k6_seterr(r, "line %lu: not a Prometheus sample line", line);
 			goto out;
 		}
 		family(&ns, sm.name, sm.nlen);
@@ -532,13 +517,13 @@ prom_parse(const char *buf, size_t len, const struct k6_query *q, struct k6_resu
 		else if (cs[i].qseries > 0)
 			rc = from_summary(&cs[i], q, r);
 		else
-			seterr(r, "summary %s has no quantile=\"%g\" line (a summary has only the "
+			k6_seterr(r, "summary %s has no quantile=\"%g\" line (a summary has only the "
 			    "quantiles it was made with)", r->metric, q->pct / 100);
 		break;
 	}
 	if (i == NCAND) {
 		full_name(r->metric, sizeof r->metric, q->metric, q);
-		seterr(r, "no histogram or summary %s (nor with _seconds, _milliseconds, k6_)",
+		k6_seterr(r, "no histogram or summary %s (nor with _seconds, _milliseconds, k6_)",
 		    r->metric);
 		k6_names_tell(&ns, r, "metrics");
 	}
