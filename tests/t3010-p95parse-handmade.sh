@@ -404,6 +404,16 @@ test_expect_success 'stdin, -f forcing a format' '
 	p95parse -f log -t ep=models "$IN/v053.log" >out
 '
 
+test_expect_success 'a byte order mark is skipped; control characters never break a line' '
+	printf "\357\273\277{\"metrics\":{\"a\\\\nb\":{\"p(95)\":1},\"m\":{\"p(95)\":2,\"thresholds\":{\"x\\\\ny\":true}}}}" >bom.json &&
+	p95parse -m m bom.json >out &&
+	contains "threshold.x?y=fail" out &&
+	line_count 6 out &&
+	expect_code 3 p95parse -m zz bom.json >out 2>err &&
+	contains "metrics present: a?b, m" err &&
+	line_count 1 err
+'
+
 test_expect_success 'usage: bad numbers and options are exit 2, named' '
 	expect_code 2 p95parse --max 12x f >out 2>err &&
 	contains "bad --max '\''12x'\'': not a number of milliseconds" err &&

@@ -213,13 +213,25 @@ out_num(struct out *w, const char *key, double v)
 		printf("%s=%s\n", key, num(b, sizeof b, v));
 }
 
+/* Text from the input on a key=value line: a control character would break the line. */
+static void
+put_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
 static void
 out_str(struct out *w, const char *key, const char *v)
 {
-	if (w->json)
+	if (w->json) {
 		jo_str(&w->o, key, v);
-	else
-		printf("%s=%s\n", key, v);
+	} else {
+		put_text(key);
+		putchar('=');
+		put_text(v);
+		putchar('\n');
+	}
 }
 
 static void
@@ -258,7 +270,8 @@ out_verdicts(struct out *w, const struct k6_result *r, int on_failed)
 			}
 			jo_str(&inner, r->verdicts[i].source, pass(r->verdicts[i].ok));
 		} else {
-			printf("%s.%s=%s\n", what, r->verdicts[i].source, pass(r->verdicts[i].ok));
+			snprintf(key, sizeof key, "%s.%s", what, r->verdicts[i].source);
+			out_str(w, key, pass(r->verdicts[i].ok));
 		}
 	}
 	if (k > 0)
@@ -502,6 +515,7 @@ main(int argc, char *argv[])
 	struct opts o;
 	struct k6_result r;
 	int i, gp, gf, status;
+	char *p;
 
 	setprogname(argv[0]);
 	options(argc, argv, &o);
@@ -511,6 +525,9 @@ main(int argc, char *argv[])
 		k6_result_init(&r);
 		if (parse_file(argv[i], &o, &r) == 0)
 			break;
+		for (p = r.err; *p != '\0'; p++)    /* input text must not break the line */
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
 		warnf("%s: %s", argv[i], r.err);
 		k6_result_free(&r);
 	}

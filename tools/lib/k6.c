@@ -943,6 +943,10 @@ k6_parse_json(const char *buf, size_t len, const struct k6_query *q,
 	memset(&c, 0, sizeof c);
 	c.pk = &pk;
 	c.r = r;
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;      /* a UTF-8 byte order mark, as some editors save */
+		len -= 3;
+	}
 	if ((c.js = json_open_mem(buf, len, "")) == NULL) {
 		k6_seterr(r, "out of memory");
 		return -1;
