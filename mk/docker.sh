@@ -3,24 +3,43 @@
 # the compose network for k6-compose, and the evidence files. It reads the
 # backend's compose file and never edits it. Sourced by mk/smoke.sh.
 
-# docker_answers: the docker CLI is here and an engine answers (bounded).
+# docker_answers: the docker CLI is here and an engine answers (bounded;
+# asked once per run).
 docker_answers() {
-	have docker || return 1
-	if have timeout; then
-		timeout 20 docker info >/dev/null 2>&1
-	else
-		docker info >/dev/null 2>&1
+	if [ -z "$SMOKE_DOCKER" ]; then
+		SMOKE_DOCKER=no
+		if have docker; then
+			if have timeout; then
+				timeout 20 docker info >/dev/null 2>&1 && SMOKE_DOCKER=yes
+			else
+				docker info >/dev/null 2>&1 && SMOKE_DOCKER=yes
+			fi
+		fi
+	fi
+	[ "$SMOKE_DOCKER" = yes ]
+}
+SMOKE_DOCKER=
+
+# compose_pick: "docker compose", or the older docker-compose (asked once;
+# call it outside $(...) for the answer to stay).
+compose_pick() {
+	[ -n "$SMOKE_COMPOSE" ] && return 0
+	SMOKE_COMPOSE="docker compose"
+	if ! docker compose version >/dev/null 2>&1 && have docker-compose; then
+		SMOKE_COMPOSE=docker-compose
 	fi
 }
 
-# compose_cmd ARG...: "docker compose", or the older docker-compose.
+# compose_cmd ARG...: docker compose ARG...
 compose_cmd() {
-	if docker compose version >/dev/null 2>&1 || ! have docker-compose; then
-		docker compose "$@"
-	else
+	compose_pick
+	if [ "$SMOKE_COMPOSE" = docker-compose ]; then
 		docker-compose "$@"
+	else
+		docker compose "$@"
 	fi
 }
+SMOKE_COMPOSE=
 
 compose() {
 	compose_cmd -f "$COMPOSE_FILE" "$@"

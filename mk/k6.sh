@@ -53,7 +53,11 @@ load_compose() {
 			return 125
 		}
 	fi
-	lc_scripts=$(cd "$(dirname "$K6_SCRIPT")" && pwd) || return 125
+	case $K6_SCRIPT in
+	*/*) lc_scripts=${K6_SCRIPT%/*} ;;
+	*) lc_scripts=. ;;
+	esac
+	lc_scripts=$(cd "${lc_scripts:-/}" && pwd) || return 125
 	lc_out=$(cd "$RUN" && pwd) || return 125
 	lc_url=${K6_COMPOSE_URL:-http://$COMPOSE_SERVICE:$PORT}
 	k6_run_args "$lc_url" "/out/${1#"$RUN"/}" "/scripts/${K6_SCRIPT##*/}"

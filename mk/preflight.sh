@@ -22,6 +22,7 @@ resolve_mode() {
 	COMPOSE_IN_USE=no
 	if [ -f "$COMPOSE_FILE" ] && docker_answers; then
 		COMPOSE_IN_USE=yes
+		compose_pick
 	fi
 	MODE_WHY=
 	case $K6_MODE in

@@ -1,0 +1,113 @@
+# shellcheck shell=sh
+# tests/smokelib.sh: helpers of the tests of mk/smoke.sh (t51NN-*.sh),
+# sourced after tests/lib.sh. It skips the whole file when a program the
+# pipeline needs is missing, and sets up:
+#   BARE    a directory of links to the POSIX utilities mk/smoke.sh uses,
+#           and nothing else: no jq, no k6, no docker, not our programs
+#   JQPATH  the same plus jq
+#   SH      the shell that runs mk/smoke.sh
+# run_smoke then runs the pipeline with PATH=$BARE in a clean environment.
+
+[ -x "$FIXTURE" ] || skip_all "the fixture server is not built ($FIXTURE)"
+for t in jsonfield p95parse portfree aclcheck leakscan smokereport; do
+	"$t" -V >/dev/null 2>&1 || skip_all "$t is not implemented yet"
+done
+httpprobe -n 1 -q http://127.0.0.1:1/ >/dev/null 2>"$TRASH/load.err"
+! grep -q 'not built yet' "$TRASH/load.err" || skip_all "httpprobe has no load mode yet"
+
+# bare_path DIR [COMMAND...]: DIR holds links to the POSIX utilities
+# mk/smoke.sh uses (and the given commands); nothing else is on its PATH.
+bare_path() {
+	mkdir -p "$1"
+	d=$1
+	shift
+	for c in sh cat sed awk grep date mkdir mv rm ln tr wc id uname getconf \
+	    readlink mktemp sleep od cut tail head ls cp env kill timeout "$@"; do
+		p=$(command -v "$c") || continue
+		case $p in /*) ln -sf "$p" "$d/$c" ;; esac
+	done
+}
+BARE=$TRASH/bare
+bare_path "$BARE"
+JQPATH=$TRASH/withjq
+bare_path "$JQPATH" jq
+SH=$(command -v sh)
+export BARE JQPATH SH
+
+# run_smoke URL [NAME=VALUE...]: mk/smoke.sh ${SMOKE_CMD:-smoke} against URL
+# on the bare PATH (PATH=... among the pairs replaces it), in a clean
+# environment, runs/ in the current directory; out, err; its exit status.
+run_smoke() {
+	rs_url=$1
+	shift
+	env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
+	    SMOKEKIT_BIN="$PROGS" RUNS_DIR="$PWD/runs" BASE_URL="$rs_url" \
+	    K6_MODE=auto K6_DURATION=500ms K6_VUS=2 RETRIES=1 TIMEOUT=5 WAIT_S=5 \
+	    K6_SCRIPT="$ROOT/tests/k6_models.js" COMPOSE_FILE="$PWD/no-compose.yml" \
+	    "$@" "$SH" "$ROOT/mk/smoke.sh" "${SMOKE_CMD:-smoke}" >out 2>err
+}
+
+# smoke_code STATUS URL [NAME=VALUE...]: run_smoke wanting STATUS; on
+# anything else, show what it said.
+smoke_code() {
+	sc_want=$1
+	shift
+	expect_code "$sc_want" run_smoke "$@" && return 0
+	sed 's/^/out: /' out >&2
+	sed 's/^/err: /' err >&2
+	return 1
+}
+
+# run_name: the name of the run directory runs/latest points at.
+run_name() {
+	readlink runs/latest
+}
+
+# fail_line STEP WHY: out is exactly the FAIL line for the latest run.
+fail_line() {
+	check_str "smoke: FAIL $1: $2 ($PWD/runs/$(run_name))" out
+}
+
+# key FILE KEY: the value of KEY= in a key=value file.
+key() {
+	sed -n "s/^$2=//p" "$1"
+}
+
+# no_temporaries: no half-written artifact left anywhere under runs/.
+no_temporaries() {
+	find runs -name '.*.tmp.*' >tmps &&
+	test ! -s tmps
+}
+
+# has_artifacts FILE...: each exists and is not empty in runs/latest.
+has_artifacts() {
+	for a; do
+		test -s "runs/latest/$a" || { echo "missing artifact $a" >&2; return 1; }
+	done
+}
+
+lacks_artifacts() {
+	for a; do
+		test ! -e "runs/latest/$a" || { echo "unexpected artifact $a" >&2; return 1; }
+	done
+}
+
+# status_has TEXT: status.json of the latest run contains TEXT.
+status_has() {
+	contains "$1" runs/latest/status.json
+}
+
+# The stand-ins (tests/standin/) each alone in a directory, to put on PATH
+# beside BARE: K6DIR holds k6, DOCKERDIR holds docker.
+K6DIR=$TRASH/standin-k6
+DOCKERDIR=$TRASH/standin-docker
+mkdir -p "$K6DIR" "$DOCKERDIR"
+ln -s "$ROOT/tests/standin/k6" "$K6DIR/k6"
+ln -s "$ROOT/tests/standin/docker" "$DOCKERDIR/docker"
+export K6DIR DOCKERDIR
+
+# standin_calls WORD: the command lines the stand-ins recorded (standin.log)
+# that start with WORD, the process id in temporary names made PID.
+standin_calls() {
+	grep "^$1" standin.log | sed 's/\.tmp\.[0-9][0-9]*/.tmp.PID/g'
+}

@@ -1,0 +1,223 @@
+#!/bin/sh
+# mk/smoke.sh with k6 and docker stood in for (tests/standin/): the
+# command lines it runs for k6-host, k6-compose, up, down and the evidence,
+# exactly; the real k6 output they replay goes through the real p95parse
+# gate. The backend probed is the real fixture server.
+# shellcheck disable=SC2317 # the helpers are called from test bodies
+# shellcheck source=tests/lib.sh
+. "${0%/*}/lib.sh"
+
+# shellcheck source=tests/smokelib.sh
+. "$ROOT/tests/smokelib.sh"
+
+K6CASES=$TESTDATA/k6/v1.0.0
+[ -f "$K6CASES/a_plain/k6_models.json" ] || skip_all "no real k6 output in $K6CASES"
+
+# A k6 run that left no summary export: the stdout log carries the gate.
+mkdir -p "$TRASH/logonly"
+cp "$K6CASES/a_plain/k6_stdout.log" "$K6CASES/a_plain/exit_code.txt" "$TRASH/logonly/"
+
+cat >"$TRASH/compose.yml" <<-\EOF
+services:
+  api:
+    build: .
+    env_file: .env
+    ports:
+      - "8082:8082"
+EOF
+cat >"$TRASH/compose-9000.yml" <<-\EOF
+services:
+  api:
+    build: .
+    ports:
+      - "9000:8082"
+EOF
+printf 'API_KEY=sk-live-4Hq2Xw9Lr7\n' >"$TRASH/api.env"
+
+# shellcheck disable=SC2119 # no options: the fixture's defaults
+start_fixture >/dev/null
+URL=$FIXTURE_URL
+SCRIPT=$ROOT/tests/k6_models.js
+export URL SCRIPT K6CASES
+
+# host_smoke STATUS [NAME=VALUE...]: the pipeline with the k6 stand-in.
+host_smoke() {
+	hs_want=$1
+	shift
+	smoke_code "$hs_want" "$URL" PATH="$BARE:$K6DIR" TESTDATA="$TESTDATA" \
+	    STANDIN_LOG="$PWD/standin.log" "$@"
+}
+
+# compose_smoke STATUS [NAME=VALUE...]: the same with the docker stand-in.
+compose_smoke() {
+	cs_want=$1
+	shift
+	smoke_code "$cs_want" "$URL" PATH="$BARE:$DOCKERDIR" TESTDATA="$TESTDATA" \
+	    STANDIN_LOG="$PWD/standin.log" COMPOSE_FILE="$TRASH/compose.yml" "$@"
+}
+
+# k6_line URL EXPORT SCRIPT: the k6 run arguments mk/k6.sh must pass.
+k6_line() {
+	printf 'run -e BASE_URL=%s -e VUS=2 -e DURATION=500ms -e P95_MAX_MS=%s -e FAILED_MAX=0.01 --summary-export=%s %s' \
+	    "$1" "${P95:-1200}" "$2" "$3"
+}
+
+test_expect_success 'auto picks k6 on the host: the exact k6 command, its output kept as is' '
+	host_smoke 0 &&
+	r=$PWD/runs/$(run_name) &&
+	check_str "smoke: PASS p95 22.51 ms < 1200 ms, failed 0.00% < 1.00%, 2 models, host load ($r)" out &&
+	standin_calls "k6 run" >calls &&
+	check_str "k6 $(k6_line "$URL" "$r/k6_out/.k6_models.json.tmp.PID" "$SCRIPT")" calls &&
+	check "$K6CASES/a_plain/k6_models.json" runs/latest/k6_out/k6_models.json &&
+	check "$K6CASES/a_plain/k6_stdout.log" runs/latest/k6_stdout.log &&
+	test "$(key runs/latest/metrics.txt p95_ms)" = 22.50722525 &&
+	test "$(key runs/latest/metrics.txt source)" = summary-export &&
+	test "$(key runs/latest/metrics.txt k6_mode)" = host &&
+	status_has "\"k6_mode\": \"host\"" &&
+	contains "k6=k6 v1.0.0" runs/latest/sysinfo.txt &&
+	no_temporaries
+'
+
+test_expect_success 'make k6-host alone: the gate only, in a run directory of its own' '
+	SMOKE_CMD=k6-host host_smoke 0 &&
+	check_str "k6-host: PASS p95 22.51 ms < 1200 ms, failed 0.00% < 1.00%, host load ($PWD/runs/$(run_name))" out &&
+	has_artifacts k6_out/k6_models.json k6_stdout.log status.json metrics.txt &&
+	lacks_artifacts healthz.json models.json &&
+	status_has "{\"name\":\"load\",\"ok\":true," && status_has "{\"name\":\"gate\",\"ok\":true,"
+'
+
+test_expect_success 'k6 crossed p(95) (its exit 99): FAIL gate, exit 5, the numbers k6 saw' '
+	P95=10 host_smoke 5 STANDIN_K6_CASE="$K6CASES/b_threshold_fail" P95_MAX_MS=10 &&
+	check_str "smoke: FAIL gate: p95 55.24577345 ms is not below 10 ms (+45.2458 ms) ($PWD/runs/$(run_name))" out &&
+	status_has "exit 99 (the gate decides)" &&
+	contains " -e P95_MAX_MS=10 " standin.log
+'
+
+test_expect_success 'k6 saw a quarter of the requests fail: FAIL gate, exit 5' '
+	host_smoke 5 STANDIN_K6_CASE="$K6CASES/d_http_500" &&
+	check_str "smoke: FAIL gate: http_req_failed 0.25925925925925924 (28 of 108) is not below 0.01 (+0.249259) ($PWD/runs/$(run_name))" out
+'
+
+test_expect_success 'no summary export: the gate reads k6_stdout.log' '
+	host_smoke 0 STANDIN_K6_CASE="$TRASH/logonly" &&
+	grep "^smoke: PASS p95 22.50 ms < 1200 ms" out &&
+	lacks_artifacts k6_out/k6_models.json &&
+	test "$(key runs/latest/metrics.txt source)" = k6-stdout-v1 &&
+	status_has "no summary export: the gate reads k6_stdout.log"
+'
+
+test_expect_success 'a missing k6 script: FAIL preflight, exit 3, k6 never run (A23)' '
+	host_smoke 3 K6_SCRIPT="$PWD/none.js" &&
+	grep "^smoke: FAIL preflight: k6 script $PWD/none.js not found" out &&
+	test -z "$(standin_calls "k6 run")" && lacks_artifacts healthz.json
+'
+
+test_expect_success 'auto picks k6 in compose: network, uid:gid, mounts, -e, export path' '
+	compose_smoke 0 &&
+	r=$PWD/runs/$(run_name) &&
+	check_str "smoke: PASS p95 22.51 ms < 1200 ms, failed 0.00% < 1.00%, 2 models, compose load ($r)" out &&
+	standin_calls "docker run" >calls &&
+	check_str "docker run --rm --network smoke_default --user $(id -u):$(id -g) --add-host=host.docker.internal:host-gateway -v $ROOT/tests:/scripts:ro -v $r:/out grafana/k6:1.0.0 $(k6_line http://api:8082 /out/k6_out/.k6_models.json.tmp.PID /scripts/k6_models.js)" calls &&
+	check "$K6CASES/a_plain/k6_models.json" runs/latest/k6_out/k6_models.json &&
+	check "$K6CASES/a_plain/k6_stdout.log" runs/latest/k6_stdout.log &&
+	status_has "\"k6_mode\": \"compose\"" && no_temporaries
+'
+
+test_expect_success 'compose in use: the evidence, colourless logs, inspect without env values' '
+	compose_smoke 0 &&
+	has_artifacts compose_ps.txt compose.log router.log inspect.json startup.txt &&
+	standin_calls "docker compose" >calls &&
+	f=$TRASH/compose.yml &&
+	contains "docker compose -f $f ps" calls &&
+	contains "docker compose -f $f logs --no-color --timestamps" calls &&
+	contains "docker compose -f $f logs --no-color --timestamps api" calls &&
+	standin_calls "docker inspect --format {\"Id\"" >inspect &&
+	contains "\"EnvNames\":[{{range \$i, \$e := .Config.Env}}{{if \$i}},{{end}}{{json (index (split \$e \"=\") 0)}}{{end}}]" inspect &&
+	lacks "{{json .Config}}" inspect && lacks "{{json .Config.Env}}" inspect &&
+	contains "Up 2 minutes" runs/latest/compose_ps.txt &&
+	contains "Application startup complete." runs/latest/router.log &&
+	check_str "api-1  | INFO:     Application startup complete." runs/latest/startup.txt &&
+	contains "\"Id\":\"c0ffee0123456789\"" runs/latest/inspect.json &&
+	status_has "{\"name\":\"evidence\",\"ok\":true," &&
+	status_has "{\"name\":\"startup\",\"ok\":true," &&
+	contains "✓ $f publishes 8082:8082" runs/latest/preflight.txt &&
+	contains "docker_server=24.0.7" runs/latest/sysinfo.txt &&
+	contains "compose=2.20.3" runs/latest/sysinfo.txt
+'
+
+test_expect_success 'COMPOSE_NETWORK and K6_COMPOSE_URL are used as given' '
+	compose_smoke 0 COMPOSE_NETWORK=backend_net K6_COMPOSE_URL=http://router:9000 &&
+	standin_calls "docker run" >calls &&
+	contains "--network backend_net " calls &&
+	contains " -e BASE_URL=http://router:9000 " calls &&
+	test -z "$(standin_calls "docker inspect --format {{range")"
+'
+
+test_expect_success 'a secret in the service log: FAIL leakscan, exit 6, the logs named' '
+	compose_smoke 6 ENV_FILE="$TRASH/api.env" STANDIN_LOG_LINE="INFO: key is sk-live-4Hq2Xw9Lr7" &&
+	grep "^smoke: FAIL leakscan: a value of $TRASH/api.env is in the artifacts: .*API_KEY" out &&
+	contains "compose.log:" runs/latest/leakscan.txt &&
+	contains "router.log:" runs/latest/leakscan.txt &&
+	lacks sk-live-4Hq2Xw9Lr7 out && lacks sk-live-4Hq2Xw9Lr7 runs/latest/status.json
+'
+
+test_expect_success 'K6_MODE=compose without an engine: FAIL preflight, exit 3' '
+	compose_smoke 3 K6_MODE=compose STANDIN_DOCKER_DOWN=1 &&
+	grep "^smoke: FAIL preflight: docker: no engine answers (docker info)" out &&
+	test -z "$(standin_calls "docker run")"
+'
+
+test_expect_success 'auto without an engine answering: native load, no evidence' '
+	compose_smoke 0 STANDIN_DOCKER_DOWN=1 &&
+	grep "^smoke: PASS .*, native load" out &&
+	test -z "$(standin_calls "docker run")" &&
+	lacks_artifacts compose.log inspect.json
+'
+
+test_expect_success 'compose mode, the file does not publish 8082:8082: FAIL preflight (A46)' '
+	compose_smoke 3 COMPOSE_FILE="$TRASH/compose-9000.yml" K6_MODE=compose &&
+	grep "^smoke: FAIL preflight: $TRASH/compose-9000.yml does not publish 8082:8082" out &&
+	contains "fix: add ports: [\"8082:8082\"] to service api" runs/latest/preflight.txt
+'
+
+test_expect_success 'UP=1: docker compose up -d first, its log kept' '
+	compose_smoke 0 UP=1 &&
+	standin_calls "docker compose -f" >calls &&
+	contains "docker compose -f $TRASH/compose.yml up -d" calls &&
+	contains "up: ${URL#http://} listens" runs/latest/up.log
+'
+
+test_expect_success 'make up: compose up -d, then the bounded wait for the port' '
+	SMOKE_CMD=up compose_smoke 0 &&
+	standin_calls "docker compose -f" >calls &&
+	check_str "docker compose -f $TRASH/compose.yml up -d" calls &&
+	contains "up: ${URL#http://} listens" out
+'
+
+test_expect_success 'make up with nothing coming up: exit 4 after WAIT_S' '
+	closed=$(portfree -p) &&
+	SMOKE_CMD=up smoke_code 4 "http://127.0.0.1:$closed" PATH="$BARE:$DOCKERDIR" \
+	    STANDIN_LOG="$PWD/standin.log" COMPOSE_FILE="$TRASH/compose.yml" WAIT_S=1 &&
+	contains "up: FAIL nothing listens on 127.0.0.1:$closed 1s after docker compose up" out
+'
+
+test_expect_success 'make down: docker compose down -v (A8)' '
+	SMOKE_CMD=down compose_smoke 0 &&
+	standin_calls "docker compose -f" >calls &&
+	check_str "docker compose -f $TRASH/compose.yml down -v" calls
+'
+
+test_expect_success 'make evidence alone: the four files in a new run directory' '
+	SMOKE_CMD=evidence compose_smoke 0 &&
+	check_str "evidence: compose_ps.txt compose.log router.log inspect.json in $PWD/runs/$(run_name)" out &&
+	has_artifacts compose_ps.txt compose.log router.log inspect.json &&
+	no_temporaries
+'
+
+test_expect_success 'make evidence without an engine: exit 3, nothing collected' '
+	SMOKE_CMD=evidence compose_smoke 3 STANDIN_DOCKER_DOWN=1 &&
+	contains "evidence: FAIL docker: no engine answers" out &&
+	test ! -e runs
+'
+
+test_done
