@@ -153,6 +153,17 @@ cat >"$IN/raw.ndjson" <<'EOF'
 {"metric":"vus","type":"Point","data":{"time":"2026-11-21T23:43:59Z","value":2,"tags":{}}}
 EOF
 
+# More than p95parse's first read (1 MiB), so the rest of a file is mapped.
+awk 'BEGIN {
+	q = "\""
+	for (i = 0; i < 12000; i++)
+		printf "{%smetric%s:%shttp_req_duration%s,%stype%s:%sPoint%s,%sdata%s:{%stime%s:" \
+		    "%s2026-11-21T23:43:58.213302549Z%s,%svalue%s:%d.%03d,%stags%s:{%sep%s:%s%s%s," \
+		    "%sname%s:%shttp://127.0.0.1:18082/v1/models/padding/padding/padding%s}}}\n",
+		    q, q, q, q, q, q, q, q, q, q, q, q, q, q, q, q, (i * 7919) % 1000, i % 1000,
+		    q, q, q, q, q, i % 3 ? "models" : "healthz", q, q, q, q, q
+}' >"$IN/big.ndjson"
+
 test_expect_success 'summary export: sub-metric, its own http_req_failed, verdicts' '
 	p95parse -t ep=models "$IN/export.json" >out &&
 	check_str "p95_ms=1534.2
@@ -326,6 +337,15 @@ metric=http_req_duration{ep:models}" out &&
 	p95parse -p 0 "$IN/raw.ndjson" >p0 &&
 	contains p0_ms=10 p0 &&
 	contains http_req_failed=0.6666666666666666 p0
+'
+
+test_expect_success 'NDJSON past the first read: mapped file and stdin agree' '
+	test "$(wc -c <"$IN/big.ndjson")" -gt 2100000 &&
+	p95parse -t ep=models -p 99 "$IN/big.ndjson" >file.out &&
+	p95parse -t ep=models -p 99 - <"$IN/big.ndjson" >stdin.out &&
+	grep -v ^file= file.out >a && grep -v ^file= stdin.out >b &&
+	check a b &&
+	contains requests=8000 a
 '
 
 test_expect_success 'NDJSON: a bad or truncated line is exit 3 with its number' '

@@ -73,25 +73,35 @@ fail_errno(struct k6_result *r, const char *what)
 	return -1;
 }
 
+#define WINDOW (16u << 20)
+
 /*
- * A regular file's rest is mapped rather than read: NDJSON can be large,
- * and this saves copying it (the scan itself runs at memchr speed).
- * Returns 1 when it was fed so, 0 when it must be read.
+ * A regular file's rest is mapped rather than read, a window at a time:
+ * NDJSON can be large, mapping saves copying it (the scan runs at memchr
+ * speed), and unmapping each window keeps the resident size small.
+ * Returns 1 when it was fed so, 0 when the rest must be read, -1 on error.
  */
 static int
 rest_mapped(int fd, size_t off, struct k6_ndjson *nd)
 {
 	struct stat st;
+	size_t size, at, len;
 	void *map;
 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (off_t)off >= st.st_size)
 		return 0;
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
-		return 0;
-	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-	k6_ndjson_feed(nd, (const char *)map + off, (size_t)st.st_size - off);
-	munmap(map, (size_t)st.st_size);
+	size = (size_t)st.st_size;
+	for (at = off - off % WINDOW; at < size; at += WINDOW) {
+		len = size - at < WINDOW ? size - at : WINDOW;
+		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)at);
+		if (map == MAP_FAILED)   /* read the rest instead, from where it stopped */
+			return lseek(fd, (off_t)(at < off ? off : at), SEEK_SET) < 0 ? -1 : 0;
+		madvise(map, len, MADV_SEQUENTIAL);
+		if (k6_ndjson_feed(nd, (const char *)map + (at < off ? off - at : 0),
+		    len - (at < off ? off - at : 0)) != 0)
+			at = size;
+		munmap(map, len);
+	}
 	return 1;
 }
 
@@ -106,7 +116,8 @@ parse_ndjson(int fd, char *buf, size_t n, const struct opts *o, struct k6_result
 		snprintf(r->err, sizeof r->err, "out of memory");
 		return -1;
 	}
-	if (k6_ndjson_feed(nd, buf, n) == 0 && n == CHUNK && !rest_mapped(fd, n, nd))
+	if (k6_ndjson_feed(nd, buf, n) == 0 && n == CHUNK &&
+	    (got = rest_mapped(fd, n, nd)) == 0)
 		while ((got = read_full(fd, buf, CHUNK)) > 0 &&
 		    k6_ndjson_feed(nd, buf, (size_t)got) == 0)
 			;
