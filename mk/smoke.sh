@@ -686,7 +686,11 @@ sysinfo)
 	sysinfo
 	;;
 evidence) cmd_evidence ;;
-up) compose_up ;;
+up)
+	tools_ok || exit
+	begin
+	compose_up
+	;;
 down) compose_down ;;
 demo) cmd_demo ;;
 build-log) cmd_build_log "${2:-make}" ;;
