@@ -74,6 +74,9 @@ fail_errno(struct k6_result *r, const char *what)
 }
 
 #define WINDOW (16u << 20)
+#ifndef MAP_POPULATE
+#define MAP_POPULATE 0     /* Linux: fault a window in with one call */
+#endif
 
 /*
  * A regular file's rest is mapped rather than read, a window at a time:
@@ -93,7 +96,7 @@ rest_mapped(int fd, size_t off, struct k6_ndjson *nd)
 	size = (size_t)st.st_size;
 	for (at = off - off % WINDOW; at < size; at += WINDOW) {
 		len = size - at < WINDOW ? size - at : WINDOW;
-		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)at);
+		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)at);
 		if (map == MAP_FAILED)   /* read the rest instead, from where it stopped */
 			return lseek(fd, (off_t)(at < off ? off : at), SEEK_SET) < 0 ? -1 : 0;
 		madvise(map, len, MADV_SEQUENTIAL);
