@@ -375,6 +375,8 @@ test_expect_success 'an empty file, blank space, truncated JSON, binary garbage'
 	expect_code 3 p95parse bin >out 2>err && contains "bin: binary data" err &&
 	expect_code 3 p95parse gz >out 2>err && contains "gz: gzip-compressed" err &&
 	expect_code 3 p95parse noise >out 2>err && contains "noise: no k6 end-of-test summary" err &&
+	printf "{\"metrics\":{\"http_req_duration\":{\"p(95)\":1e999}}}" >inf.json &&
+	expect_code 3 p95parse inf.json >out 2>err && contains "a number out of range" err &&
 	test ! -s out
 '
 

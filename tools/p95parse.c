@@ -248,10 +248,11 @@ out_str(struct out *w, const char *key, const char *v)
 	}
 }
 
+/* Never a number that is not one: such a value counts as not known. */
 static void
 out_val(struct out *w, const char *key, const struct k6_val *v)
 {
-	if (v->have)
+	if (v->have && isfinite(v->v))
 		out_num(w, key, v->v);
 }
 
@@ -382,7 +383,7 @@ gate_pct(const struct opts *o, const char *file, const struct k6_result *r)
 
 	if (!o->have_max)
 		return -1;
-	if (!r->pct.have)
+	if (!r->pct.have || !isfinite(r->pct.v))
 		return 2;
 	if (below(&r->pct, o->max, &hi))
 		return 1;

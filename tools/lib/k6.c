@@ -691,10 +691,13 @@ j_values(struct jctx *c, struct rec *rc)
 			klen = sizeof key - 1;   /* too long to be a stat; rec_put ignores it */
 		memcpy(key, s, klen);
 		t = json_next(c->js);
-		if (t == JSON_NUMBER)
+		if (t == JSON_NUMBER) {
+			if (!isfinite(jnum(c->js)))
+				return jfail(c, "a number out of range");
 			rec_put(rc, key, klen, jnum(c->js));
-		else if (t == JSON_ERROR || json_skip(c->js) == JSON_ERROR)
+		} else if (t == JSON_ERROR || json_skip(c->js) == JSON_ERROR) {
 			return jfail(c, "bad values");
+		}
 	}
 	return t == JSON_OBJECT_END ? 0 : jfail(c, "bad values");
 }
@@ -779,6 +782,8 @@ j_metric(struct jctx *c, struct rec *rc, char **name)
 		key[klen] = '\0';
 		t = json_next(c->js);
 		if (t == JSON_NUMBER) {
+			if (!isfinite(jnum(c->js)))
+				return jfail(c, "a number out of range");
 			rec_put(rc, key, klen, jnum(c->js));
 		} else if (t == JSON_OBJECT && strcmp(key, "values") == 0) {
 			c->values_seen = 1;
@@ -1603,7 +1608,7 @@ slow_data(struct k6_ndjson *nd, struct json_scanner *js, struct sline *sl)
 		t = json_next(js);
 		if (which == 1 && t == JSON_NUMBER) {
 			sl->value = jnum(js);
-			sl->have_value = 1;
+			sl->have_value = isfinite(sl->value);
 		} else if (which == 2 && t == JSON_OBJECT) {
 			while ((t = json_next(js)) == JSON_KEY) {
 				s = json_text(js, &kl);
@@ -1683,7 +1688,7 @@ slow_line(struct k6_ndjson *nd, const char *s, size_t n)
 	} else if (sl.type == 2 && sl.name != NULL) {
 		k6_names_add(&nd->names, sl.name, strlen(sl.name));
 	} else {
-		rc = nd_fail(nd, "not a k6 Metric or Point line");
+		rc = nd_fail(nd, "not a k6 Metric or Point line (a Point needs a finite value)");
 	}
 	free(sl.metric);
 	free(sl.name);

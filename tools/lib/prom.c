@@ -388,13 +388,17 @@ from_histogram(struct cand *c, const struct k6_query *q, struct k6_result *r)
 		k6_seterr(r, "%s_bucket: %s", c->name, why);
 		return -1;
 	}
+	if (!isfinite(v)) {
+		k6_seterr(r, "%s_bucket: the quantile is not a finite number", c->name);
+		return -1;
+	}
 	set(&r->pct, v * u);
 	r->method = "histogram_quantile";
 	r->series = c->series;
-	if (c->have_count && c->count > 0 && c->have_sum)
+	if (c->have_count && c->count > 0 && c->have_sum && isfinite(c->sum / c->count))
 		set(&r->avg, c->sum / c->count * u);
 	r->requests = c->have_count ? c->count : c->b[c->nb - 1].count;
-	r->have_requests = 1;
+	r->have_requests = isfinite(r->requests);
 	return 0;
 }
 
@@ -408,16 +412,16 @@ from_summary(struct cand *c, const struct k6_query *q, struct k6_result *r)
 		    c->name, q->pct / 100);
 		return -1;
 	}
-	if (isnan(c->qv)) {
-		k6_seterr(r, "%s{quantile=\"%g\"} is NaN (no observations)", c->name, q->pct / 100);
+	if (!isfinite(c->qv)) {
+		k6_seterr(r, "%s{quantile=\"%g\"} is %g (no observations)", c->name, q->pct / 100, c->qv);
 		return -1;
 	}
 	set(&r->pct, c->qv * u);
 	r->method = "summary";
 	r->series = 1;
-	if (c->have_count && c->count > 0 && c->have_sum)
+	if (c->have_count && c->count > 0 && c->have_sum && isfinite(c->sum / c->count))
 		set(&r->avg, c->sum / c->count * u);
-	if (c->have_count) {
+	if (c->have_count && isfinite(c->count)) {
 		r->requests = c->count;
 		r->have_requests = 1;
 	}
