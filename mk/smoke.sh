@@ -592,8 +592,10 @@ cmd_smoke() {
 cmd_load() {
 	K6_MODE=$1
 	start_run
+	write_to "$RUN/sysinfo.txt" sysinfo
 	step_load
 	failed || step_gate
+	step_jq
 	finish
 }
 

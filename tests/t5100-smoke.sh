@@ -149,7 +149,7 @@ test_expect_success 'one request in 20 fails (5%): FAIL gate, exit 5' '
 	    "BEGIN { exit !(f > 0.04 && f < 0.06) }"
 '
 
-test_expect_success 'nothing listens: FAIL port, exit 4, within the wait' '
+test_expect_success 'EXAMPLES: sh mk/smoke.sh smoke; echo $?: nothing listens, FAIL port, 4' '
 	smoke_code 4 "$CLOSED_URL" WAIT_S=1 &&
 	fail_line port "nothing listens on 127.0.0.1:$CLOSED_PORT after 1s (start the backend: make up, or docker compose up -d)" &&
 	has_artifacts status.json preflight.txt && lacks_artifacts healthz.json &&

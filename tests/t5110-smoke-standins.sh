@@ -180,11 +180,16 @@ test_expect_success 'compose mode, the file does not publish 8082:8082: FAIL pre
 	contains "fix: add ports: [\"8082:8082\"] to service api" runs/latest/preflight.txt
 '
 
-test_expect_success 'UP=1: docker compose up -d first, its log kept' '
-	compose_smoke 0 UP=1 &&
+test_expect_success 'EXAMPLES: make smoke-local UP=1 K6_MODE=compose; make down' '
+	compose_smoke 0 UP=1 K6_MODE=compose &&
+	grep "^smoke: PASS .*, compose load" out &&
+	contains "up: ${URL#http://} listens" runs/latest/up.log &&
+	SMOKE_CMD=down compose_smoke 0 &&
 	standin_calls "docker compose -f" >calls &&
-	contains "docker compose -f $TRASH/compose.yml up -d" calls &&
-	contains "up: ${URL#http://} listens" runs/latest/up.log
+	printf "docker compose -f %s %s\n" "$TRASH/compose.yml" "up -d" "$TRASH/compose.yml" "down -v" >want &&
+	grep -e " up -d\$" -e " down -v\$" calls >got &&
+	check want got &&
+	standin_calls "docker run" >runs.txt && line_count 1 runs.txt
 '
 
 test_expect_success 'make up: compose up -d, then the bounded wait for the port' '

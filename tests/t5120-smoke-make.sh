@@ -33,9 +33,9 @@ smoke_make() {
 }
 
 if [ -n "$MAKE_OK" ]; then
-	test_expect_success 'make smoke-local: PASS, exit 0' '
-		expect_code 0 smoke_make smoke-local BASE_URL="$URL" PORT="$PORT" &&
-		grep "^smoke: PASS p95 .* native load ($PWD/runs/[0-9-]*)\$" out &&
+	test_expect_success 'EXAMPLES: make smoke-local P95_MAX_MS=800: PASS, exit 0' '
+		expect_code 0 smoke_make smoke-local BASE_URL="$URL" PORT="$PORT" P95_MAX_MS=800 &&
+		grep "^smoke: PASS p95 [0-9.]* ms < 800 ms, .* native load ($PWD/runs/[0-9-]*)\$" out &&
 		has_artifacts status.json metrics.txt
 	'
 	test_expect_success 'make smoke-local failing: make says 2, status.json keeps the code' '
@@ -43,7 +43,7 @@ if [ -n "$MAKE_OK" ]; then
 		grep "^smoke: FAIL healthz: GET /healthz: HTTP 503, wanted 200" out &&
 		status_has "\"exit_code\": 1,"
 	'
-	test_expect_success 'make demo: the bundled backend, the smoke, the artifacts, the backend stopped' '
+	test_expect_success 'EXAMPLES: make demo: the bundled backend, the smoke, the artifacts, the backend stopped' '
 		expect_code 0 smoke_make demo &&
 		grep "^demo: the bundled backend (fixture server) listens on 127.0.0.1:[0-9]* (pid [0-9]*)\$" out &&
 		grep "^smoke: PASS p95 .* 2 models, native load ($PWD/runs/[0-9-]*)\$" out &&
@@ -87,12 +87,13 @@ test_expect_success 'preflight alone: ✓/✗ with a fix under each ✗; exit 4 
 	test ! -e runs
 '
 
-test_expect_success 'preflight alone: an env file nobody else may read, the fix, the evidence' '
-	printf "API_KEY=sk-test-Preflight42\n" >secret.env && chmod 600 secret.env &&
-	SMOKE_CMD=preflight smoke_code 3 "$URL" ENV_FILE="$PWD/secret.env" ENV_USER=65534 &&
-	grep "^✗ env file $PWD/secret.env not readable by user 65534: " out &&
-	grep "^    fix: .*setfacl -m u:[a-z0-9]*:r $PWD/secret.env (ACL evidence: env_acl.txt)\$" out &&
-	grep "^    # file: $PWD/secret.env\$" out &&
+test_expect_success 'EXAMPLES: make preflight ENV_FILE=.env ENV_USER=1000: the fix, the evidence' '
+	printf "API_KEY=sk-test-Preflight42\n" >.env && chmod 600 .env &&
+	SMOKE_CMD=preflight smoke_code 3 "$URL" ENV_FILE=.env ENV_USER=1000 &&
+	grep "^✗ env file .env not readable by user 1000: " out &&
+	grep "^    fix: .*setfacl -m u:[a-z0-9]*:r $PWD/.env (ACL evidence: env_acl.txt)\$" out &&
+	grep "^    # file: $PWD/.env\$" out &&
+	grep "^preflight: [0-9]* ok, 1 to fix" out &&
 	lacks sk-test-Preflight42 out
 '
 
