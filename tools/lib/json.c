@@ -299,6 +299,12 @@ static const unsigned char plain[256] = {
 	['p'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* 70-7f */
 };
 
+/* 1 for the bytes that may follow a backslash, but 'u'. */
+static const unsigned char short_escape[256] = {
+	['"'] = 1, ['\\'] = 1, ['/'] = 1, ['b'] = 1, ['f'] = 1, ['n'] = 1,
+	['r'] = 1, ['t'] = 1,
+};
+
 static inline uint64_t
 special8(uint64_t w)
 {
@@ -875,8 +881,16 @@ fast_string(const unsigned char *s, const unsigned char *end)
 {
 	for (;;) {
 		s = plain_run(s, end);
-		if (s < end && *s == '"')
+		if (s == end)
+			return NULL;
+		if (*s == '"')
 			return s + 1;
+		/* The common two-byte cases inline: \n and the like, U+0080-U+07FF. */
+		if (end - s >= 2 && ((*s == '\\' && short_escape[s[1]]) ||
+		    (*s >= 0xc2 && *s <= 0xdf && (s[1] & 0xc0) == 0x80))) {
+			s += 2;
+			continue;
+		}
 		if ((s = fast_special(s, end)) == NULL)
 			return NULL;
 	}
@@ -928,8 +942,9 @@ skip_fast(struct json_scanner *js, unsigned target)
 {
 	const unsigned char *p = js->p, *end = js->end, *q;
 	enum json_token t = JSON_KEY;
-	enum state st = js->state;
+	enum state st = js->state, after;
 	unsigned d = js->depth, bit;
+	int obj = d > 0 && IN_OBJECT(js, d); /* the innermost container */
 
 	while (end - p >= 8) {
 		if (*p <= ' ') {
@@ -944,13 +959,12 @@ skip_fast(struct json_scanner *js, unsigned target)
 		}
 		switch (st) {
 		case ST_NEXT:
-			bit = IN_OBJECT(js, d);
 			if (*p == ',') {
 				p++;
-				st = bit ? ST_KEY : ST_VALUE;
+				st = obj ? ST_KEY : ST_VALUE;
 				continue;
 			}
-			if (*p != (bit ? '}' : ']'))
+			if (*p != (obj ? '}' : ']'))
 				goto slow;
 			goto close;
 		case ST_COLON:
@@ -964,11 +978,10 @@ skip_fast(struct json_scanner *js, unsigned target)
 				goto close;
 			/* FALLTHROUGH */
 		case ST_KEY:
-			if (*p != '"' || (q = fast_string(p + 1, end)) == NULL)
+			if (*p != '"')
 				goto slow;
-			p = q;
-			st = ST_COLON;
-			continue;
+			after = ST_COLON;
+			goto string;
 		case ST_VALUE_OR_CLOSE:
 			if (*p == ']')
 				goto close;
@@ -979,22 +992,23 @@ skip_fast(struct json_scanner *js, unsigned target)
 			goto slow;
 		}
 		/* A value. */
+		after = d > 0 ? ST_NEXT : ST_TRAILER;
 		switch (*p) {
 		case '{': case '[':
 			if (d >= js->max_depth || d / 8 >= js->stack_bytes)
 				goto slow;
+			obj = *p == '{';
 			bit = 1u << (d % 8);
-			if (*p == '{')
+			if (obj)
 				js->stack[d / 8] |= (unsigned char)bit;
 			else
 				js->stack[d / 8] &= (unsigned char)~bit;
-			st = *p == '{' ? ST_KEY_OR_CLOSE : ST_VALUE_OR_CLOSE;
+			st = obj ? ST_KEY_OR_CLOSE : ST_VALUE_OR_CLOSE;
 			d++;
 			p++;
 			continue;
 		case '"':
-			q = fast_string(p + 1, end);
-			break;
+			goto string;
 		case 't':
 			q = memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
 			break;
@@ -1008,15 +1022,21 @@ skip_fast(struct json_scanner *js, unsigned target)
 			q = fast_number(p, end);
 			break;
 		}
+		goto token;
+string:
+		/* Keys and string values share this, so fast_string is inlined once. */
+		q = fast_string(p + 1, end);
+token:
 		if (q == NULL)
 			goto slow;
 		p = q;
-		st = d > 0 ? ST_NEXT : ST_TRAILER;
+		st = after;
 		continue;
 close:
-		t = IN_OBJECT(js, d) ? JSON_OBJECT_END : JSON_ARRAY_END;
+		t = obj ? JSON_OBJECT_END : JSON_ARRAY_END;
 		p++;
 		d--;
+		obj = d > 0 && IN_OBJECT(js, d);
 		st = d > 0 ? ST_NEXT : ST_TRAILER;
 		if (d == target)
 			break;
