@@ -1,8 +1,11 @@
 /* Unit tests: tools/lib/loadstats.c (the statistics and outputs of load mode). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "load.h"
 #include "loadstats.h"
 #include "tap.h"
 
@@ -402,6 +405,59 @@ test_classes_and_keyvalue(void)
 	stats_free(&s);
 }
 
+/* The exit status of a run, and the export written or not. */
+static void
+test_report(void)
+{
+	struct load_config cfg = { 0 };
+	struct load_stats s = { 0 };
+	struct load_result r = { 0 };
+	char dir[] = "/tmp/smokekit-load.XXXXXX", path[64];
+	int saved_out, saved_err, null;
+
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(path, sizeof path, "%s/k6.json", dir);
+	cfg.quiet = 1;
+	cfg.json = 1;
+	cfg.summary_export = path;
+	/* The outputs go nowhere: only the status and the file count here. */
+	fflush(stdout);
+	saved_out = dup(STDOUT_FILENO);
+	saved_err = dup(STDERR_FILENO);
+	null = open("/dev/null", O_WRONLY);
+	dup2(null, STDOUT_FILENO);
+	dup2(null, STDERR_FILENO);
+	is_int(stats_report(&s, &cfg, "h:1", 0), 3, "nothing ran: exit 3");
+	failed(&r, FAIL_REFUSED, "dial: connection refused", 1212);
+	stats_add(&s, &r);
+	is_int(stats_report(&s, &cfg, "h:1", 0), 3, "no valid response at all: exit 3");
+	r.status = 500;
+	r.fail = FAIL_STATUS;
+	stats_add(&s, &r);
+	is_int(stats_report(&s, &cfg, "h:1", 0), 1, "an unexpected status: exit 1");
+	stats_free(&s);
+	memset(&s, 0, sizeof s);
+	r.status = 200;
+	r.expected = 1;
+	r.fail = FAIL_NONE;
+	stats_add(&s, &r);
+	is_int(stats_report(&s, &cfg, "h:1", 0), 0, "every status expected: exit 0");
+	snprintf(path, sizeof path, "%s/no/such/dir/k6.json", dir);
+	is_int(stats_report(&s, &cfg, "h:1", 0), 3, "an export that cannot be written: exit 3");
+	fflush(stdout);
+	dup2(saved_out, STDOUT_FILENO);
+	dup2(saved_err, STDERR_FILENO);
+	close(saved_out);
+	close(saved_err);
+	close(null);
+	snprintf(path, sizeof path, "%s/k6.json", dir);
+	ok(access(path, F_OK) == 0, "the export is written");
+	unlink(path);
+	rmdir(dir);
+	stats_free(&s);
+}
+
 int
 main(void)
 {
@@ -411,5 +467,6 @@ main(void)
 	test_real_k6();
 	test_ndjson();
 	test_classes_and_keyvalue();
+	test_report();
 	return tap_done();
 }

@@ -755,53 +755,6 @@ teardown(struct run *r)
 	stats_free(&r->st);
 }
 
-/* The failures in words on stderr, one line per class; the exit status. */
-static int
-verdict(struct run *r)
-{
-	struct load_stats *s = &r->st;
-	int f;
-
-	for (f = FAIL_NONE + 1; f < FAIL_NCLASS; f++) {
-		if (s->by_class[f] == 0)
-			continue;
-		if (f == FAIL_STATUS)
-			warnf("%llu of %llu requests failed (status): unexpected status %d",
-			    s->by_class[f], s->reqs, s->first_status);
-		else
-			warnf("%llu of %llu requests failed (%s): %s", s->by_class[f],
-			    s->reqs, load_fail_name(f), s->first_error[f]);
-	}
-	if (s->reqs == 0) {
-		warnf("no request to %s finished", r->url.hostport);
-		return EXIT_ERROR;
-	}
-	if (s->responses == 0) {
-		warnf("no valid response from %s", r->url.hostport);
-		return EXIT_ERROR;
-	}
-	return s->failed > 0 ? EXIT_FAILS : EXIT_HOLDS;
-}
-
-static int
-write_export(struct run *r)
-{
-	struct atomic_file af;
-
-	if (r->cfg->summary_export == NULL)
-		return 0;
-	if (atomic_open(&af, r->cfg->summary_export) != 0) {
-		warnf("%s:", r->cfg->summary_export);
-		return -1;
-	}
-	stats_summary_export(af.fp, &r->st);
-	if (atomic_commit(&af) != 0) {
-		warnf("%s:", r->cfg->summary_export);
-		return -1;
-	}
-	return 0;
-}
-
 /* Everything after the run: counts, summary, files, verdict. */
 static int
 report(struct run *r, double stop)
@@ -823,12 +776,8 @@ report(struct run *r, double stop)
 		warnf("load: out of memory after %llu requests", r->st.reqs);
 		return EXIT_ERROR;
 	}
-	if (!r->cfg->quiet)
-		stats_summary_text(stderr, &r->st,
-		    isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0'));
-	if (!r->cfg->json)
-		stats_keyvalue(stdout, &r->st);
-	status = verdict(r);
+	status = stats_report(&r->st, r->cfg, r->url.hostport,
+	    isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0'));
 	if (r->have_out) {
 		r->have_out = 0;
 		if (atomic_commit(&r->out) != 0) {
@@ -836,8 +785,6 @@ report(struct run *r, double stop)
 			status = EXIT_ERROR;
 		}
 	}
-	if (write_export(r) != 0)
-		status = EXIT_ERROR;
 	return status;
 }
 

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "atomic.h"
+#include "die.h"
 #include "jsonout.h"
+#include "load.h"
 #include "loadstats.h"
 
 int
@@ -714,4 +717,57 @@ ndjson_request(struct ndjson *nd, const struct load_result *r)
 	nd_point(nd, N_SENT, ts, (double)r->bytes_out, it, ni);
 	nd_point(nd, N_RECEIVED, ts, (double)r->bytes_in, it, ni);
 	nd_point(nd, N_ITERATIONS, ts, 1, it, ni);
+}
+
+/* The failures in words on stderr, one line per class; the exit status. */
+static int
+verdict(const struct load_stats *s, const char *host)
+{
+	int f;
+
+	for (f = FAIL_NONE + 1; f < FAIL_NCLASS; f++) {
+		if (s->by_class[f] == 0)
+			continue;
+		if (f == FAIL_STATUS)
+			warnf("%llu of %llu requests failed (status): unexpected status %d",
+			    s->by_class[f], s->reqs, s->first_status);
+		else
+			warnf("%llu of %llu requests failed (%s): %s", s->by_class[f],
+			    s->reqs, load_fail_name(f), s->first_error[f]);
+	}
+	if (s->reqs == 0) {
+		warnf("no request to %s finished", host);
+		return EXIT_ERROR;
+	}
+	if (s->responses == 0) {
+		warnf("no valid response from %s", host);
+		return EXIT_ERROR;
+	}
+	return s->failed > 0 ? EXIT_FAILS : EXIT_HOLDS;
+}
+
+int
+stats_report(struct load_stats *s, const struct load_config *cfg, const char *host,
+    int color)
+{
+	struct atomic_file af;
+	int status;
+
+	if (!cfg->quiet)
+		stats_summary_text(stderr, s, color);
+	if (!cfg->json)
+		stats_keyvalue(stdout, s);
+	status = verdict(s, host);
+	if (cfg->summary_export == NULL)
+		return status;
+	if (atomic_open(&af, cfg->summary_export) != 0) {
+		warnf("%s:", cfg->summary_export);
+		return EXIT_ERROR;
+	}
+	stats_summary_export(af.fp, s);
+	if (atomic_commit(&af) != 0) {
+		warnf("%s:", cfg->summary_export);
+		return EXIT_ERROR;
+	}
+	return status;
 }

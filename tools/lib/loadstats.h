@@ -79,6 +79,15 @@ void stats_summary_text(FILE *fp, struct load_stats *s, int color);
 void stats_summary_export(FILE *fp, struct load_stats *s);
 /* Our key=value summary (stdout without -j). */
 void stats_keyvalue(FILE *fp, struct load_stats *s);
+/*
+ * After a run: the summary on stderr (unless -q), key=value lines on stdout
+ * (unless -j), one line per class of failure, the --summary-export file.
+ * Returns the exit status (0, 1, or 3 when no valid response came or the
+ * export could not be written).
+ */
+struct load_config;
+int stats_report(struct load_stats *s, const struct load_config *cfg,
+    const char *host, int color);
 /* -j: one JSON object per request. */
 void result_json_line(FILE *fp, const struct load_result *r);
 
