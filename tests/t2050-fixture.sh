@@ -191,19 +191,19 @@ h() {
 printf '{"ok": false}' >"$TRASH/health.json"
 printf '{"object":"list","data":[]}' >"$TRASH/models.json"
 
-start_fixture >"$TRASH/main.out"
+start_fixture
 P=$FIXTURE_PORT
 U=$FIXTURE_URL
-start_fixture -e 3 >/dev/null
+start_fixture -e 3
 E_URL=$FIXTURE_URL
-start_fixture -H "$TRASH/health.json" -s 503 -m "$TRASH/models.json" -M 201 -l 200 -j 50 >/dev/null
+start_fixture -H "$TRASH/health.json" -s 503 -m "$TRASH/models.json" -M 201 -l 200 -j 50 -v 2>"$TRASH/k.err"
 K_URL=$FIXTURE_URL
 
 # IPv6 loopback, where the machine has one.
 V6_PORT=
 if "$PY" -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null
 then
-	start_fixture -b ::1 >/dev/null
+	start_fixture -b ::1
 	V6_PORT=$FIXTURE_PORT
 fi
 export P U E_URL K_URL V6_PORT
@@ -240,6 +240,15 @@ test_expect_success 'a bad option or operand is exit 2 with the usage' '
 	contains "usage: fixture" err
 '
 
+if [ -w /dev/full ]; then
+test_expect_success '-V to a full disk is exit 3' '
+	expect_code 3 "$FIXTURE" -V >/dev/full 2>err &&
+	contains "fixture: write error" err
+'
+else
+	test_skip '-V to a full disk is exit 3' 'no /dev/full'
+fi
+
 test_expect_success 'bad numbers are exit 2, naming the option' '
 	expect_code 2 "$FIXTURE" -p 70000 2>err &&
 	contains "fixture: bad -p '\''70000'\''" err &&
@@ -266,7 +275,7 @@ test_expect_success '-P writes the port atomically; stdout says port=N' '
 	test -s "$TRASH/TERM.port" &&
 	grep -x "[0-9][0-9]*" "$TRASH/TERM.port" >/dev/null &&
 	check_str "port=$(cat "$TRASH/TERM.port")" "$TRASH/TERM.out" &&
-	check_str "port=$P" "$TRASH/main.out"
+	check_str "port=$(cat "$TRASH/INT.port")" "$TRASH/INT.out"
 '
 
 test_expect_success 'SIGTERM and SIGINT stop it with exit 0' '
@@ -396,6 +405,11 @@ test_expect_success '-H, -s, -m, -M set the bodies and statuses' '
 	check expect got &&
 	check "$TRASH/health.json" body.1 &&
 	check "$TRASH/models.json" body.2
+'
+
+test_expect_success '-v logs each request line on stderr' '
+	h get "$K_URL/healthz?from=v" >got &&
+	contains "fixture: GET /healthz?from=v" "$TRASH/k.err"
 '
 
 test_expect_success '-l 200: /healthz and /v1/models take at least 200 ms' '
