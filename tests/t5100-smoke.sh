@@ -181,6 +181,16 @@ test_expect_success 'a value of ENV_FILE in an artifact: FAIL leakscan, exit 6, 
 	status_has "{\"name\":\"gate\",\"ok\":true,"
 '
 
+test_expect_success 'WARMUP_S: unmeasured load first, then the gate' '
+	smoke_code 0 "$OK_URL" WARMUP_S=0.3 &&
+	status_has "{\"name\":\"warmup\",\"ok\":true,\"detail\":\"0.3s of unmeasured load\","
+'
+
+test_expect_success 'LEAK_IGNORE: a key that holds no secret is not looked for' '
+	smoke_code 0 "$LEAKY_URL" ENV_FILE="$TRASH/leaky.env" LEAK_IGNORE="API_KEY OTHER" &&
+	status_has "{\"name\":\"leakscan\",\"ok\":true,"
+'
+
 test_expect_success 'ENV_FILE clean: the leak check passes and says so' '
 	smoke_code 0 "$OK_URL" ENV_FILE="$TRASH/leaky.env" &&
 	status_has "{\"name\":\"leakscan\",\"ok\":true," &&
