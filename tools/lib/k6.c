@@ -1770,8 +1770,8 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void
-exact(struct k6_val *out, double v)
+void
+k6_exact(struct k6_val *out, double v)
 {
 	out->have = 1;
 	out->v = v;
@@ -1805,11 +1805,11 @@ k6_ndjson_finish(struct k6_ndjson *nd, struct k6_result *r)
 	qsort(nd->v, nd->n, sizeof *nd->v, cmp_double);
 	r->source = "k6-ndjson";
 	snprintf(r->metric, sizeof r->metric, "%s", full);
-	exact(&r->pct, k6_percentile(nd->v, nd->n, q->pct));
-	exact(&r->med, k6_percentile(nd->v, nd->n, 50));
-	exact(&r->min, nd->v[0]);
-	exact(&r->max, nd->v[nd->n - 1]);
-	exact(&r->avg, nd->sum / (double)nd->n);
+	k6_exact(&r->pct, k6_percentile(nd->v, nd->n, q->pct));
+	k6_exact(&r->med, k6_percentile(nd->v, nd->n, 50));
+	k6_exact(&r->min, nd->v[0]);
+	k6_exact(&r->max, nd->v[nd->n - 1]);
+	k6_exact(&r->avg, nd->sum / (double)nd->n);
 	r->requests = (double)nd->n;
 	r->have_requests = 1;
 	if (nd->fail_total > 0) {

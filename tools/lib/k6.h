@@ -78,6 +78,8 @@ enum k6_format {
 
 void k6_result_init(struct k6_result *r);
 void k6_result_free(struct k6_result *r);
+/* Sets *out to the exact value v. */
+void k6_exact(struct k6_val *out, double v);
 /* Sets r->err, printf-style. */
 void k6_seterr(struct k6_result *r, const char *fmt, ...);
 

@@ -369,15 +369,6 @@ full_name(char *buf, size_t size, const char *name, const struct k6_query *q)
 		snprintf(buf + n, size - n, "}");
 }
 
-static void
-set(struct k6_val *v, double x)
-{
-	v->have = 1;
-	v->v = x;
-	v->step = 0;
-	v->prec = K6_EXACT;
-}
-
 static int
 from_histogram(struct cand *c, const struct k6_query *q, struct k6_result *r)
 {
@@ -392,11 +383,11 @@ from_histogram(struct cand *c, const struct k6_query *q, struct k6_result *r)
 		k6_seterr(r, "%s_bucket: the quantile is not a finite number", c->name);
 		return -1;
 	}
-	set(&r->pct, v * u);
+	k6_exact(&r->pct, v * u);
 	r->method = "histogram_quantile";
 	r->series = c->series;
 	if (c->have_count && c->count > 0 && c->have_sum && isfinite(c->sum / c->count))
-		set(&r->avg, c->sum / c->count * u);
+		k6_exact(&r->avg, c->sum / c->count * u);
 	r->requests = c->have_count ? c->count : c->b[c->nb - 1].count;
 	r->have_requests = isfinite(r->requests);
 	return 0;
@@ -416,11 +407,11 @@ from_summary(struct cand *c, const struct k6_query *q, struct k6_result *r)
 		k6_seterr(r, "%s{quantile=\"%g\"} is %g (no observations)", c->name, q->pct / 100, c->qv);
 		return -1;
 	}
-	set(&r->pct, c->qv * u);
+	k6_exact(&r->pct, c->qv * u);
 	r->method = "summary";
 	r->series = 1;
 	if (c->have_count && c->count > 0 && c->have_sum && isfinite(c->sum / c->count))
-		set(&r->avg, c->sum / c->count * u);
+		k6_exact(&r->avg, c->sum / c->count * u);
 	if (c->have_count && isfinite(c->count)) {
 		r->requests = c->count;
 		r->have_requests = 1;
