@@ -22,7 +22,8 @@ FAILED_MAX=$FAILED_MAX
 $3"
 }
 
-# with_args COMMAND...: COMMAND with the lines of K6_ARGS as more arguments.
+# with_args COMMAND...: exec COMMAND with the lines of K6_ARGS as more
+# arguments (in step_load's background subshell: its pid is the load's).
 with_args() {
 	wa_ifs=$IFS
 	IFS='
@@ -32,7 +33,7 @@ with_args() {
 	set -- "$@" $K6_ARGS
 	set +f
 	IFS=$wa_ifs
-	"$@"
+	exec "$@"
 }
 
 # load_host EXPORT LOG: k6 on this host against BASE_URL.
@@ -69,11 +70,12 @@ load_compose() {
 # load_native EXPORT LOG: httpprobe's own load mode: k6's summary on
 # stderr (the log), its key=value results on stdout (k6_out/load.txt).
 load_native() {
-	"$(tool httpprobe)" -c "$K6_VUS" -D "$K6_DURATION" -s 200 --tag ep=models \
+	exec "$(tool httpprobe)" -c "$K6_VUS" -D "$K6_DURATION" -s 200 --tag ep=models \
 	    --summary-export "$1" "$URL_BASE/v1/models" >"$WORK/load.txt" 2>"$2"
 }
 
-# step_load: the load by MODE, then its two artifacts published.
+# step_load: the load by MODE, then its two artifacts published. Each
+# load_MODE runs in a background subshell that it replaces (exec).
 step_load() {
 	if [ "$MODE" != native ] && [ ! -f "$K6_SCRIPT" ]; then
 		fail load "$E_SETUP" "K6_SCRIPT $K6_SCRIPT not found (nothing was run)"
@@ -89,13 +91,20 @@ step_load() {
 	fi
 	mkdir -p "$RUN/k6_out" || { fail load "$E_SETUP" "cannot create $RUN/k6_out"; return 0; }
 	sl_export=$RUN/k6_out/k6_models.json
-	sl_export_tmp=$(tmp_for "$sl_export")
-	sl_log_tmp=$(tmp_for "$RUN/k6_stdout.log")
+	tmp_for "$sl_export"
+	sl_export_tmp=$TMP
+	tmp_for "$RUN/k6_stdout.log"
+	sl_log_tmp=$TMP
 	rm -f "$sl_export"
 	LOAD_WHY=
 	t0=$(now_ms)
-	"load_$MODE" "$sl_export_tmp" "$sl_log_tmp"
+	# In the background, so that a signal reaches the traps at once (they
+	# stop it), not when the load ends.
+	"load_$MODE" "$sl_export_tmp" "$sl_log_tmp" &
+	CHILD=$!
+	wait "$CHILD"
 	sl=$?
+	CHILD=
 	sl_ms=$(($(now_ms) - t0))
 	[ -f "$sl_log_tmp" ] && publish "$sl_log_tmp" "$RUN/k6_stdout.log"
 	[ -s "$sl_export_tmp" ] && publish "$sl_export_tmp" "$sl_export"

@@ -47,6 +47,7 @@ TOOLS="httpprobe jsonfield p95parse portfree aclcheck leakscan smokereport"
 WORK=
 RUN=
 TMPS=
+CHILD=
 
 # --- small helpers --------------------------------------------------------
 
@@ -112,12 +113,14 @@ publish() {
 	mv -f "$1" "$2"
 }
 
-# tmp_for DEST: a temporary path beside DEST, removed by the traps if left.
+# tmp_for DEST: TMP, a temporary path beside DEST, remembered so that the
+# traps remove it if it is left (never call it inside $(...)).
 tmp_for() {
-	t="${1%/*}/.${1##*/}.tmp.$$"
-	[ "${1%/*}" = "$1" ] && t=".$1.tmp.$$"
-	TMPS="$TMPS $t"
-	printf '%s' "$t"
+	case $1 in
+	*/*) TMP="${1%/*}/.${1##*/}.tmp.$$" ;;
+	*) TMP=".$1.tmp.$$" ;;
+	esac
+	TMPS="$TMPS $TMP"
 }
 
 # write_to DEST COMMAND...: COMMAND's stdout becomes DEST atomically, even
@@ -126,7 +129,8 @@ tmp_for() {
 write_to() {
 	dest=$1
 	shift
-	wt_tmp=$(tmp_for "$dest")
+	tmp_for "$dest"
+	wt_tmp=$TMP
 	"$@" >"$wt_tmp"
 	wt_status=$?
 	publish "$wt_tmp" "$dest" || return "$E_SETUP"
@@ -226,8 +230,23 @@ begin() {
 	}
 	: >"$WORK/facts"
 	trap 'cleanup' EXIT
-	trap 'cleanup; exit 130' INT
-	trap 'cleanup; exit 143' TERM
+	trap 'interrupted 130 SIGINT' INT
+	trap 'interrupted 143 SIGTERM' TERM
+}
+
+# interrupted CODE SIGNAL: a run stopped half-way still says so in its
+# status.json (the artifacts it has are whole, each written atomically).
+interrupted() {
+	trap - INT TERM
+	if [ -n "$RUN" ] && [ -d "$RUN" ] && [ -n "$WORK" ]; then
+		[ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null && wait "$CHILD" 2>/dev/null
+	FAILED_STEP='' STATUS=$1
+		fail interrupted "$1" "stopped by $2"
+		report
+		say "$CMD: FAIL interrupted: stopped by $2 ($RUN)"
+	fi
+	cleanup
+	exit "$1"
 }
 
 # knobs_ok: every knob well-formed, else say which and return E_USAGE.

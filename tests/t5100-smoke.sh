@@ -156,6 +156,27 @@ test_expect_success 'EXAMPLES: sh mk/smoke.sh smoke; echo $?: nothing listens, F
 	contains "✗ port 127.0.0.1:$CLOSED_PORT: nothing listens" runs/latest/preflight.txt
 '
 
+test_expect_success 'SIGTERM mid-load: the load stopped, status.json says so, exit 143' '
+	env -i HOME="$HOME" LC_ALL=C PATH="$BARE" SMOKEKIT_BIN="$PROGS" RUNS_DIR="$PWD/runs" \
+	    BASE_URL="$OK_URL" K6_DURATION=60s K6_MODE=native COMPOSE_FILE=none \
+	    "$SH" "$ROOT/mk/smoke.sh" smoke >out 2>err &
+	pid=$! &&
+	tries=100 &&
+	while [ ! -e runs/latest/k6_out ] && [ $tries -gt 0 ]; do
+		sleep 0.1; tries=$((tries - 1))
+	done &&
+	test -e runs/latest/k6_out && sleep 0.3 &&
+	kill -TERM "$pid" && { wait "$pid"; code=$?; } &&
+	test "$code" = 143 &&
+	check_str "smoke: FAIL interrupted: stopped by SIGTERM ($PWD/runs/$(run_name))" out &&
+	status_has "\"exit_code\": 143," &&
+	status_has "{\"name\":\"interrupted\",\"ok\":false,\"detail\":\"stopped by SIGTERM\"," &&
+	no_temporaries &&
+	if [ -d /proc/self ]; then
+		! grep -l "$PWD/runs" /proc/[0-9]*/cmdline 2>/dev/null
+	fi
+'
+
 test_expect_success 'a malformed knob: FAIL usage, exit 2, no run directory' '
 	smoke_code 2 "$OK_URL" K6_MODE=sometimes &&
 	check_str "smoke: FAIL usage: K6_MODE=sometimes: want auto, host, compose or native" out &&
