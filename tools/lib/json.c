@@ -9,6 +9,12 @@
 #include "json.h"
 #include "num.h"
 
+/* x86-64 always has SSE2: strings are then scanned 16 bytes at a time. */
+#if defined(__SSE2__) && defined(__GNUC__)
+#define JSON_SSE2 1
+#include <emmintrin.h>
+#endif
+
 /* The read buffer of a file scanner; memory scanners read in place. */
 #define JSON_BUFSIZE 65536
 
@@ -322,6 +328,21 @@ plain_run(const unsigned char *s, const unsigned char *end)
 {
 	uint64_t w, m;
 
+#ifdef JSON_SSE2
+	/* The same bytes as special8(): '"', '\\', and (signed) below 0x20. */
+	while (end - s >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i x = _mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+		    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+		int mask = _mm_movemask_epi8(x);
+
+		if (mask != 0)
+			return s + __builtin_ctz((unsigned)mask);
+		s += 16;
+	}
+#endif
 	while (end - s >= 8) {
 		memcpy(&w, s, 8);
 		if ((m = special8(w)) != 0) {
@@ -945,18 +966,13 @@ skip_fast(struct json_scanner *js, unsigned target)
 	enum state st = js->state, after;
 	unsigned d = js->depth, bit;
 	int obj = d > 0 && IN_OBJECT(js, d); /* the innermost container */
+	const unsigned char *last;            /* the last p with 8 bytes to spare */
 
-	while (end - p >= 8) {
-		if (*p <= ' ') {
-			if (*p == '\n' && !js->lines) {
-				js->line++;
-				js->linestart = js->off + (unsigned long long)(p + 1 - js->win);
-			} else if (*p != ' ' && *p != '\t' && *p != '\r') {
-				break;
-			}
-			p++;
-			continue;
-		}
+	if (end - p < 8)
+		return t;
+	last = end - 8;
+	while (p <= last) {
+		/* The expected byte first; whitespace only when it is not there. */
 		switch (st) {
 		case ST_NEXT:
 			if (*p == ',') {
@@ -964,12 +980,12 @@ skip_fast(struct json_scanner *js, unsigned target)
 				st = obj ? ST_KEY : ST_VALUE;
 				continue;
 			}
-			if (*p != (obj ? '}' : ']'))
-				goto slow;
-			goto close;
+			if (*p == (obj ? '}' : ']'))
+				goto close;
+			goto space;
 		case ST_COLON:
 			if (*p != ':')
-				goto slow;
+				goto space;
 			p++;
 			st = ST_VALUE;
 			continue;
@@ -979,7 +995,7 @@ skip_fast(struct json_scanner *js, unsigned target)
 			/* FALLTHROUGH */
 		case ST_KEY:
 			if (*p != '"')
-				goto slow;
+				goto space;
 			after = ST_COLON;
 			goto string;
 		case ST_VALUE_OR_CLOSE:
@@ -989,7 +1005,7 @@ skip_fast(struct json_scanner *js, unsigned target)
 		case ST_VALUE:
 			break;
 		default:
-			goto slow;
+			goto space;
 		}
 		/* A value. */
 		after = d > 0 ? ST_NEXT : ST_TRAILER;
@@ -1018,9 +1034,12 @@ skip_fast(struct json_scanner *js, unsigned target)
 		case 'n':
 			q = memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
 			break;
-		default:
+		case '-': case '0': case '1': case '2': case '3': case '4':
+		case '5': case '6': case '7': case '8': case '9':
 			q = fast_number(p, end);
 			break;
+		default:
+			goto space;
 		}
 		goto token;
 string:
@@ -1041,6 +1060,15 @@ close:
 		if (d == target)
 			break;
 		t = JSON_KEY;
+		continue;
+space:
+		if (*p == '\n' && !js->lines) {
+			js->line++;
+			js->linestart = js->off + (unsigned long long)(p + 1 - js->win);
+		} else if (*p != ' ' && *p != '\t' && *p != '\r') {
+			break;
+		}
+		p++;
 	}
 slow:
 	js->p = p;
