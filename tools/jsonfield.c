@@ -9,6 +9,7 @@
 #include "json.h"
 #include "jsonout.h"
 #include "num.h"
+#include "xalloc.h"
 
 enum mode { PRINT, RAW, LENGTH, EXISTS, TYPE };
 
@@ -74,10 +75,8 @@ bad_path(const struct path *p, size_t at, const char *what)
 static struct step *
 add_step(struct path *p, enum step_kind kind)
 {
-	struct step *s = realloc(p->steps, (p->n + 1) * sizeof *s);
+	struct step *s = xreallocarray(p->steps, p->n + 1, sizeof *s);
 
-	if (s == NULL)
-		die(EXIT_ERROR, "out of memory");
 	p->steps = s;
 	s += p->n++;
 	memset(s, 0, sizeof *s);
@@ -119,9 +118,7 @@ quoted_key(struct path *p, size_t i)
 	}
 	text = json_text(js, &len);
 	st = add_step(p, STEP_KEY);
-	if ((st->key = malloc(len + 1)) == NULL)
-		die(EXIT_ERROR, "out of memory");
-	memcpy(st->key, text, len + 1);
+	st->key = xstrndup(text, len);
 	st->keylen = len;
 	json_close(js);
 	return j + 1;
@@ -139,8 +136,7 @@ plain_key(struct path *p, size_t i)
 	if (j == i)
 		bad_path(p, i, "expected a key");
 	st = add_step(p, STEP_KEY);
-	if ((st->key = strndup(s + i, j - i)) == NULL)
-		die(EXIT_ERROR, "out of memory");
+	st->key = xstrndup(s + i, j - i);
 	st->keylen = j - i;
 	return j;
 }
@@ -453,9 +449,7 @@ each(struct doc *d, enum json_token t, size_t n)
 		if (t == JSON_KEY) {
 			key = json_text(d->js, &len);
 			free(s->atkey);
-			if ((s->atkey = malloc(len + 1)) == NULL)
-				die(EXIT_ERROR, "out of memory");
-			memcpy(s->atkey, key, len + 1);
+			s->atkey = xstrndup(key, len);
 			s->atkeylen = len;
 			t = json_next(d->js);
 		}
