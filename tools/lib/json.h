@@ -102,7 +102,8 @@ unsigned json_depth(const struct json_scanner *js);
 
 /*
  * After JSON_ERROR: "name:line:col: what was expected". Line and column are
- * 1-based; the column counts bytes.
+ * 1-based; the column counts bytes. After a read error the text is
+ * "name: read error: reason" and json_io_error() is 1.
  */
 const char *json_error(const struct json_scanner *js);
 unsigned long json_line(const struct json_scanner *js);
