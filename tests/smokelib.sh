@@ -10,7 +10,7 @@
 
 [ -x "$FIXTURE" ] || skip_all "the fixture server is not built ($FIXTURE)"
 for t in jsonfield p95parse portfree aclcheck leakscan smokereport; do
-	"$t" -V >/dev/null 2>&1 || skip_all "$t is not implemented yet"
+	"$t" -V >/dev/null 2>&1 || skip_all "$t -V fails: not implemented yet, or broken"
 done
 httpprobe -n 1 -q http://127.0.0.1:1/ >/dev/null 2>"$TRASH/load.err"
 ! grep -q 'not built yet' "$TRASH/load.err" || skip_all "httpprobe has no load mode yet"
@@ -41,6 +41,7 @@ run_smoke() {
 	rs_url=$1
 	shift
 	env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 	    SMOKEKIT_BIN="$PROGS" RUNS_DIR="$PWD/runs" BASE_URL="$rs_url" \
 	    K6_MODE=auto K6_DURATION=500ms K6_VUS=2 RETRIES=1 TIMEOUT=5 WAIT_S=5 \
 	    K6_SCRIPT="$ROOT/tests/k6_models.js" COMPOSE_FILE="$PWD/no-compose.yml" \
