@@ -5,7 +5,9 @@
 # BENCH_SECS seconds (5) each, BENCH_ROUNDS rounds (3) with the tools
 # interleaved, so that load from elsewhere hits them alike; the median
 # round of each counts. Prints req/s, p50, p95 and p99 of each tool and
-# the ratios httpprobe/wrk and httpprobe/hey.
+# the ratios httpprobe/wrk and httpprobe/hey. With /usr/bin/time, also
+# each tool's CPU time (user + system) per request, which a busy machine
+# disturbs less than req/s.
 #
 # Targets: req/s at least 1.0x wrk's and 1.5x hey's; percentiles within
 # 10% of wrk's. wrk's p95 comes from its Lua done() hook (its --latency
@@ -99,18 +101,27 @@ done = function(summary, latency, requests)
 end
 EOF
 
+# timed COMMAND...: run it, its CPU seconds "user system" in $dir/cpu.
+timed() {
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -o "$dir/cpu" -f '%U %S' "$@"
+	else
+		"$@"
+	fi
+}
+
 # Each run leaves rps=, p50_ms=, p95_ms=, p99_ms= lines in $dir/TOOL.ROUND.
 run_httpprobe() {
-	"$HP" -q -c "$CONNS" -D "${SECS}s" "$URL" >"$dir/httpprobe.$1" 2>"$dir/err" ||
+	timed "$HP" -q -c "$CONNS" -D "${SECS}s" "$URL" >"$dir/httpprobe.$1" 2>"$dir/err" ||
 		{ echo "bench: httpprobe failed:" >&2; cat "$dir/err" >&2; exit 3; }
 }
 run_wrk() {
-	wrk -t1 -c "$CONNS" -d "${SECS}s" -s "$dir/pct.lua" "$URL" >"$dir/wrk.raw" 2>&1 ||
+	timed wrk -t1 -c "$CONNS" -d "${SECS}s" -s "$dir/pct.lua" "$URL" >"$dir/wrk.raw" 2>&1 ||
 		{ echo "bench: wrk failed:" >&2; cat "$dir/wrk.raw" >&2; exit 3; }
 	grep -E '^(rps|p[0-9]+_ms)=' "$dir/wrk.raw" >"$dir/wrk.$1"
 }
 run_hey() {
-	hey -c "$CONNS" -z "${SECS}s" "$URL" >"$dir/hey.raw" 2>&1 ||
+	timed hey -c "$CONNS" -z "${SECS}s" "$URL" >"$dir/hey.raw" 2>&1 ||
 		{ echo "bench: hey failed:" >&2; cat "$dir/hey.raw" >&2; exit 3; }
 	awk '/Requests\/sec:/ { printf "rps=%s\n", $2 }
 	     /^ *(50|95|99)% in / { sub("%", "", $1); printf "p%s_ms=%.3f\n", $1, $3 * 1000 }' \
@@ -123,8 +134,14 @@ echo "nginx $URL: $CONNS connections, ${SECS}s, $ROUNDS rounds (median round)" >
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	for t in $tools; do
+		rm -f "$dir/cpu"
 		"run_$t" "$r"
-		printf '  round %s %-9s %s req/s\n' "$r" "$t" "$(sed -n 's/^rps=//p' "$dir/$t.$r")" >&2
+		rps=$(sed -n 's/^rps=//p' "$dir/$t.$r")
+		[ -s "$dir/cpu" ] && tail -n 1 "$dir/cpu" |
+			awk -v rps="$rps" -v secs="$SECS" \
+			'{ if (rps > 0) printf "cpu_us=%.2f\n", ($1 + $2) * 1e6 / (rps * secs) }' \
+			>>"$dir/$t.$r"
+		printf '  round %s %-9s %s req/s\n' "$r" "$t" "$rps" >&2
 	done
 	r=$((r + 1))
 done
@@ -137,10 +154,11 @@ median() {
 	sed -n "s/^$2=//p" "$(cat "$dir/med")"
 }
 
-printf '%-10s %12s %9s %9s %9s\n' tool req/s p50_ms p95_ms p99_ms
+printf '%-10s %12s %9s %9s %9s %12s\n' tool req/s p50_ms p95_ms p99_ms cpu_us/req
 for t in $tools; do
-	printf '%-10s %12s %9s %9s %9s\n' "$t" "$(median "$t" rps)" \
-		"$(median "$t" p50_ms)" "$(median "$t" p95_ms)" "$(median "$t" p99_ms)"
+	printf '%-10s %12s %9s %9s %9s %12s\n' "$t" "$(median "$t" rps)" \
+		"$(median "$t" p50_ms)" "$(median "$t" p95_ms)" "$(median "$t" p99_ms)" \
+		"$(median "$t" cpu_us)"
 done
 
 # ratio PEER KEY: httpprobe's KEY over PEER's, two decimals.
@@ -150,6 +168,8 @@ ratio() {
 }
 echo
 echo "httpprobe/wrk: req/s $(ratio wrk rps)x (target >= 1.0)," \
-	"p50 $(ratio wrk p50_ms)x, p95 $(ratio wrk p95_ms)x, p99 $(ratio wrk p99_ms)x (target 0.90-1.10)"
-[ -n "$HEY" ] && echo "httpprobe/hey: req/s $(ratio hey rps)x (target >= 1.5)"
+	"p50 $(ratio wrk p50_ms)x, p95 $(ratio wrk p95_ms)x, p99 $(ratio wrk p99_ms)x (target 0.90-1.10)," \
+	"CPU per request $(ratio wrk cpu_us)x"
+[ -n "$HEY" ] && echo "httpprobe/hey: req/s $(ratio hey rps)x (target >= 1.5)," \
+	"CPU per request $(ratio hey cpu_us)x"
 exit 0
