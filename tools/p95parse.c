@@ -210,50 +210,12 @@ out:
 	return rc;
 }
 
-/* key=value lines, or the members of one JSON object. */
-struct out {
-	int json;
-	struct json_obj o;
-};
-
-static void
-out_num(struct out *w, const char *key, double v)
-{
-	char b[40];
-
-	if (w->json)
-		jo_num(&w->o, key, v);
-	else
-		printf("%s=%s\n", key, num(b, sizeof b, v));
-}
-
-/* Text from the input on a key=value line: a control character would break the line. */
-static void
-put_text(const char *s)
-{
-	for (; *s != '\0'; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
-static void
-out_str(struct out *w, const char *key, const char *v)
-{
-	if (w->json) {
-		jo_str(&w->o, key, v);
-	} else {
-		put_text(key);
-		putchar('=');
-		put_text(v);
-		putchar('\n');
-	}
-}
-
 /* Never a number that is not one: such a value counts as not known. */
 static void
-out_val(struct out *w, const char *key, const struct k6_val *v)
+out_val(struct facts *w, const char *key, const struct k6_val *v)
 {
 	if (v->have && isfinite(v->v))
-		out_num(w, key, v->v);
+		facts_num(w, key, v->v);
 }
 
 static const char *
@@ -263,7 +225,7 @@ pass(int ok)
 }
 
 static void
-out_verdicts(struct out *w, const struct k6_result *r, int on_failed)
+out_verdicts(struct facts *w, const struct k6_result *r, int on_failed)
 {
 	const char *what = on_failed ? "http_req_failed_threshold" : "threshold";
 	int verdict = on_failed ? r->failed_verdict : r->verdict;
@@ -273,7 +235,7 @@ out_verdicts(struct out *w, const struct k6_result *r, int on_failed)
 
 	if (verdict >= 0) {
 		snprintf(key, sizeof key, "%ss", what);
-		out_str(w, key, pass(verdict));
+		facts_str(w, key, pass(verdict));
 	}
 	for (i = 0; i < r->nverdicts; i++) {
 		if (r->verdicts[i].on_failed != on_failed)
@@ -286,7 +248,7 @@ out_verdicts(struct out *w, const struct k6_result *r, int on_failed)
 			jo_str(&inner, r->verdicts[i].source, pass(r->verdicts[i].ok));
 		} else {
 			snprintf(key, sizeof key, "%s.%s", what, r->verdicts[i].source);
-			out_str(w, key, pass(r->verdicts[i].ok));
+			facts_str(w, key, pass(r->verdicts[i].ok));
 		}
 	}
 	if (k > 0)
@@ -324,54 +286,51 @@ below(const struct k6_val *v, double max, double *hi)
 static void
 output(const struct opts *o, const char *file, const struct k6_result *r, int gate_p, int gate_f)
 {
-	struct out w;
+	struct facts w;
 	char key[64];
 
-	w.json = o->json;
-	if (w.json)
-		jo_begin(&w.o, stdout);
+	facts_begin(&w, stdout, o->json);
 	snprintf(key, sizeof key, "%s_ms", o->pname);
 	out_val(&w, key, &r->pct);
 	if (r->pct.prec != K6_EXACT) {
 		snprintf(key, sizeof key, "%s_ms_step", o->pname);
-		out_num(&w, key, r->pct.step);
-		out_str(&w, "rounding", prec_name(r->pct.prec));
+		facts_num(&w, key, r->pct.step);
+		facts_str(&w, "rounding", prec_name(r->pct.prec));
 	}
 	out_val(&w, "avg_ms", &r->avg);
 	out_val(&w, "min_ms", &r->min);
 	out_val(&w, "med_ms", &r->med);
 	out_val(&w, "max_ms", &r->max);
 	if (r->have_failed) {
-		out_num(&w, "http_req_failed", r->failed);
-		out_str(&w, "http_req_failed_metric", r->failed_metric);
+		facts_num(&w, "http_req_failed", r->failed);
+		facts_str(&w, "http_req_failed_metric", r->failed_metric);
 		if (r->have_failed_counts) {
-			out_num(&w, "http_req_failed_count", r->failed_n);
-			out_num(&w, "http_req_failed_of", r->failed_total);
+			facts_num(&w, "http_req_failed_count", r->failed_n);
+			facts_num(&w, "http_req_failed_of", r->failed_total);
 		}
 	}
 	if (r->have_requests)
-		out_num(&w, "requests", r->requests);
-	out_str(&w, "source", r->source);
-	out_str(&w, "file", file);
-	out_str(&w, "metric", r->metric);
+		facts_num(&w, "requests", r->requests);
+	facts_str(&w, "source", r->source);
+	facts_str(&w, "file", file);
+	facts_str(&w, "metric", r->metric);
 	if (r->method != NULL) {
-		out_str(&w, "method", r->method);
-		out_num(&w, "series", (double)r->series);
+		facts_str(&w, "method", r->method);
+		facts_num(&w, "series", (double)r->series);
 		if (r->fixed_monotonic)
-			out_str(&w, "buckets", "fixed-monotonic");
+			facts_str(&w, "buckets", "fixed-monotonic");
 	}
 	out_verdicts(&w, r, 0);
 	out_verdicts(&w, r, 1);
 	if (gate_p >= 0) {
 		snprintf(key, sizeof key, "gate_%s", o->pname);
-		out_str(&w, key, gate_p == 2 ? "unknown" : pass(gate_p));
+		facts_str(&w, key, gate_p == 2 ? "unknown" : pass(gate_p));
 	}
 	if (gate_f >= 0)
-		out_str(&w, "gate_http_req_failed", gate_f == 2 ? "unknown" : pass(gate_f));
-	if (w.json) {
-		jo_end(&w.o);
+		facts_str(&w, "gate_http_req_failed", gate_f == 2 ? "unknown" : pass(gate_f));
+	facts_end(&w);
+	if (w.json)
 		putchar('\n');
-	}
 }
 
 /* Each gate: 1 passes, 0 fails (said on stderr), 2 cannot be checked, -1 not asked. */

@@ -849,65 +849,40 @@ summary(const struct listener *l, char *buf, size_t len)
 	}
 }
 
-/* One fact, as a key=value line or as a member of the JSON object j. */
-struct out {
-	int json;
-	struct json_obj j;
-};
-
-static void
-put_str(struct out *out, const char *key, const char *val)
-{
-	if (out->json)
-		jo_str(&out->j, key, val);
-	else
-		printf("%s=%s\n", key, val);
-}
-
-static void
-put_int(struct out *out, const char *key, long long val)
-{
-	if (out->json)
-		jo_int(&out->j, key, val);
-	else
-		printf("%s=%lld\n", key, val);
-}
-
 static void
 print_listener(int json, const struct listener *l)
 {
 	char hp[INET6_ADDRSTRLEN + 16], user[64], sum[512];
 	const struct owner *o = &l->own;
 	int seen = o->kind == OWNER_PROCESS || o->kind == OWNER_CONTAINER;
-	struct out out = { json, { NULL, 0 } };
+	struct facts out;
 
+	facts_begin(&out, stdout, json);
 	if (json) {
-		jo_begin(&out.j, stdout);
 		addr_str(&l->addr, hp, sizeof hp);
-		put_str(&out, "address", hp);
-		put_int(&out, "port", l->port);
+		facts_str(&out, "address", hp);
+		facts_int(&out, "port", l->port);
 	} else {
 		hostport_str(&l->addr, l->port, hp, sizeof hp);
-		put_str(&out, "listener", hp);
+		facts_str(&out, "listener", hp);
 	}
-	put_str(&out, "owner", owner_word(o->kind));
+	facts_str(&out, "owner", owner_word(o->kind));
 	if (seen)
-		put_int(&out, "pid", o->pid);
+		facts_int(&out, "pid", o->pid);
 	if (o->uid >= 0) {
 		user_name(o->uid, user, sizeof user);
-		put_int(&out, "uid", o->uid);
-		put_str(&out, "user", user);
+		facts_int(&out, "uid", o->uid);
+		facts_str(&out, "user", user);
 	}
 	if (seen) {
-		put_str(&out, "comm", o->comm);
-		put_str(&out, "cmdline", o->cmdline);
+		facts_str(&out, "comm", o->comm);
+		facts_str(&out, "cmdline", o->cmdline);
 	}
 	if (o->container[0] != '\0')
-		put_str(&out, "container", o->container);
+		facts_str(&out, "container", o->container);
 	summary(l, sum, sizeof sum);
-	put_str(&out, "summary", sum);
-	if (json)
-		jo_end(&out.j);
+	facts_str(&out, "summary", sum);
+	facts_end(&out);
 }
 
 /* One element of a space-separated list, or of a JSON array. */
@@ -924,10 +899,10 @@ put_item(int json, FILE *fp, const char *s, int first)
 
 /* "127.0.0.1 ::1", or a JSON array; "any" for a bare port. */
 static void
-put_addresses(struct out *out, const struct target *t)
+put_addresses(struct facts *out, const struct target *t)
 {
 	char h[INET6_ADDRSTRLEN];
-	FILE *fp = out->json ? jo_key(&out->j, "addresses") : stdout;
+	FILE *fp = out->json ? jo_key(&out->o, "addresses") : stdout;
 	size_t i;
 
 	fputs(out->json ? "[" : "addresses=", fp);
@@ -943,19 +918,18 @@ put_addresses(struct out *out, const struct target *t)
 static void
 print_target(const struct target *t, const struct listeners *ls, const struct opts *o)
 {
-	struct out out = { o->json, { NULL, 0 } };
+	struct facts out;
 	int first = 1;
 	size_t i;
 
-	if (o->json)
-		jo_begin(&out.j, stdout);
-	put_str(&out, "target", t->arg);
-	put_int(&out, "port", t->port);
+	facts_begin(&out, stdout, o->json);
+	facts_str(&out, "target", t->arg);
+	facts_int(&out, "port", t->port);
 	put_addresses(&out, t);
-	put_str(&out, "source", source_name[o->source]);
-	put_str(&out, "state", target_busy(t, ls, o->v6only) ? "listening" : "free");
+	facts_str(&out, "source", source_name[o->source]);
+	facts_str(&out, "state", target_busy(t, ls, o->v6only) ? "listening" : "free");
 	if (o->json)
-		putc('[', jo_key(&out.j, "listeners"));
+		putc('[', jo_key(&out.o, "listeners"));
 	for (i = 0; i < ls->n; i++) {
 		if (!blocks(&ls->v[i], t, o->v6only))
 			continue;
@@ -964,11 +938,11 @@ print_target(const struct target *t, const struct listeners *ls, const struct op
 		first = 0;
 		print_listener(o->json, &ls->v[i]);
 	}
-	if (o->json) {
+	if (o->json)
 		putchar(']');
-		jo_end(&out.j);
+	facts_end(&out);
+	if (o->json)
 		putchar('\n');
-	}
 }
 
 /* Looks up the owners of the listeners that block some target, then prints. */

@@ -68,5 +68,28 @@ main(void)
 	fclose(fp);
 	is_str(buf, "{\"url\":\"http://x/\\\"q\\\"\",\"status\":200,\"ms\":1.5,\"ok\":true,"
 	    "\"error\":null,\"none\":null}", "an object member by member");
+	fp = open_buf();
+	{
+		struct facts f;
+		facts_begin(&f, fp, 0);
+		facts_str(&f, "cmdline", "python3 -m\nuvicorn");
+		facts_int(&f, "pid", 42);
+		facts_num(&f, "p95_ms", 23.74);
+		facts_end(&f);
+	}
+	fclose(fp);
+	is_str(buf, "cmdline=python3 -m?uvicorn\npid=42\np95_ms=23.74\n",
+	    "facts as key=value lines; a newline in a value cannot break the line");
+	fp = open_buf();
+	{
+		struct facts f;
+		facts_begin(&f, fp, 1);
+		facts_str(&f, "cmdline", "a\nb");
+		facts_int(&f, "pid", 42);
+		facts_num(&f, "p95_ms", 23.74);
+		facts_end(&f);
+	}
+	fclose(fp);
+	is_str(buf, "{\"cmdline\":\"a\\nb\",\"pid\":42,\"p95_ms\":23.74}", "the same facts as JSON");
 	return tap_done();
 }

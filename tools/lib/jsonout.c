@@ -161,3 +161,61 @@ jo_end(struct json_obj *o)
 {
 	putc('}', o->fp);
 }
+
+void
+facts_begin(struct facts *f, FILE *fp, int json)
+{
+	f->json = json;
+	f->o.fp = fp;
+	f->o.members = 0;
+	if (json)
+		jo_begin(&f->o, fp);
+}
+
+static void
+put_line_safe(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++)
+		putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, fp);
+}
+
+void
+facts_str(struct facts *f, const char *key, const char *val)
+{
+	if (f->json) {
+		jo_str(&f->o, key, val);
+		return;
+	}
+	put_line_safe(f->o.fp, key);
+	putc('=', f->o.fp);
+	put_line_safe(f->o.fp, val != NULL ? val : "");
+	putc('\n', f->o.fp);
+}
+
+void
+facts_int(struct facts *f, const char *key, long long val)
+{
+	if (f->json)
+		jo_int(&f->o, key, val);
+	else
+		fprintf(f->o.fp, "%s=%lld\n", key, val);
+}
+
+void
+facts_num(struct facts *f, const char *key, double val)
+{
+	if (f->json) {
+		jo_num(&f->o, key, val);
+		return;
+	}
+	fprintf(f->o.fp, "%s=", key);
+	json_put_number(f->o.fp, val);
+	putc('\n', f->o.fp);
+}
+
+void
+facts_end(struct facts *f)
+{
+	if (f->json)
+		jo_end(&f->o);
+}

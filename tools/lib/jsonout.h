@@ -39,4 +39,21 @@ void jo_bool(struct json_obj *o, const char *key, int val);
 void jo_null(struct json_obj *o, const char *key);
 void jo_end(struct json_obj *o);
 
+/*
+ * Facts: one result written either as key=value lines (one fact per line;
+ * control characters in keys and values print as '?', so a value cannot
+ * break the line) or, with json set, as the members of one JSON object
+ * (facts_begin writes '{', facts_end '}').
+ */
+struct facts {
+	int json;
+	struct json_obj o;
+};
+
+void facts_begin(struct facts *f, FILE *fp, int json);
+void facts_str(struct facts *f, const char *key, const char *val);
+void facts_int(struct facts *f, const char *key, long long val);
+void facts_num(struct facts *f, const char *key, double val);
+void facts_end(struct facts *f);
+
 #endif
