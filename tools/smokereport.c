@@ -8,6 +8,7 @@
 #include "atomic.h"
 #include "die.h"
 #include "jsonout.h"
+#include "xalloc.h"
 
 /*
  * The input is a list of facts, one "key=value" per line:
@@ -36,27 +37,6 @@ struct groups {
 static struct group top;
 static struct groups sections, checks;
 
-static void *
-xrealloc(void *p, size_t n, size_t size)
-{
-	if (n != 0 && size > (size_t)-1 / n)
-		die(EXIT_ERROR, "out of memory");
-	p = realloc(p, n * size);
-	if (p == NULL)
-		die(EXIT_ERROR, "out of memory:");
-	return p;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *d = xrealloc(NULL, n + 1, 1);
-
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 static const char *
 group_get(const struct group *g, const char *key)
 {
@@ -76,15 +56,15 @@ group_set(struct group *g, const char *key, size_t klen, const char *val)
 	for (i = 0; i < g->n; i++)
 		if (strlen(g->kv[i].key) == klen && memcmp(g->kv[i].key, key, klen) == 0) {
 			free(g->kv[i].val);
-			g->kv[i].val = xstrndup(val, strlen(val));
+			g->kv[i].val = xstrdup(val);
 			return;
 		}
 	if (g->n == g->cap) {
 		g->cap = g->cap ? 2 * g->cap : 8;
-		g->kv = xrealloc(g->kv, g->cap, sizeof *g->kv);
+		g->kv = xreallocarray(g->kv, g->cap, sizeof *g->kv);
 	}
 	g->kv[g->n].key = xstrndup(key, klen);
-	g->kv[g->n].val = xstrndup(val, strlen(val));
+	g->kv[g->n].val = xstrdup(val);
 	g->n++;
 }
 
@@ -98,7 +78,7 @@ groups_find(struct groups *gs, const char *name, size_t len)
 			return &gs->g[i];
 	if (gs->n == gs->cap) {
 		gs->cap = gs->cap ? 2 * gs->cap : 8;
-		gs->g = xrealloc(gs->g, gs->cap, sizeof *gs->g);
+		gs->g = xreallocarray(gs->g, gs->cap, sizeof *gs->g);
 	}
 	memset(&gs->g[gs->n], 0, sizeof gs->g[gs->n]);
 	gs->g[gs->n].name = xstrndup(name, len);
