@@ -240,7 +240,7 @@ interrupted() {
 	trap - INT TERM
 	if [ -n "$RUN" ] && [ -d "$RUN" ] && [ -n "$WORK" ]; then
 		[ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null && wait "$CHILD" 2>/dev/null
-	FAILED_STEP='' STATUS=$1
+		FAILED_STEP='' STATUS=$1
 		fail interrupted "$1" "stopped by $2"
 		report
 		say "$CMD: FAIL interrupted: stopped by $2 ($RUN)"
