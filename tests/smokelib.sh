@@ -10,7 +10,9 @@
 
 [ -x "$FIXTURE" ] || skip_all "the fixture server is not built ($FIXTURE)"
 for t in jsonfield p95parse portfree aclcheck leakscan smokereport; do
-	"$t" -V >/dev/null 2>&1 || skip_all "$t -V fails: not implemented yet, or broken"
+	[ -x "$PROGS/$t" ] || skip_all "$PROGS/$t is not built"
+	"$t" -V >/dev/null 2>"$TRASH/version.err"
+	! grep -q 'not implemented yet' "$TRASH/version.err" || skip_all "$t is not implemented yet"
 done
 httpprobe -n 1 -q http://127.0.0.1:1/ >/dev/null 2>"$TRASH/load.err"
 ! grep -q 'not built yet' "$TRASH/load.err" || skip_all "httpprobe has no load mode yet"
