@@ -2,19 +2,6 @@
 # The logic is in mk/smoke.sh (POSIX sh); a recipe only hands it the knobs.
 # man/smokekit.7 documents every target, knob and exit status.
 
-# Knobs added by the pipeline (defaults of the rest are in mk/config.mk).
-RUN_DIR         ?=
-LOG_FILE        ?=
-UP              ?=
-WAIT_S          ?= 30
-ENV_USER        ?=
-STARTUP_LINE    ?= Application startup complete.
-K6_IMAGE        ?= grafana/k6:1.0.0
-COMPOSE_NETWORK ?=
-K6_COMPOSE_URL  ?=
-DEMO_DURATION   ?= 3s
-LEAK_IGNORE     ?=
-
 SMOKE_VARS = BASE_URL PORT ENV_FILE P95_MAX_MS FAILED_MAX K6_VUS K6_DURATION \
              K6_SCRIPT K6_MODE RETRIES TIMEOUT WARMUP_S RUNS_DIR COMPOSE_FILE \
              COMPOSE_SERVICE RUN_DIR LOG_FILE UP WAIT_S ENV_USER STARTUP_LINE \
