@@ -1162,7 +1162,7 @@ main(int argc, char *argv[])
 {
 	struct who w;
 	const char *user = NULL;
-	char **groups;
+	static char **groups;	/* static: still reachable when -V exits early */
 	unsigned want = P_R;
 	size_t ngroups = 0, i;
 	int ch, status = EXIT_HOLDS, st;
