@@ -95,7 +95,10 @@ preflight_list() {
 	pf_item yes yes "programs built in $BIN/:$pf_tools"
 
 	"$(tool portfree)" "$URL_HOSTPORT" >"$WORK/pf.port" 2>&1
-	case $? in
+	pf_status=$?
+	grep -q 'not an address of this host' "$WORK/pf.port" && pf_status=remote
+	case $pf_status in
+	remote) pf_item yes no "port $URL_HOSTPORT: another host, not checked from here" ;;
 	1) pf_item yes no "port $URL_HOSTPORT: $(sed -n 's/^summary=//p' "$WORK/pf.port" | sed -n 1p)" ;;
 	0)
 		pf_item no port \
