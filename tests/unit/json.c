@@ -316,6 +316,54 @@ test_skip(void)
 	json_close(js);
 }
 
+/* The outcome of a whole document read with json_next, or skipped. */
+static const char *
+outcome(const char *doc, int skip)
+{
+	static char res[2][512];
+	struct json_scanner *js = json_open_mem(doc, strlen(doc), "s");
+	enum json_token t;
+
+	while ((t = skip ? json_skip_next(js) : json_next(js)) > JSON_END)
+		;
+	snprintf(res[skip], sizeof res[skip], "%s", t == JSON_END ? "ok" : json_error(js));
+	json_close(js);
+	return res[skip];
+}
+
+/* Skipping (the fast path) accepts and rejects exactly what reading does. */
+static void
+test_skip_same(void)
+{
+	static const char *docs[] = {
+		"[ [ ] , { } ,[1 ,2 ] ,\"abcdefgh\" ]",
+		"{ \"a\" : [ 1 , 2.5e3 , -0 , true , false , null ] , \"b\" : { } }\n",
+		"[\n\t{\"k\":\"\\u00e9\\ud83d\\ude00\\n\", \"v\":[[[[]]]]}\r\n]",
+		"[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf\"]",
+		"[1,2,3,4,5,6,7,8,9,10,11,12] ",
+		"[1,2,3,4,5,6,7,8,9,10,11,12,]",
+		"{\"a\":1,\"b\":2,\"c\":3,}",
+		"{\"a\":1 \"b\":2,\"c\":3333333}",
+		"[\"abcdefghij\\x\",1,2,3,4,5,6]",
+		"[\"abcdefghij\\ud800\",1,2,3,4,5,6]",
+		"[\"abcdefghij\xed\xa0\x80\",1,2,3,4,5,6]",
+		"[\"abcdefghij\x01\",1,2,3,4,5,6]",
+		"[0123, 1, 2, 3, 4, 5, 6, 7]",
+		"[1.e5, 1, 2, 3, 4, 5, 6, 7]",
+		"[tru , 1, 2, 3, 4, 5, 6, 7]",
+		"[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]",
+		"{\"a\":[1,2,3,4,5,6,7,8,9,10]} x",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		char want[512];
+
+		snprintf(want, sizeof want, "%s", outcome(docs[i], 0));
+		is_str(outcome(docs[i], 1), want, "skipping doc %zu: %s", i, want);
+	}
+}
+
 /* Every token kind split at each offset across the 64 KiB buffer edge. */
 static void
 test_file_boundaries(void)
@@ -452,6 +500,7 @@ main(void)
 	test_errors();
 	test_depth();
 	test_skip();
+	test_skip_same();
 	test_file_boundaries();
 	test_small_reads();
 	test_lines();
