@@ -135,7 +135,8 @@ test_expect_success '--summary-export has k6 layout; p95parse agrees with the ND
 		p95parse -t ep=models exp.json >a &&
 		p95parse -f ndjson out.ndjson >b &&
 		test -n "$(value p95_ms a)" &&
-		test "$(value p95_ms a)" = "$(value p95_ms b)"
+		test "$(value p95_ms a)" = "$(value p95_ms b)" &&
+		test "$(value p95_ms a)" = "$(value p95_ms out)"
 	else
 		echo "p95parse not built: checked with python3 only"
 	fi

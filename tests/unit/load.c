@@ -382,11 +382,11 @@ test_classes_and_keyvalue(void)
 	ok(strstr(text, "failed_status=10\nfailed_protocol=0\n") != NULL ||
 	    strstr(text, "failed_status=10\n") != NULL, "key=value classes");
 	ok(strstr(text, "failed_timeout=1\n") != NULL, "key=value timeout class");
-	ok(strstr(text, "http_req_failed=0.108911\n") != NULL, "key=value failed ratio");
-	ok(strstr(text, "p50_ms=51.000\n") != NULL, "key=value p50");
-	ok(strstr(text, "p99_9_ms=") != NULL && strstr(text, "max_ms=1000.000\n") != NULL,
+	ok(strstr(text, "http_req_failed=0.10891089108910891\n") != NULL, "key=value failed ratio");
+	ok(strstr(text, "p50_ms=51\n") != NULL, "key=value p50");
+	ok(strstr(text, "p99_9_ms=") != NULL && strstr(text, "max_ms=1000\n") != NULL,
 	    "key=value p99.9 and max");
-	ok(strstr(text, "rps=50.50\n") != NULL, "key=value rate");
+	ok(strstr(text, "rps=50.5\n") != NULL, "key=value rate");
 	free(text);
 
 	fp = open_memstream(&text, &len);

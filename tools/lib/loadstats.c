@@ -512,23 +512,32 @@ stats_keyvalue(FILE *fp, struct load_stats *s)
 		{ "p50_ms", 0.5 }, { "p90_ms", 0.9 }, { "p95_ms", 0.95 },
 		{ "p99_ms", 0.99 }, { "p99_9_ms", 0.999 },
 	};
-	char ratio[64];
+	struct facts f;
+	char key[32];
 	size_t i;
 
-	fprintf(fp, "requests=%llu\nok=%llu\nfailed=%llu\n", s->reqs,
-	    s->reqs - s->failed, s->failed);
-	for (i = FAIL_NONE + 1; i < FAIL_NCLASS; i++)
-		fprintf(fp, "failed_%s=%llu\n", load_fail_name(i), s->by_class[i]);
-	k6_fixed(ratio, sizeof ratio, s->reqs ? (double)s->failed / (double)s->reqs : 0, 6);
-	fprintf(fp, "http_req_failed=%s\n", ratio);
-	fprintf(fp, "interrupted=%llu\ndropped=%llu\n", s->interrupted, s->dropped);
-	fprintf(fp, "elapsed_ms=%.3f\n", s->elapsed_ms);
-	fprintf(fp, "rps=%.2f\n", s->elapsed_ms > 0 ? (double)s->reqs * 1000 / s->elapsed_ms : 0);
-	fprintf(fp, "min_ms=%.3f\navg_ms=%.3f\n", s->all.n ? s->all.min : 0, trend_avg(&s->all));
+	/* Exact values, in the same form as p95parse prints them. */
+	facts_begin(&f, fp, 0);
+	facts_int(&f, "requests", (long long)s->reqs);
+	facts_int(&f, "ok", (long long)(s->reqs - s->failed));
+	facts_int(&f, "failed", (long long)s->failed);
+	for (i = FAIL_NONE + 1; i < FAIL_NCLASS; i++) {
+		snprintf(key, sizeof key, "failed_%s", load_fail_name(i));
+		facts_int(&f, key, (long long)s->by_class[i]);
+	}
+	facts_num(&f, "http_req_failed", s->reqs ? (double)s->failed / (double)s->reqs : 0);
+	facts_int(&f, "interrupted", (long long)s->interrupted);
+	facts_int(&f, "dropped", (long long)s->dropped);
+	facts_num(&f, "elapsed_ms", s->elapsed_ms);
+	facts_num(&f, "rps", s->elapsed_ms > 0 ? (double)s->reqs * 1000 / s->elapsed_ms : 0);
+	facts_num(&f, "min_ms", s->all.n ? s->all.min : 0);
+	facts_num(&f, "avg_ms", trend_avg(&s->all));
 	for (i = 0; i < sizeof pcts / sizeof pcts[0]; i++)
-		fprintf(fp, "%s=%.3f\n", pcts[i].key, trend_pct(&s->all, pcts[i].p));
-	fprintf(fp, "max_ms=%.3f\n", s->all.n ? s->all.max : 0);
-	fprintf(fp, "data_received=%llu\ndata_sent=%llu\n", s->bytes_in, s->bytes_out);
+		facts_num(&f, pcts[i].key, trend_pct(&s->all, pcts[i].p));
+	facts_num(&f, "max_ms", s->all.n ? s->all.max : 0);
+	facts_int(&f, "data_received", (long long)s->bytes_in);
+	facts_int(&f, "data_sent", (long long)s->bytes_out);
+	facts_end(&f);
 }
 
 void
