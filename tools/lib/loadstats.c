@@ -49,7 +49,7 @@ cmp_double(const void *a, const void *b)
 double
 trend_pct(struct trend *t, double p)
 {
-	double i, lo, hi;
+	double i, lo, j, k, f, d, prod;
 
 	if (t->n == 0)
 		return 0;
@@ -59,11 +59,18 @@ trend_pct(struct trend *t, double p)
 		qsort(t->v, t->n, sizeof t->v[0], cmp_double);
 		t->sorted = 1;
 	}
-	/* The same operations as k6's TrendSink.P, so the results match bit for bit. */
+	/*
+	 * The same operations as k6's TrendSink.P, so the results match bit
+	 * for bit; separate statements, so no compiler fuses a multiply-add.
+	 */
 	i = p * ((double)t->n - 1.0);
-	lo = t->v[(size_t)floor(i)];
-	hi = t->v[(size_t)ceil(i)];
-	return lo + (hi - lo) * (i - floor(i));
+	lo = floor(i);
+	j = t->v[(size_t)lo];
+	k = t->v[(size_t)ceil(i)];
+	f = i - lo;
+	d = k - j;
+	prod = d * f;
+	return j + prod;
 }
 
 void
