@@ -141,7 +141,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 			awk -v rps="$rps" -v secs="$SECS" \
 			'{ if (rps > 0) printf "cpu_us=%.2f\n", ($1 + $2) * 1e6 / (rps * secs) }' \
 			>>"$dir/$t.$r"
-		printf '  round %s %-9s %s req/s\n' "$r" "$t" "$rps" >&2
+		printf '  round %s %-9s %.2f req/s\n' "$r" "$t" "$rps" >&2
 	done
 	r=$((r + 1))
 done
@@ -156,7 +156,7 @@ median() {
 
 printf '%-10s %12s %9s %9s %9s %12s\n' tool req/s p50_ms p95_ms p99_ms cpu_us/req
 for t in $tools; do
-	printf '%-10s %12s %9s %9s %9s %12s\n' "$t" "$(median "$t" rps)" \
+	printf '%-10s %12.2f %9.3f %9.3f %9.3f %12.2f\n' "$t" "$(median "$t" rps)" \
 		"$(median "$t" p50_ms)" "$(median "$t" p95_ms)" "$(median "$t" p99_ms)" \
 		"$(median "$t" cpu_us)"
 done
