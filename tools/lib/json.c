@@ -856,7 +856,7 @@ fast_escape(const unsigned char *s, const unsigned char *end)
  * The length of the valid UTF-8 sequence at s (a byte >= 0x80), or 0:
  * overlong forms, surrogates and code points past U+10FFFF are invalid.
  */
-static size_t
+static inline size_t
 utf8_len(const unsigned char *s, const unsigned char *end)
 {
 	unsigned lo = 0x80, hi = 0xbf;
@@ -883,37 +883,34 @@ utf8_len(const unsigned char *s, const unsigned char *end)
  * NULL when the string crosses the window's end or is invalid: scan() then
  * reads it again, carefully, and says what is wrong with it.
  */
-static const unsigned char *
-fast_special(const unsigned char *s, const unsigned char *end)
-{
-	size_t n;
-
-	if (s == end)
-		return NULL;
-	if (*s == '\\')
-		n = fast_escape(s, end);
-	else
-		n = utf8_len(s, end);
-	return n > 0 ? s + n : NULL;
-}
-
 static inline const unsigned char *
 fast_string(const unsigned char *s, const unsigned char *end)
 {
+	size_t n;
+
 	for (;;) {
 		s = plain_run(s, end);
 		if (s == end)
 			return NULL;
 		if (*s == '"')
 			return s + 1;
-		/* The common two-byte cases inline: \n and the like, U+0080-U+07FF. */
-		if (end - s >= 2 && ((*s == '\\' && short_escape[s[1]]) ||
-		    (*s >= 0xc2 && *s <= 0xdf && (s[1] & 0xc0) == 0x80))) {
-			s += 2;
+		if (*s == '\\') {
+			/* \n and the like inline, \u escapes in fast_escape. */
+			if (end - s >= 2 && short_escape[s[1]])
+				n = 2;
+			else if ((n = fast_escape(s, end)) == 0)
+				return NULL;
+			s += n;
 			continue;
 		}
-		if ((s = fast_special(s, end)) == NULL)
+		if (*s < 0x80)
 			return NULL;
+		/* Non-ASCII text comes in runs: stay here while it lasts. */
+		do {
+			if ((n = utf8_len(s, end)) == 0)
+				return NULL;
+			s += n;
+		} while (s < end && *s >= 0x80);
 	}
 }
 
