@@ -181,15 +181,19 @@ quoted(struct envparse *e, int q, size_t *len)
 		}
 		v[n++] = (unsigned char)*e->p;
 	}
-	if (e->p == e->end)
+	if (e->p == e->end) {
+		free(v);	/* freed before exit so that leak checkers stay quiet */
 		die(EXIT_ERROR, "%s:%lu: unterminated %s quote", e->name, start,
 		    q == '"' ? "double" : "single");
+	}
 	e->p++;
 	/* After the closing quote: blanks, a comment, the end of the line. */
 	while (e->p < e->end && (blank(*e->p) || *e->p == '\r'))
 		e->p++;
-	if (e->p < e->end && *e->p != '\n' && *e->p != '#')
+	if (e->p < e->end && *e->p != '\n' && *e->p != '#') {
+		free(v);
 		die(EXIT_ERROR, "%s:%lu: text after the closing quote", e->name, e->line);
+	}
 	*len = n;
 	return v;
 }
