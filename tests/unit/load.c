@@ -180,7 +180,7 @@ export_value(const char *json, const char *name, const char *key)
 	const char *obj, *end, *k;
 
 	snprintf(pat, sizeof pat, "\"%s\": {", name);
-	if ((obj = strstr(json, pat)) == NULL || (end = strchr(obj, '}')) == NULL)
+	if ((obj = strstr(json, pat)) == NULL || (end = strchr(obj += strlen(pat), '}')) == NULL)
 		return -1;
 	snprintf(pat, sizeof pat, "\"%s\": ", key);
 	if ((k = strstr(obj, pat)) == NULL || k > end)
@@ -244,6 +244,7 @@ test_real_k6(void)
 			got[j] = export_value(text, names[i].name, stats[j]);
 			is_double(got[j], export_value(ex, names[i].name, stats[j]), 0,
 			    "export %s %s equals k6's", names[i].name, stats[j]);
+			ok(got[j] > 0, "export %s %s is there", names[i].name, stats[j]);
 		}
 	}
 	is_double(export_value(text, "http_req_failed", "passes"), 0, 0, "http_req_failed passes");
@@ -390,6 +391,17 @@ test_classes_and_keyvalue(void)
 	free(text);
 
 	fp = open_memstream(&text, &len);
+	stats_summary_export(fp, &s);
+	fclose(fp);
+	is_double(export_value(text, "http_req_duration{expected_response:true}", "max"), 99, 0,
+	    "expected_response:true leaves out the unexpected (max 99, not 100 or 1000)");
+	is_double(export_value(text, "http_req_duration{expected_response:true}", "avg"), 50, 0,
+	    "expected_response:true: the average of the 90 expected");
+	is_double(export_value(text, "http_req_duration", "max"), 1000, 0,
+	    "http_req_duration has them all");
+	free(text);
+
+	fp = open_memstream(&text, &len);
 	stats_summary_text(fp, &s, 0);
 	fclose(fp);
 	ok(strstr(text, "http_req_failed.") != NULL &&
@@ -401,6 +413,25 @@ test_classes_and_keyvalue(void)
 	fclose(fp);
 	ok(strstr(text, "\x1b[36m10.89%\x1b[0m") != NULL, "summary in colour: values cyan");
 	ok(strstr(text, "\x1b[36;2m11 out of 101\x1b[0m") != NULL, "summary in colour: extras faint");
+	free(text);
+	stats_free(&s);
+
+	/* The first request fails, the second succeeds. */
+	memset(&s, 0, sizeof s);
+	failed(&r, FAIL_RESET, "read: connection reset by peer", 1220);
+	r.ms = 7;
+	stats_add(&s, &r);
+	r.fail = FAIL_NONE;
+	r.expected = 1;
+	r.status = 200;
+	r.ms = 3;
+	stats_add(&s, &r);
+	fp = open_memstream(&text, &len);
+	stats_summary_export(fp, &s);
+	fclose(fp);
+	is_double(export_value(text, "http_req_duration{expected_response:true}", "max"), 3, 0,
+	    "a failed first request is not in expected_response:true");
+	is_double(export_value(text, "http_req_duration", "max"), 7, 0, "but in http_req_duration");
 	free(text);
 	stats_free(&s);
 }

@@ -90,12 +90,29 @@ load_fail_name(enum load_fail f)
 	return (unsigned)f < FAIL_NCLASS ? names[f] : "unknown";
 }
 
+/* The expected_response:true trend: all of them until one was not expected. */
+static struct trend *
+ok_trend(struct load_stats *s)
+{
+	return s->ok_apart ? &s->ok : &s->all;
+}
+
 int
 stats_add(struct load_stats *s, const struct load_result *r)
 {
-	if (trend_add(&s->all, r->ms) != 0 ||
-	    (r->expected && trend_add(&s->ok, r->ms) != 0))
+	size_t i;
+
+	if (trend_add(&s->all, r->ms) != 0)
 		return -1;
+	if (!r->expected && !s->ok_apart) {
+		/* The first unexpected one: the others so far go apart. */
+		s->ok_apart = 1;
+		for (i = 0; i + 1 < s->all.n; i++)
+			if (trend_add(&s->ok, s->all.v[i]) != 0)
+				return -1;
+	} else if (r->expected && s->ok_apart && trend_add(&s->ok, r->ms) != 0) {
+		return -1;
+	}
 	s->reqs++;
 	if (r->status > 0)
 		s->responses++;
@@ -295,8 +312,8 @@ build_metrics(struct load_stats *s, struct metric *m)
 			    s->tag_key, s->tag_value);
 			put_trend(&m[n++], name, &s->all);
 		}
-		if (s->ok.n > 0) {
-			put_trend(&m[n++], "http_req_duration{expected_response:true}", &s->ok);
+		if (ok_trend(s)->n > 0) {
+			put_trend(&m[n++], "http_req_duration{expected_response:true}", ok_trend(s));
 			/* Sub-metrics are sorted by their suffix. */
 			if (n - first_sub == 2 && strcmp(m[first_sub].name, m[n - 1].name) > 0) {
 				struct metric tmp = m[first_sub];

@@ -53,6 +53,7 @@ struct load_result {
 /* A whole run. */
 struct load_stats {
 	struct trend all, ok;          /* http_req_duration; its expected_response:true part */
+	int ok_apart;                  /* ok is kept apart once a request was not expected */
 	unsigned long long reqs, failed, interrupted, dropped;
 	unsigned long long by_class[FAIL_NCLASS];
 	char first_error[FAIL_NCLASS][160];     /* the first message of each class */
