@@ -114,13 +114,15 @@ publish() {
 }
 
 # tmp_for DEST: TMP, a temporary path beside DEST, remembered so that the
-# traps remove it if it is left (never call it inside $(...)).
+# traps remove it if it is left (never call it inside $(...)). TMPS holds
+# one path a line: a path may hold blanks (RUNS_DIR="my runs").
 tmp_for() {
 	case $1 in
 	*/*) TMP="${1%/*}/.${1##*/}.tmp.$$" ;;
 	*) TMP=".$1.tmp.$$" ;;
 	esac
-	TMPS="$TMPS $TMP"
+	TMPS="$TMPS
+$TMP"
 }
 
 # write_to DEST COMMAND...: COMMAND's stdout becomes DEST atomically, even
@@ -216,8 +218,8 @@ point_latest() {
 # --- setup and teardown ---------------------------------------------------
 
 cleanup() {
-	for t in $TMPS; do
-		rm -f "$t"
+	printf '%s\n' "$TMPS" | while IFS= read -r t; do
+		[ -z "$t" ] || rm -f "$t"
 	done
 	[ -n "$WORK" ] && rm -rf "$WORK"
 	WORK=

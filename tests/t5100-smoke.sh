@@ -109,6 +109,16 @@ test_expect_success 'RUN_DIR= puts the run where it says, and leaves runs/latest
 	contains "($PWD/here)" out
 '
 
+test_expect_success 'RUNS_DIR with a blank: the run there, and no file outside it touched' '
+	echo keep >my &&
+	smoke_code 0 "$OK_URL" RUNS_DIR="$PWD/my runs" ENV_FILE="$TRASH/leaky.env" &&
+	r=$(readlink "my runs/latest") &&
+	contains "native load ($PWD/my runs/$r)" out &&
+	test -s "my runs/$r/status.json" && test -s "my runs/$r/env_acl.txt" &&
+	check_str keep my &&
+	find "my runs" -name ".*.tmp.*" >tmps && test ! -s tmps
+'
+
 test_expect_success 'healthz 503: FAIL healthz, exit 1, the body kept, nothing after it' '
 	smoke_code 1 "$H503_URL" &&
 	fail_line healthz "GET /healthz: HTTP 503, wanted 200 (body in $PWD/runs/$(run_name)/healthz.json)" &&
