@@ -436,6 +436,17 @@ test_expect_success 'a byte order mark is skipped; control characters never brea
 	line_count 1 err
 '
 
+test_expect_success 'a threshold with "<=" or "==" keeps one "=" per key=value line' '
+	printf "{\"metrics\":{\"m\":{\"p(95)\":1,\"thresholds\":{\"p(95)<=1200\":false}},\"http_req_failed\":{\"value\":0,\"thresholds\":{\"rate==0\":false}}}}" >eq.json &&
+	p95parse -m m eq.json >out &&
+	contains "threshold.p(95)<?1200=pass" out &&
+	contains "http_req_failed_threshold.rate??0=pass" out &&
+	test "$(grep -c "=.*=" out)" -eq 0 &&
+	p95parse -j -m m eq.json >out.json &&
+	jsonfield -r "threshold.\"p(95)<=1200\"" out.json >v &&
+	check_str pass v
+'
+
 test_expect_success 'usage: bad numbers and options are exit 2, named' '
 	expect_code 2 p95parse --max 12x f >out 2>err &&
 	contains "bad --max '\''12x'\'': not a number of milliseconds" err &&

@@ -91,5 +91,26 @@ main(void)
 	}
 	fclose(fp);
 	is_str(buf, "{\"cmdline\":\"a\\nb\",\"pid\":42,\"p95_ms\":23.74}", "the same facts as JSON");
+	fp = open_buf();
+	{
+		struct facts f;
+		facts_begin(&f, fp, 0);
+		facts_str(&f, "threshold.p(95)<=1200", "pass");
+		facts_int(&f, "a=b", 1);
+		facts_num(&f, "c=d", 2.5);
+		facts_end(&f);
+	}
+	fclose(fp);
+	is_str(buf, "threshold.p(95)<?1200=pass\na?b=1\nc?d=2.5\n",
+	    "an '=' in a key prints as '?': the first '=' of a line ends its key");
+	fp = open_buf();
+	{
+		struct facts f;
+		facts_begin(&f, fp, 1);
+		facts_str(&f, "threshold.p(95)<=1200", "pass");
+		facts_end(&f);
+	}
+	fclose(fp);
+	is_str(buf, "{\"threshold.p(95)<=1200\":\"pass\"}", "a JSON key keeps its '='");
 	return tap_done();
 }

@@ -179,6 +179,20 @@ put_line_safe(FILE *fp, const char *s)
 		putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, fp);
 }
 
+/*
+ * A key and its '='. A key may hold input text (p95parse's threshold
+ * sources, such as "p(95)<=1200"); an '=' in it would end the key early
+ * for every reader that splits at the first '='.
+ */
+static void
+put_key_eq(FILE *fp, const char *key)
+{
+	for (; *key != '\0'; key++)
+		putc((unsigned char)*key < 0x20 || *key == 0x7f || *key == '=' ?
+		    '?' : *key, fp);
+	putc('=', fp);
+}
+
 void
 facts_str(struct facts *f, const char *key, const char *val)
 {
@@ -186,8 +200,7 @@ facts_str(struct facts *f, const char *key, const char *val)
 		jo_str(&f->o, key, val);
 		return;
 	}
-	put_line_safe(f->o.fp, key);
-	putc('=', f->o.fp);
+	put_key_eq(f->o.fp, key);
 	put_line_safe(f->o.fp, val != NULL ? val : "");
 	putc('\n', f->o.fp);
 }
@@ -195,10 +208,12 @@ facts_str(struct facts *f, const char *key, const char *val)
 void
 facts_int(struct facts *f, const char *key, long long val)
 {
-	if (f->json)
+	if (f->json) {
 		jo_int(&f->o, key, val);
-	else
-		fprintf(f->o.fp, "%s=%lld\n", key, val);
+		return;
+	}
+	put_key_eq(f->o.fp, key);
+	fprintf(f->o.fp, "%lld\n", val);
 }
 
 void
@@ -208,7 +223,7 @@ facts_num(struct facts *f, const char *key, double val)
 		jo_num(&f->o, key, val);
 		return;
 	}
-	fprintf(f->o.fp, "%s=", key);
+	put_key_eq(f->o.fp, key);
 	json_put_number(f->o.fp, val);
 	putc('\n', f->o.fp);
 }

@@ -41,9 +41,9 @@ void jo_end(struct json_obj *o);
 
 /*
  * Facts: one result written either as key=value lines (one fact per line;
- * control characters in keys and values print as '?', so a value cannot
- * break the line) or, with json set, as the members of one JSON object
- * (facts_begin writes '{', facts_end '}').
+ * control characters in keys and values, and '=' in keys, print as '?', so
+ * neither can break the line) or, with json set, as the members of one
+ * JSON object (facts_begin writes '{', facts_end '}').
  */
 struct facts {
 	int json;
