@@ -221,6 +221,19 @@ test_expect_success 'an output directory that does not exist is exit 3' '
 	contains "smokereport: create no/such/status.json:" err
 '
 
+if [ -w /dev/full ]; then
+	test_expect_success 'a device that cannot be written (/dev/full) is exit 3' '
+		printf "check.a.ok=true\nmetrics.p95_ms=1\n" >in &&
+		expect_code 3 smokereport -o /dev/full in 2>err &&
+		contains "smokereport: write /dev/full: No space left on device" err &&
+		expect_code 3 smokereport -o status.json -m /dev/full in 2>err &&
+		contains "smokereport: write /dev/full:" err &&
+		valid_json status.json
+	'
+else
+	test_skip 'a device that cannot be written (/dev/full) is exit 3' 'no /dev/full'
+fi
+
 test_expect_success 'an unknown option and a missing argument are usage errors' '
 	expect_code 2 smokereport -x </dev/null 2>err &&
 	contains "usage: smokereport [-hV] [-m metrics.txt] [-o status.json] [file ...]" err &&

@@ -362,7 +362,8 @@ write_file(const char *path, void (*put)(FILE *, int), int pass)
 		return -1;
 	}
 	put(af.fp, pass);
-	if (af.tmp == NULL)
+	/* Standard output is checked once, at the end; a device now. */
+	if (af.tmp == NULL && !af.direct)
 		return 0;
 	if (atomic_commit(&af) == -1) {
 		warnf("write %s:", path);
