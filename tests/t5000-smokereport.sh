@@ -192,9 +192,21 @@ bad_input 'three parts outside check' 'tools.a.b=x' 'bad key: only check.NAME.fi
 bad_input 'check with two parts' 'check.a=x' 'bad key: only check.NAME.field'
 bad_input 'reserved status' 'status=pass' 'reserved key'
 bad_input 'reserved checks' 'checks=[]' 'reserved key'
+bad_input 'reserved status as a section' 'status.a=x' 'reserved key'
+bad_input 'reserved checks as a section' 'checks.a=x' 'reserved key'
 bad_input 'ok not a boolean' 'check.a.ok=yes' "a check's ok must be true or false"
 bad_input 'ms not a number' 'check.a.ms=12ms' "a check's ms must be a number"
 bad_input 'name as a field' 'check.a.name=b' "a check's name is its key"
+
+test_expect_success 'a name used as a value and as a section is exit 3, either order' '
+	printf "check.a.ok=true\nmetrics=1\nmetrics.p95_ms=2\n" >in &&
+	expect_code 3 smokereport -o status.json in 2>err &&
+	contains "smokereport: in:3: bad key: a name is a value or a section, not both" err &&
+	printf "check.a.ok=true\nmetrics.p95_ms=2\nmetrics=1\n" >in &&
+	expect_code 3 smokereport -o status.json in 2>err &&
+	contains "smokereport: in:3: bad key: a name is a value or a section, not both" err &&
+	test ! -e status.json
+'
 
 test_expect_success 'a check without ok is exit 3' '
 	printf "check.a.detail=x\n" >in &&

@@ -183,6 +183,29 @@ is(const char *s, size_t len, const char *word)
 	return strlen(word) == len && memcmp(s, word, len) == 0;
 }
 
+/* Is name[0..len) a top-level value, or a section? */
+static int
+top_has(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < top.n; i++)
+		if (is(name, len, top.kv[i].key))
+			return 1;
+	return 0;
+}
+
+static int
+section_has(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sections.n; i++)
+		if (is(name, len, sections.g[i].name))
+			return 1;
+	return 0;
+}
+
 /* One input line; returns NULL or what is wrong with it. */
 static const char *
 take_line(char *line)
@@ -197,8 +220,11 @@ take_line(char *line)
 	n = split_key(line, (size_t)(eq - line), part, plen);
 	if (n == 0)
 		return "bad key: want name, section.name or check.NAME.field of [A-Za-z0-9_-]";
-	if (n == 1 && (is(part[0], plen[0], "status") || is(part[0], plen[0], "checks")))
+	if (n <= 2 && (is(part[0], plen[0], "status") || is(part[0], plen[0], "checks")))
 		return "reserved key: smokereport writes \"status\" and \"checks\" itself";
+	/* status.json would have the member twice, and readers keep one. */
+	if ((n == 1 && section_has(part[0], plen[0])) || (n == 2 && top_has(part[0], plen[0])))
+		return "bad key: a name is a value or a section, not both";
 	if ((n == 3) != is(part[0], plen[0], "check"))
 		return "bad key: only check.NAME.field has three parts";
 	if (n == 3 && is(part[2], plen[2], "ok") &&
