@@ -276,6 +276,17 @@ test_expect_success '-v never prints a secret header value' '
 	contains "attempt 1: 200 OK, 12 bytes" err
 '
 
+test_expect_success 'a bad -H names the header, never its value' '
+	expect_code 2 httpprobe -H "$(printf "Authorization: Bearer s3cret-f\001")" "$U/" 2>err &&
+	contains "bad -H '\''Authorization...'\'': control character in the value" err &&
+	expect_code 2 httpprobe -H "Authorization Bearer s3cret-g" "$U/" 2>err &&
+	contains "bad -H '\''Authorization...'\'': no colon" err &&
+	expect_code 2 httpprobe -H "Bad Name: s3cret-h" "$U/" 2>err &&
+	contains "the name is not a valid header name" err &&
+	lacks s3cret err &&
+	test "$(wc -l <err)" -eq 2
+'
+
 test_expect_success '--redact is -S' '
 	httpprobe -q -v -H "X-Token: s3cret" --redact X-Token "$U/healthz" 2>err &&
 	lacks s3cret err && contains "> X-Token: <redacted>" err

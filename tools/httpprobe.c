@@ -103,6 +103,18 @@ seconds_arg(int opt, const char *arg)
 	return ms;
 }
 
+/* A bad -H is named by its header name alone: the value may be a secret. */
+static void
+bad_header(const char *arg, const char *why)
+{
+	size_t n = 0;
+
+	while (arg[n] != '\0' && arg[n] != ':' && (unsigned char)arg[n] > ' ' && arg[n] != 0x7f)
+		n++;
+	warnf("bad -H '%.*s%s': %s", (int)n, arg, arg[n] != '\0' ? "..." : "", why);
+	usage(stderr, EXIT_USAGE);
+}
+
 /* "Name: value" adds or replaces; "Name:" removes a default; "Name;" sends it empty. */
 static void
 add_header(struct opts *o, char *arg)
@@ -112,14 +124,14 @@ add_header(struct opts *o, char *arg)
 	const char *why;
 
 	if (o->nheaders == MAX_HEADERS)
-		bad_arg('H', arg, "too many headers");
+		bad_header(arg, "too many headers");
 	if (len > 1 && arg[len - 1] == ';' && strchr(arg, ':') == NULL) {
 		arg[len - 1] = ':';
 		if (http_header_parse(arg, h, &why) != 0)
-			bad_arg('H', arg, why);
+			bad_header(arg, why);
 	} else {
 		if (http_header_parse(arg, h, &why) != 0)
-			bad_arg('H', arg, why);
+			bad_header(arg, why);
 		if (*h->value == '\0')
 			h->value = NULL;
 	}
