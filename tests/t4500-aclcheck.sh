@@ -385,7 +385,12 @@ test_expect_success 'errors are exit 3: missing path, unknown user or group, loo
 	expect_code 3 aclcheck loop 2>err &&
 	contains "aclcheck: loop: $PWD/loop: " err &&
 	expect_code 3 aclcheck f/ 2>err &&
-	contains "Not a directory" err
+	contains "Not a directory" err &&
+	expect_code 3 aclcheck "" 2>err >out &&
+	contains "aclcheck: : No such file or directory" err &&
+	test ! -s out &&
+	expect_code 3 aclcheck -j "" >out &&
+	contains "\"result\":\"error\",\"error\":\"No such file or directory\"" out
 '
 test_expect_success 'usage errors are exit 2' '
 	: >f &&

@@ -595,6 +595,13 @@ walk(struct check *c, const struct who *w, unsigned want)
 	size_t len;
 	int links = 0;
 
+	if (c->arg[0] == '\0') {
+		/* The empty path names nothing: open(2) says ENOENT, not ".". */
+		errno = ENOENT;
+		c->errpath = xstrdup("");
+		c->err_at_arg = 1;
+		goto fail;
+	}
 	if (c->arg[0] == '/') {
 		todo = xstrdup(c->arg);
 	} else {
