@@ -26,8 +26,13 @@ for p in $programs; do
 			expect_code 3 $p -V >/dev/full 2>err &&
 			contains '$p: ' err
 		"
+		test_expect_success "$p -h to a full disk is exit 3" "
+			expect_code 3 $p -h >/dev/full 2>err &&
+			contains '$p: write error' err
+		"
 	else
 		test_skip "$p -V to a full disk is exit 3" "no /dev/full"
+		test_skip "$p -h to a full disk is exit 3" "no /dev/full"
 	fi
 	test_expect_success "$p has a manual page naming it" "
 		test -f \"\$ROOT/man/$p.1\" &&

@@ -1161,7 +1161,7 @@ static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: aclcheck [-hjVv] [-g group] [-m rwx] [-u user] path ...\n");
-	exit(status);
+	exit(finish_stdout(status));
 }
 
 int

@@ -80,7 +80,7 @@ usage(FILE *fp, int status)
 	    "[-H header] [-m seconds] [-n requests] [-o file] [-r retries] [-S header] "
 	    "[-s codes] [-T seconds] [-t seconds] [-w format] [-X method] [--out file] "
 	    "[--rate rps] [--summary-export file] [--tag key=value] url\n", progname);
-	exit(status);
+	exit(finish_stdout(status));
 }
 
 static void

@@ -712,7 +712,7 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: leakscan [-hjqV] [-n minlen] [-x key] -e envfile ... path ...\n"
 	    "       leakscan [-hjqV] [-n minlen] [-x key] envfile path ...\n");
-	exit(status);
+	exit(finish_stdout(status));
 }
 
 int

@@ -386,7 +386,7 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: %s [-hjV] [-e ratio] [-f format] [-l ms] [-m metric] "
 	    "[-p pct] [-t tag=value] file ...\n", progname);
-	exit(status);
+	exit(finish_stdout(status));
 }
 
 static void

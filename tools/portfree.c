@@ -1214,7 +1214,7 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: portfree [-jq] [-l | -f] [-w seconds] [-i interval] [host:]port ...\n"
 	    "       portfree -p [-j] [host]\n");
-	exit(status);
+	exit(finish_stdout(status));
 }
 
 static void
