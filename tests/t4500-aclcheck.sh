@@ -288,6 +288,12 @@ test_expect_success 'allowed: the deciding ACL entry and its effective perms' '
 	expect_code 0 aclcheck -u $U f >out &&
 	check_str "allowed: f: -rw-r-----+ $ME:$MYGROUP: read permission for uid $U: ACL user:$U:rwx (effective r--)" out
 '
+test_expect_success 'a control character in a path prints as ?' '
+	mk "$(printf "a\tb")" 644 &&
+	expect_code 0 aclcheck "$(printf "a\tb")" >out &&
+	contains "allowed: a?b: -rw-r--r-- " out &&
+	line_count 1 out
+'
 test_expect_success 'a fix keeps the bits the named entry had' '
 	mk f 600 "" u:$U:x &&
 	expect_code 1 aclcheck -u $U -m rw f >out &&

@@ -36,6 +36,12 @@ test_expect_success 'raw: FILE:LINE: KEY (raw), exit 1' '
 	check_str "log:2: API_KEY (raw)" out &&
 	test ! -s err && noleak out
 '
+test_expect_success 'a control character in a file name prints as ?' '
+	printf "API_KEY=\"%s\"\n" "$V" >.env &&
+	printf "%s\n" "$V" >"$(printf "a\nb")" &&
+	expect_code 1 leakscan .env "$(printf "a\nb")" >out &&
+	check_str "a?b:1: API_KEY (raw)" out
+'
 test_expect_success 'nothing found: no output, exit 0' '
 	printf "API_KEY=\"%s\"\n" "$V" >.env &&
 	printf "s3cr3t>>??~~ valu\n" >log &&

@@ -852,14 +852,6 @@ fix_command(const struct who *w, const struct node *nd)
 	return buf;
 }
 
-/* A path on a line of its own: control characters shown as '?', as ls -q. */
-static void
-put_path(const char *s)
-{
-	for (; *s; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
 /* "-rw-r-----+ root:app" */
 static void
 put_owner(const struct node *nd)
@@ -897,11 +889,11 @@ print_listing(const struct node *nd, const struct who *w)
 	char u[64], g[64], p[4], ws[32];
 
 	fputs("# file: ", stdout);
-	put_path(nd->path);
+	put_line_safe(stdout, nd->path);
 	putchar('\n');
 	if (nd->kind == K_LINK) {
 		fputs("# symlink: ", stdout);
-		put_path(nd->link);
+		put_line_safe(stdout, nd->link);
 		fputs("\n\n", stdout);
 		return;
 	}
@@ -935,7 +927,7 @@ print_plain(const struct check *c, const struct who *w)
 			print_listing(&c->nodes[i], w);
 	if (!c->denied) {
 		fputs("allowed: ", stdout);
-		put_path(c->arg);
+		put_line_safe(stdout, c->arg);
 		fputs(": ", stdout);
 		put_owner(nd);
 		printf(": %s permission for %s: %s\n",
@@ -947,7 +939,7 @@ print_plain(const struct check *c, const struct who *w)
 		if (nd->allowed)
 			continue;
 		fputs("denied: ", stdout);
-		put_path(nd->kind == K_TARGET ? c->arg : nd->path);
+		put_line_safe(stdout, nd->kind == K_TARGET ? c->arg : nd->path);
 		fputs(": ", stdout);
 		put_owner(nd);
 		printf(": no %s permission for %s: %s\n",
@@ -958,7 +950,7 @@ print_plain(const struct check *c, const struct who *w)
 		    (fix = fix_command(w, &c->nodes[i])) == NULL)
 			continue;
 		fputs("fix: ", stdout);
-		put_path(fix);
+		put_line_safe(stdout, fix);
 		putchar('\n');
 		free(fix);
 	}

@@ -537,14 +537,6 @@ cmp_finding(const void *a, const void *b)
 	return (int)x->enc - (int)y->enc;
 }
 
-/* A file name on one line: control characters as '?', as ls -q. */
-static void
-put_name(const char *s)
-{
-	for (; *s; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
 static void
 report(struct scan *sc)
 {
@@ -570,7 +562,7 @@ report(struct scan *sc)
 			jo_str(&o, "encoding", enc_name[f->enc]);
 			jo_end(&o);
 		} else {
-			put_name(sc->name);
+			put_line_safe(stdout, sc->name);
 			printf(":%lu: %s (%s)", f->line, secrets[f->secret].key,
 			    enc_name[f->enc]);
 		}

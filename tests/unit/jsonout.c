@@ -112,5 +112,9 @@ main(void)
 	}
 	fclose(fp);
 	is_str(buf, "{\"threshold.p(95)<=1200\":\"pass\"}", "a JSON key keeps its '='");
+	fp = open_buf();
+	put_line_safe(fp, "a\tb\nc\x7f\xc3\xa9");
+	fclose(fp);
+	is_str(buf, "a?b?c?\xc3\xa9", "put_line_safe: control characters as '?', UTF-8 kept");
 	return tap_done();
 }

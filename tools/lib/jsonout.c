@@ -172,7 +172,7 @@ facts_begin(struct facts *f, FILE *fp, int json)
 		jo_begin(&f->o, fp);
 }
 
-static void
+void
 put_line_safe(FILE *fp, const char *s)
 {
 	for (; *s != '\0'; s++)

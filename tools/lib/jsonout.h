@@ -56,4 +56,7 @@ void facts_int(struct facts *f, const char *key, long long val);
 void facts_num(struct facts *f, const char *key, double val);
 void facts_end(struct facts *f);
 
+/* s on the current line: control characters print as '?', as ls -q does. */
+void put_line_safe(FILE *fp, const char *s);
+
 #endif
