@@ -60,7 +60,7 @@ load_compose() {
 	esac
 	lc_scripts=$(cd "${lc_scripts:-/}" && pwd) || return 125
 	lc_out=$(cd "$RUN" && pwd) || return 125
-	lc_url=${K6_COMPOSE_URL:-http://$COMPOSE_SERVICE:$PORT}
+	lc_url=${K6_COMPOSE_URL:-http://$COMPOSE_SERVICE:$PORT$URL_PATH}
 	k6_run_args "$lc_url" "/out/${1#"$RUN"/}" "/scripts/${K6_SCRIPT##*/}"
 	with_args docker run --rm --network "$lc_net" --user "$(id -u):$(id -g)" \
 	    --add-host=host.docker.internal:host-gateway \

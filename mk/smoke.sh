@@ -266,24 +266,47 @@ knobs_ok() {
 	case $K6_MODE in auto|host|compose|native) ;;
 	*) ko_bad="K6_MODE=$K6_MODE: want auto, host, compose or native" ;;
 	esac
-	url_parse "$BASE_URL" || ko_bad="BASE_URL=$BASE_URL: $URL_WHY"
+	if ! url_parse "$BASE_URL"; then
+		if [ "$URL_SECRET" = yes ]; then
+			ko_bad="BASE_URL: $URL_WHY"
+		else
+			ko_bad="BASE_URL=$BASE_URL: $URL_WHY"
+		fi
+	fi
 	[ -z "$ko_bad" ] && return 0
 	say "$CMD: FAIL usage: $ko_bad"
 	return "$E_USAGE"
 }
 
-# url_parse URL: sets URL_HOST, URL_PORT, URL_HOSTPORT (for portfree) and
-# URL_BASE (no trailing slash), or URL_WHY.
+# url_parse URL: sets URL_HOST, URL_PORT, URL_HOSTPORT (for portfree),
+# URL_PATH (the path prefix, "" or "/api", no trailing slash) and URL_BASE
+# (http://host:port/prefix), or URL_WHY; URL_SECRET=yes when the URL holds
+# credentials (then it is never shown).
 url_parse() {
 	URL_WHY=
+	URL_SECRET=no
+	up_rest=${1#*://}
+	case ${up_rest%%/*} in
+	*@*)
+		URL_SECRET=yes
+		URL_WHY="credentials in the URL are not supported (they would be in every artifact)"
+		return 1
+		;;
+	esac
 	case $1 in
 	https://*) URL_WHY="https is not supported (smokekit speaks plain HTTP; use http://)"; return 1 ;;
 	http://?*) ;;
-	*) URL_WHY="want http://host[:port]"; return 1 ;;
+	*) URL_WHY="want http://host[:port][/prefix]"; return 1 ;;
 	esac
-	URL_BASE=${1%/}
-	up_rest=${1#http://}
 	up_hp=${up_rest%%/*}
+	URL_PATH=${up_rest#"$up_hp"}
+	while :; do
+		case $URL_PATH in
+		*/) URL_PATH=${URL_PATH%/} ;;
+		*) break ;;
+		esac
+	done
+	URL_BASE=http://$up_hp$URL_PATH
 	case $up_hp in
 	\[*\]:*) URL_HOST=${up_hp%%]*}; URL_HOST=${URL_HOST#[}; URL_PORT=${up_hp##*]:} ;;
 	\[*\]) URL_HOST=${up_hp#[}; URL_HOST=${URL_HOST%]}; URL_PORT=80 ;;
@@ -419,8 +442,8 @@ probe() {
 	[ "${PROBE_CODE:-000}" != 000 ] && fact "metrics.$1_ms" "$PROBE_MS"
 	case $pr in
 	0) return 0 ;;
-	1) fail "$1" "$E_CHECK" "GET $2: HTTP $PROBE_CODE, wanted 200 (body in $RUN/$3)" ;;
-	3) fail "$1" "$E_DOWN" "GET $2: $(first_line "$WORK/$1.err")" ;;
+	1) fail "$1" "$E_CHECK" "GET $URL_PATH$2: HTTP $PROBE_CODE, wanted 200 (body in $RUN/$3)" ;;
+	3) fail "$1" "$E_DOWN" "GET $URL_PATH$2: $(first_line "$WORK/$1.err")" ;;
 	*) fail "$1" "$E_SETUP" "httpprobe: $(first_line "$WORK/$1.err")" ;;
 	esac
 	return 1

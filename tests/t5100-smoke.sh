@@ -35,21 +35,29 @@ start_fixture -m "$TRASH/leaky.json" >/dev/null
 LEAKY_URL=$FIXTURE_URL
 CLOSED_PORT=$(portfree -p)
 CLOSED_URL=http://127.0.0.1:$CLOSED_PORT
+# The fixture on ::1, where this host has IPv6 loopback.
+V6_URL='' V6_HOST=::1 V6_PORT=''
+if start_fixture -b ::1 >/dev/null 2>&1; then
+	V6_PORT=$FIXTURE_PORT
+	V6_URL="http://[::1]:$V6_PORT"
+fi
 
 # python3 -m http.server serving the two endpoints as files.
 PYPORT=
 if have python3; then
-	mkdir -p "$TRASH/www/v1"
+	mkdir -p "$TRASH/www/v1" "$TRASH/www/api/v1"
 	printf '{"ok": true}\n' >"$TRASH/www/healthz"
 	printf '{"object":"list","data":[{"id":"m1"},{"id":"m2"},{"id":"m3"}]}\n' \
 	    >"$TRASH/www/v1/models"
+	printf '{"ok": true}\n' >"$TRASH/www/api/healthz"
+	printf '{"data":[{"id":"under-api"}]}\n' >"$TRASH/www/api/v1/models"
 	PYPORT=$(portfree -p)
 	start_bg python3 -m http.server "$PYPORT" --bind 127.0.0.1 --directory "$TRASH/www" \
-	    >/dev/null 2>&1
+	    >/dev/null 2>>"$TRASH/py.log"
 	portfree -q -l -w 10 "127.0.0.1:$PYPORT" || PYPORT=
 fi
 export OK_URL OK_PORT H503_URL NOTOK_URL NODATA_URL SLOW_URL ERR_URL LEAKY_URL CLOSED_URL \
-    CLOSED_PORT PYPORT
+    CLOSED_PORT PYPORT V6_URL V6_HOST V6_PORT
 
 test_expect_success 'the bare PATH has no jq, k6 or docker, and our programs are not on it' '
 	for c in jq k6 docker httpprobe; do
@@ -271,9 +279,43 @@ if [ -n "$PYPORT" ]; then
 		test "$(key runs/latest/metrics.txt models_count)" = 3 &&
 		check "$TRASH/www/v1/models" runs/latest/models.json
 	'
+	test_expect_success 'BASE_URL with a path prefix and trailing slashes: every request under it' '
+		: >"$TRASH/py.log" &&
+		smoke_code 0 "http://127.0.0.1:$PYPORT/api//" &&
+		grep "^smoke: PASS p95 .*, 1 models, native load" out &&
+		contains under-api runs/latest/models.json &&
+		contains "\"GET /api/healthz HTTP/1.1\" 200" "$TRASH/py.log" &&
+		contains "\"GET /api/v1/models HTTP/1.1\" 200" "$TRASH/py.log" &&
+		lacks "GET //" "$TRASH/py.log" && lacks "GET /v1/" "$TRASH/py.log" &&
+		lacks "GET /healthz" "$TRASH/py.log" &&
+		status_has "\"base_url\": \"http://127.0.0.1:$PYPORT/api//\""
+	'
 else
 	test_skip 'PASS against python3 -m http.server' 'python3 is not here'
+	test_skip 'BASE_URL with a path prefix' 'python3 is not here'
 fi
+
+test_expect_success 'a path prefix the backend does not serve: the FAIL line names the real path' '
+	smoke_code 1 "$OK_URL/api/" &&
+	fail_line healthz "GET /api/healthz: HTTP 404, wanted 200 (body in $PWD/runs/$(run_name)/healthz.json)"
+'
+
+if [ -n "$V6_URL" ]; then
+	test_expect_success 'an IPv6 BASE_URL (http://[::1]:PORT/): PASS, the port checked as [::1]' '
+		smoke_code 0 "$V6_URL/" &&
+		grep "^smoke: PASS p95 .*, 2 models, native load" out &&
+		contains "✓ port [$V6_HOST]:$V6_PORT: " runs/latest/preflight.txt &&
+		status_has "{\"name\":\"port\",\"ok\":true,\"detail\":\"[$V6_HOST]:$V6_PORT listens\","
+	'
+else
+	test_skip 'an IPv6 BASE_URL' 'no ::1 here'
+fi
+
+test_expect_success 'credentials in BASE_URL: FAIL usage, exit 2, the password never shown' '
+	smoke_code 2 "http://smoke:pw-Kq83Zt@127.0.0.1:$OK_PORT" &&
+	check_str "smoke: FAIL usage: BASE_URL: credentials in the URL are not supported (they would be in every artifact)" out &&
+	lacks pw-Kq83Zt out && lacks pw-Kq83Zt err && test ! -e runs
+'
 
 # With jq on PATH: the same exit codes and lines, and jq's facts are ours.
 if have jq; then

@@ -161,6 +161,15 @@ test_expect_success 'a secret in the service log: FAIL leakscan, exit 6, the log
 	lacks sk-live-4Hq2Xw9Lr7 out && lacks sk-live-4Hq2Xw9Lr7 runs/latest/status.json
 '
 
+test_expect_success 'a BASE_URL path prefix: k6 on the host and in compose both get it, once' '
+	SMOKE_CMD=k6-host host_smoke 0 BASE_URL="$URL/api//" &&
+	SMOKE_CMD=k6-compose compose_smoke 0 BASE_URL="$URL/api/" &&
+	standin_calls "k6 run" >calls &&
+	contains " -e BASE_URL=$URL/api -e VUS=" calls &&
+	standin_calls "docker run" >calls &&
+	contains " -e BASE_URL=http://api:8082/api -e VUS=" calls
+'
+
 test_expect_success 'K6_MODE=compose without an engine: FAIL preflight, exit 3' '
 	compose_smoke 3 K6_MODE=compose STANDIN_DOCKER_DOWN=1 &&
 	grep "^smoke: FAIL preflight: docker: no engine answers (docker info)" out &&
