@@ -434,10 +434,12 @@ step_startup() {
 # want 200. Returns 0, or records the failure and returns 1.
 probe() {
 	"$(tool httpprobe)" -q -s 200 -r "$RETRIES" -t "$TIMEOUT" -o "$FILE_DIR/$3" \
-	    -w '%{http_code} %{time_total} %{size_download}\n' "$URL_BASE$2" \
+	    -w '%{http_code} %{time_total} %{error_class}\n' "$URL_BASE$2" \
 	    >"$WORK/$1.w" 2>"$WORK/$1.err"
 	pr=$?
-	read -r PROBE_CODE PROBE_S _ <"$WORK/$1.w" 2>/dev/null
+	read -r PROBE_CODE PROBE_S PROBE_CLASS <"$WORK/$1.w" 2>/dev/null
+	# A local failure (the body cannot be written) is not the backend's.
+	[ "$pr" -eq 3 ] && [ "${PROBE_CLASS:-}" = system ] && pr=system
 	PROBE_MS=$(awk -v s="${PROBE_S:-0}" 'BEGIN { printf "%.1f", s * 1000 }')
 	[ "${PROBE_CODE:-000}" != 000 ] && fact "metrics.$1_ms" "$PROBE_MS"
 	case $pr in

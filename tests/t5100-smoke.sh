@@ -137,6 +137,12 @@ test_expect_success 'healthz 503: FAIL healthz, exit 1, the body kept, nothing a
 	status_has "\"status\": \"fail\"" && no_temporaries
 '
 
+test_expect_success 'the body cannot be written: a setup error (exit 3), not the backend down' '
+	mkdir -p here/healthz.json &&
+	smoke_code 3 "$OK_URL" RUN_DIR="$PWD/here" &&
+	check_str "smoke: FAIL healthz: httpprobe: $OK_URL/healthz: system: write $PWD/here/healthz.json: Is a directory ($PWD/here)" out
+'
+
 test_expect_success 'healthz ok false: FAIL healthz, exit 1' '
 	smoke_code 1 "$NOTOK_URL" &&
 	fail_line healthz "healthz.json: ok is false, wanted true" &&
