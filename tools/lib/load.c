@@ -45,8 +45,7 @@ struct conn {
 	int addr, tries;        /* the address being connected, how many tried */
 	size_t sent;
 	unsigned long long seq;
-	double t_start;         /* the request started (its deadline counts from here) */
-	long long start_ns;     /* the same on the nanosecond clock */
+	long long start_ns;     /* the request started (its deadline counts from here) */
 	long long clock_ns;     /* the latency's origin; < 0 until sending starts */
 	double deadline, conn_deadline;
 	unsigned long long bytes_in, bytes_out;
@@ -101,10 +100,17 @@ mono_ns(void)
 	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* A mono_ns() reading as ms since the start, the unit of the run's timers. */
+static double
+ms_at(const struct run *r, long long ns)
+{
+	return (double)(ns - r->t0_ns) / 1e6;
+}
+
 static double
 now_ms(const struct run *r)
 {
-	return (double)(mono_ns() - r->t0_ns) / 1e6;
+	return ms_at(r, mono_ns());
 }
 
 static void
@@ -143,25 +149,21 @@ set_deadline(struct run *r, double d)
 		r->next_deadline = d;
 }
 
-static void start_request(struct run *r, struct conn *c, double now);
+static void start_request(struct run *r, struct conn *c, long long now);
 
 /*
- * The connection is free. In the closed model a kept-alive connection sends
- * the next request at once; anything else waits for dispatch(), so that a
- * server refusing at once cannot recurse here.
+ * The connection is free since now (ns). In the closed model a kept-alive
+ * connection sends the next request at once; anything else waits for
+ * dispatch(), so that a server refusing at once cannot recurse here.
  */
 static void
-next(struct run *r, struct conn *c)
+next(struct run *r, struct conn *c, long long now)
 {
-	double now;
-
 	if (!r->open_model && c->fd >= 0 && !interrupted &&
-	    (!r->target || r->started < r->target)) {
-		now = now_ms(r);
-		if (r->end == 0 || now < r->end) {
-			start_request(r, c, now);
-			return;
-		}
+	    (!r->target || r->started < r->target) &&
+	    (r->end == 0 || ms_at(r, now) < r->end)) {
+		start_request(r, c, now);
+		return;
 	}
 	push_idle(r, c);
 }
@@ -183,7 +185,7 @@ record(struct run *r, struct conn *c, struct load_result *res)
 		result_json_line(stdout, res);
 	if (r->have_out)
 		ndjson_request(&r->nd, res);
-	next(r, c);
+	next(r, c, now);
 }
 
 static void
@@ -316,6 +318,11 @@ try_send(struct run *r, struct conn *c)
 	}
 }
 
+/*
+ * The latency counts from here, just before the first byte is written
+ * (as wrk's does), with a clock read of its own: the time the previous
+ * request ended, or the loop woke, would be earlier by whatever ran since.
+ */
 static void
 start_sending(struct run *r, struct conn *c)
 {
@@ -454,12 +461,12 @@ due(const struct run *r, double now)
 	return r->target && n > r->target ? r->target : n;
 }
 
+/* Starts the next request on c at now (ns), which also starts its deadline. */
 static void
-start_request(struct run *r, struct conn *c, double now)
+start_request(struct run *r, struct conn *c, long long now)
 {
 	c->seq = ++r->started;
-	c->t_start = now;
-	c->start_ns = mono_ns();
+	c->start_ns = now;
 	c->clock_ns = r->open_model ?
 	    r->t0_ns + llround((double)(c->seq - 1) * r->interval * 1e6) : -1;
 	c->bytes_in = c->bytes_out = 0;
@@ -467,7 +474,7 @@ start_request(struct run *r, struct conn *c, double now)
 	c->tries = 0;
 	http_parser_reset(c->p, r->head);
 	if (r->cfg->timeout_ms > 0) {
-		c->deadline = now + r->cfg->timeout_ms;
+		c->deadline = ms_at(r, now) + r->cfg->timeout_ms;
 		set_deadline(r, c->deadline);
 	}
 	if (c->fd >= 0) {
@@ -483,8 +490,9 @@ start_request(struct run *r, struct conn *c, double now)
  * call, so a server that refuses at once cannot starve the event loop.
  */
 static void
-dispatch(struct run *r, double now)
+dispatch(struct run *r, long long now_ns)
 {
+	double now = ms_at(r, now_ns);
 	unsigned long long limit = due(r, now);
 	unsigned n = r->nidle, i;
 	struct conn *c;
@@ -494,7 +502,7 @@ dispatch(struct run *r, double now)
 	for (i = 0; i < n && r->nidle > 0 && r->started < limit; i++) {
 		c = &r->c[r->idle[--r->nidle]];
 		c->idle_listed = 0;
-		start_request(r, c, now);
+		start_request(r, c, now_ns);
 	}
 }
 
@@ -625,13 +633,15 @@ finished(const struct run *r, double now)
 static int
 loop(struct run *r)
 {
+	long long now_ns;
 	double now;
 
 	for (;;) {
-		now = now_ms(r);
+		now_ns = mono_ns();
+		now = ms_at(r, now_ns);
 		if (finished(r, now))
 			return 0;
-		dispatch(r, now);
+		dispatch(r, now_ns);
 		if (r->next_deadline > 0 && now >= r->next_deadline)
 			expire(r, now);
 		if (r->progress && now >= r->next_progress)
