@@ -411,4 +411,11 @@ test_expect_success 'EXAMPLES: a load run with a k6 summary' '
 	contains "http_req_duration" err
 '
 
+test_expect_success '-d given twice is a usage error that never echoes the data' '
+	expect_code 2 httpprobe -q -d first-secret-body -d second-secret-body "$U/echo" >out 2>err &&
+	contains "-d given twice" err &&
+	lacks "secret-body" err &&
+	test ! -s out
+'
+
 test_done

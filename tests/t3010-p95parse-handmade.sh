@@ -466,4 +466,13 @@ test_expect_success 'usage: bad numbers and options are exit 2, named' '
 	contains "metric=http_req_duration{ep:models}" colon
 '
 
+test_expect_success 'an http_req_failed rate outside [0, 1] is never gated (exit 3)' '
+	printf "%s" "{\"metrics\":{\"http_req_duration{ep:models}\":{\"avg\":1,\"min\":1,\"med\":1,\"max\":1,\"p(90)\":1,\"p(95)\":1},\"http_req_failed\":{\"value\":-1}}}" >neg.json &&
+	expect_code 3 p95parse -t ep=models --max 1200 --failed-max 0.01 neg.json >out 2>err &&
+	lacks "gate_http_req_failed=pass" out &&
+	printf "%s" "{\"metrics\":{\"http_req_duration{ep:models}\":{\"avg\":1,\"min\":1,\"med\":1,\"max\":1,\"p(90)\":1,\"p(95)\":1},\"http_req_failed\":{\"passes\":-3,\"fails\":10,\"value\":0}}}" >negcount.json &&
+	expect_code 3 p95parse -t ep=models --max 1200 --failed-max 0.01 negcount.json >out 2>err &&
+	lacks "gate_http_req_failed=pass" out
+'
+
 test_done

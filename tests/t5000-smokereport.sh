@@ -253,4 +253,11 @@ test_expect_success 'an unknown option and a missing argument are usage errors' 
 	contains "usage: smokereport" err
 '
 
+test_expect_success 'a CR or ESC in a value cannot reach metrics.txt' '
+	printf "metrics.note=a\rb\033[31mc\ncheck.x.ok=true\n" >in &&
+	expect_code 0 smokereport -o status.json -m metrics.txt in &&
+	check_str "note=a?b?[31mc" metrics.txt &&
+	valid_json status.json
+'
+
 test_done

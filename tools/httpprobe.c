@@ -145,8 +145,11 @@ read_data(struct opts *o, const char *arg)
 	FILE *fp;
 	size_t cap = 0;
 
-	if (o->body != NULL)
-		bad_arg('d', arg, "-d given twice");
+	if (o->body != NULL) {
+		/* Not bad_arg: the data may be a secret and is never echoed. */
+		warnf("-d given twice");
+		usage(stderr, EXIT_USAGE);
+	}
 	if (arg[0] != '@') {
 		if ((o->body = strdup(arg)) == NULL)
 			die(EXIT_ERROR, "out of memory");

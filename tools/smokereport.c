@@ -373,8 +373,13 @@ put_metrics(FILE *fp)
 	for (i = 0; i < sections.n; i++)
 		if (strcmp(sections.g[i].name, "metrics") == 0)
 			for (k = 0; k < sections.g[i].n; k++)
-				fprintf(fp, "%s=%s\n", sections.g[i].kv[k].key,
-				    sections.g[i].kv[k].val);
+			{
+				/* A CR or ESC in a value must not reach a key=value line. */
+				put_line_safe(fp, sections.g[i].kv[k].key);
+				putc('=', fp);
+				put_line_safe(fp, sections.g[i].kv[k].val);
+				putc('\n', fp);
+			}
 }
 
 /* Writes path with put(); returns 0 or -1 (said on stderr). */

@@ -511,6 +511,11 @@ rate_of(const struct rec *rc, struct k6_result *r)
 
 	if (v == NULL)
 		v = rec_get(rc, "rate");
+	/* A rate outside [0, 1] or a negative count is not a rate: never gate on it. */
+	if ((v != NULL && v->cls == CLS_EXACT && !(v->v >= 0 && v->v <= 1)) ||
+	    (a != NULL && a->v < 0) || (b != NULL && b->v < 0) ||
+	    (m != NULL && m->v < 0) || (t != NULL && t->v < 0))
+		return -1;
 	if (a != NULL && b != NULL && a->v + b->v > 0) {
 		r->failed_n = a->v;
 		r->failed_total = a->v + b->v;
