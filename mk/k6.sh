@@ -74,19 +74,25 @@ load_native() {
 	    --summary-export "$1" "$URL_BASE/v1/models" >"$WORK/load.txt" 2>"$2"
 }
 
+# load_ready: what MODE needs is here, the k6 script first (A23: it must
+# exist before anything runs); else LOAD_WHY and 1.
+load_ready() {
+	LOAD_WHY=
+	if [ "$MODE" != native ] && [ ! -f "$K6_SCRIPT" ]; then
+		LOAD_WHY="K6_SCRIPT $K6_SCRIPT not found (nothing was run)"
+	elif [ "$MODE" = host ] && ! have k6; then
+		LOAD_WHY="k6 is not on PATH (K6_MODE=native needs nothing)"
+	elif [ "$MODE" = compose ] && ! docker_answers; then
+		LOAD_WHY="no docker engine answers (docker info); K6_MODE=native needs nothing"
+	fi
+	[ -z "$LOAD_WHY" ]
+}
+
 # step_load: the load by MODE, then its two artifacts published. Each
 # load_MODE runs in a background subshell that it replaces (exec).
 step_load() {
-	if [ "$MODE" != native ] && [ ! -f "$K6_SCRIPT" ]; then
-		fail load "$E_SETUP" "K6_SCRIPT $K6_SCRIPT not found (nothing was run)"
-		return 0
-	fi
-	if [ "$MODE" = host ] && ! have k6; then
-		fail load "$E_SETUP" "k6 is not on PATH (K6_MODE=native needs nothing)"
-		return 0
-	fi
-	if [ "$MODE" = compose ] && ! docker_answers; then
-		fail load "$E_SETUP" "no docker engine answers (docker info); K6_MODE=native needs nothing"
+	if ! load_ready; then
+		fail load "$E_SETUP" "$LOAD_WHY"
 		return 0
 	fi
 	mkdir -p "$RUN/k6_out" || { fail load "$E_SETUP" "cannot create $RUN/k6_out"; return 0; }

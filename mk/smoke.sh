@@ -645,9 +645,16 @@ cmd_smoke() {
 	finish
 }
 
-# cmd_load MODE: the latency gate alone (make k6-host, k6-compose, k6-native).
+# cmd_load MODE: the latency gate alone (make k6-host, k6-compose,
+# k6-native). What the mode needs is checked before anything runs: without
+# it, no run directory.
 cmd_load() {
-	K6_MODE=$1
+	K6_MODE=$1 MODE=$1
+	knobs_ok || exit
+	if ! load_ready; then
+		say "$CMD: FAIL setup: $LOAD_WHY"
+		exit "$E_SETUP"
+	fi
 	start_run
 	write_to "$RUN/sysinfo.txt" sysinfo
 	step_load

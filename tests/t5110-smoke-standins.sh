@@ -112,6 +112,22 @@ test_expect_success 'a missing k6 script: FAIL preflight, exit 3, k6 never run (
 	test -z "$(standin_calls "k6 run")" && lacks_artifacts healthz.json
 '
 
+test_expect_success 'make k6-host, k6-compose with a missing script: exit 3 before anything runs (A23)' '
+	SMOKE_CMD=k6-host host_smoke 3 K6_SCRIPT="$PWD/none.js" &&
+	check_str "k6-host: FAIL setup: K6_SCRIPT $PWD/none.js not found (nothing was run)" out &&
+	SMOKE_CMD=k6-compose compose_smoke 3 K6_SCRIPT="$PWD/none.js" &&
+	check_str "k6-compose: FAIL setup: K6_SCRIPT $PWD/none.js not found (nothing was run)" out &&
+	test ! -e standin.log && test ! -e runs
+'
+
+test_expect_success 'make k6-host without k6, k6-compose without an engine: exit 3, no run directory' '
+	SMOKE_CMD=k6-host smoke_code 3 "$URL" &&
+	check_str "k6-host: FAIL setup: k6 is not on PATH (K6_MODE=native needs nothing)" out &&
+	SMOKE_CMD=k6-compose compose_smoke 3 STANDIN_DOCKER_DOWN=1 &&
+	check_str "k6-compose: FAIL setup: no docker engine answers (docker info); K6_MODE=native needs nothing" out &&
+	test ! -e runs && test -z "$(standin_calls "docker run")"
+'
+
 test_expect_success 'auto picks k6 in compose: network, uid:gid, mounts, -e, export path' '
 	compose_smoke 0 &&
 	r=$PWD/runs/$(run_name) &&
