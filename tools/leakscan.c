@@ -14,6 +14,7 @@
 #include "die.h"
 #include "jsonout.h"
 #include "num.h"
+#include "readall.h"
 #include "xalloc.h"
 
 #define CHUNK	(1 << 20)	/* bytes read at a time */
@@ -70,26 +71,6 @@ static size_t found;
 
 
 
-/* Reads up to want bytes; short only at end of file. */
-static ssize_t
-read_full(int fd, unsigned char *buf, size_t want)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < want) {
-		r = read(fd, buf + got, want - got);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
 
 /* The whole of fd; NULL with errno set on a read error. */
 static char *

@@ -15,6 +15,7 @@
 #include "k6.h"
 #include "num.h"
 #include "prom.h"
+#include "readall.h"
 
 #define MAX_TAGS 16
 #define CHUNK (1u << 20)
@@ -47,24 +48,6 @@ num(char *buf, size_t size, double v)
 	return buf;
 }
 
-static ssize_t
-read_full(int fd, char *buf, size_t size)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < size) {
-		n = read(fd, buf + got, size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
 
 static int
 fail_errno(struct k6_result *r, const char *what)

@@ -1,0 +1,14 @@
+/* Reading a file descriptor to the end, through short reads and EINTR. */
+#ifndef SMOKEKIT_READALL_H
+#define SMOKEKIT_READALL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Reads until size bytes or end of file. Returns the bytes read (short
+ * only at end of file), or -1 with errno set.
+ */
+ssize_t read_full(int fd, void *buf, size_t size);
+
+#endif
