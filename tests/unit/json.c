@@ -353,6 +353,16 @@ test_skip_same(void)
 		"[tru , 1, 2, 3, 4, 5, 6, 7]",
 		"[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]",
 		"{\"a\":[1,2,3,4,5,6,7,8,9,10]} x",
+		("[1234567890123456789,0.12345678901234567,-1.5e+123456789012,"
+		"12345678901234.5,123456789012345e1,1e-0000000000000007,-0,0e0]"),
+		"[123456789012345.x,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]",
+		"[12345678901234567.e5,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]",
+		"[1234567890123456e,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]",
+		"[123456789012345E+,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]",
+		"[-123456789012345,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]",
+		"[-0123456789012345,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]",
+		"[\n    1,\n        \n\t\t  2  \r\n  ,\n               \n\n       x]",
+		"[               \n\n\n 1, 2,\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n 3 4]",
 	};
 	size_t i;
 
@@ -362,6 +372,54 @@ test_skip_same(void)
 		snprintf(want, sizeof want, "%s", outcome(docs[i], 0));
 		is_str(outcome(docs[i], 1), want, "skipping doc %zu: %s", i, want);
 	}
+}
+
+/*
+ * Every one-byte change of documents with every kind of token, in one line
+ * and spread over lines: skipping gives the same answer as reading, error
+ * messages, lines and columns included.
+ */
+static void
+test_skip_mutations(void)
+{
+	static const char *docs[] = {
+		"{\"id\":\"model-000001-\\u00e9x\",\"object\":\"model\",\"created\":1731304897,"
+		"\"description\":\"Mod\xc3\xa8le \\\"618\\\" \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e "
+		"\\\\ path\\n\\tend \xf0\x9f\x98\x80 \\ud83d\\ude00\",\"permission\":[{\"id\":"
+		"\"perm-72928\",\"allow_sampling\":false,\"scopes\":[\"admin\",\"admin\"],"
+		"\"limits\":[50,61.75,-6e27,[[],[1]]]}],\"parent\":null,\"ok\":true,"
+		"\"max_tokens\":4096,\"score\":0.125E+3,\"long\":\"abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\"}",
+		"{\n  \"a\": [\n    1,\n    -2.5e-3,\n    \"x\\ty\"\n  ],\r\n\t\"b\": {\n"
+		"    \"c\": true, \"d\": null , \"e\" : false\n  },\n  \"f\": [ [ ] , { } ]\n}\n",
+	};
+	static const char repl[] = "\"\\,:[]{} \n\t0-.ex1tu\x01\x7f\x80\xc3\xe2\xed\xf0\xf5";
+	char doc[1024], want[512];
+	size_t d, i, k, n, bad = 0, cases = 0;
+
+	for (d = 0; d < sizeof docs / sizeof docs[0]; d++) {
+		n = strlen(docs[d]);
+		for (i = 0; i < n; i++) {
+			for (k = 0; k < sizeof repl - 1; k++) {
+				memcpy(doc, docs[d], n + 1);
+				doc[i] = repl[k];
+				snprintf(want, sizeof want, "%s", outcome(doc, 0));
+				cases++;
+				if (strcmp(outcome(doc, 1), want) != 0 && bad++ < 5)
+					printf("# doc %zu byte %zu = 0x%02X: read %s, skipped %s\n",
+					    d, i, (unsigned)(unsigned char)repl[k], want, outcome(doc, 1));
+			}
+			/* The document cut short here. */
+			memcpy(doc, docs[d], i);
+			doc[i] = '\0';
+			snprintf(want, sizeof want, "%s", outcome(doc, 0));
+			cases++;
+			if (strcmp(outcome(doc, 1), want) != 0 && bad++ < 5)
+				printf("# doc %zu cut at %zu: read %s, skipped %s\n",
+				    d, i, want, outcome(doc, 1));
+		}
+	}
+	ok(bad == 0, "skipping agrees with reading on %zu changed documents", cases);
 }
 
 /* Every token kind split at each offset across the 64 KiB buffer edge. */
@@ -501,6 +559,7 @@ main(void)
 	test_depth();
 	test_skip();
 	test_skip_same();
+	test_skip_mutations();
 	test_file_boundaries();
 	test_small_reads();
 	test_lines();

@@ -9,10 +9,36 @@
 #include "json.h"
 #include "num.h"
 
-/* x86-64 always has SSE2: strings are then scanned 16 bytes at a time. */
-#if defined(__SSE2__) && defined(__GNUC__)
+/*
+ * x86-64 always has SSE2: strings, numbers and whitespace are then scanned
+ * 16 bytes at a time. -DJSON_NO_SIMD builds the portable code instead, so
+ * that it can be tested here too.
+ */
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(JSON_NO_SIMD)
 #define JSON_SSE2 1
 #include <emmintrin.h>
+#endif
+
+/* The fast path's helpers belong in its loop, not behind calls. */
+#if defined(__GNUC__)
+#define HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define HOT_INLINE static inline
+#endif
+
+#ifdef JSON_SSE2
+static inline __m128i
+load16(const unsigned char *s)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)s);
+}
+
+/* Bit i is set when byte i of v is c. */
+static inline unsigned
+eq16(__m128i v, char c)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
 #endif
 
 /* The read buffer of a file scanner; memory scanners read in place. */
@@ -883,7 +909,7 @@ utf8_len(const unsigned char *s, const unsigned char *end)
  * NULL when the string crosses the window's end or is invalid: scan() then
  * reads it again, carefully, and says what is wrong with it.
  */
-static inline const unsigned char *
+HOT_INLINE const unsigned char *
 fast_string(const unsigned char *s, const unsigned char *end)
 {
 	size_t n;
@@ -916,7 +942,7 @@ fast_string(const unsigned char *s, const unsigned char *end)
 
 /* The end of a number inside the window, or NULL as for fast_string. */
 static const unsigned char *
-fast_number(const unsigned char *s, const unsigned char *end)
+number_end(const unsigned char *s, const unsigned char *end)
 {
 	if (*s == '-')
 		s++;
@@ -946,128 +972,248 @@ fast_number(const unsigned char *s, const unsigned char *end)
 	return s < end ? s : NULL;
 }
 
-#define IN_OBJECT(js, d) ((js)->stack[((d) - 1) / 8] >> (((d) - 1) % 8) & 1)
+#ifdef JSON_SSE2
+/*
+ * Numbers are short: one 16-byte block nearly always holds a whole number
+ * and the byte after it. Its digits become a bit mask, and each run of
+ * digits is then one count of trailing zeros instead of a loop whose end
+ * the branch predictor cannot guess. A number that reaches the block's
+ * end is left to number_end().
+ */
+static inline const unsigned char *
+fast_number(const unsigned char *s, const unsigned char *end)
+{
+	__m128i v;
+	unsigned digit, other, i;
+
+	if (end - s < 16)
+		return number_end(s, end);
+	v = load16(s);
+	/* Signed compares: bytes from 0x80 up are below '0', not digits. */
+	digit = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+	    _mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+	    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
+	other = ~digit; /* bits 16 and up stand for the unknown bytes past the block */
+	i = s[0] == '-';
+	if (!(digit >> i & 1))
+		return NULL;
+	if (s[i] == '0') {
+		if (digit >> ++i & 1)
+			return NULL;
+	} else {
+		i = (unsigned)__builtin_ctz(other >> i << i);
+		if (i == 16)
+			return number_end(s, end);
+	}
+	if (s[i] == '.') {
+		if (++i == 16)
+			return number_end(s, end);
+		if (!(digit >> i & 1))
+			return NULL;
+		i = (unsigned)__builtin_ctz(other >> i << i);
+		if (i == 16)
+			return number_end(s, end);
+	}
+	if ((s[i] | 0x20) == 'e') {
+		if (++i < 16 && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i == 16)
+			return number_end(s, end);
+		if (!(digit >> i & 1))
+			return NULL;
+		i = (unsigned)__builtin_ctz(other >> i << i);
+		if (i == 16)
+			return number_end(s, end);
+	}
+	return s + i;
+}
+#else
+#define fast_number number_end
+#endif
 
 /*
- * The fast path of skipping: the same grammar as scan(), with the state in
- * locals, for whole tokens inside the window. It stops at anything it does
- * not handle (the window's end, \u escapes, some UTF-8, whitespace in
- * JSON lines, limits, errors) and leaves that token to scan(). Returns the
- * closing token once the depth is back to target, else JSON_KEY.
+ * Skips the whitespace at p inside the window and returns the first other
+ * byte (or end). Newlines occur only in whitespace, so lines are counted
+ * here and nowhere else on the fast path. In JSON lines a newline is not
+ * whitespace: it ends the document, and the careful path deals with it.
+ */
+static const unsigned char *
+fast_space(struct json_scanner *js, const unsigned char *p, const unsigned char *end)
+{
+#ifdef JSON_SSE2
+	/* Indentation comes in runs: 16 bytes at a time. */
+	while (end - p >= 16) {
+		__m128i v = load16(p);
+		unsigned nl = js->lines ? 0 : eq16(v, '\n');
+		unsigned blank = eq16(v, ' ') | eq16(v, '\t') | eq16(v, '\r') | nl;
+		unsigned n = (unsigned)__builtin_ctz(~blank);
+
+		nl &= (1u << n) - 1;
+		if (nl != 0) {
+			js->line += (unsigned long)__builtin_popcount(nl);
+			js->linestart = js->off + (unsigned long long)(p - js->win) +
+			    (unsigned long long)(32 - __builtin_clz(nl));
+		}
+		p += n;
+		if (n < 16)
+			return p;
+	}
+#endif
+	for (; p < end; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\r')
+			continue;
+		if (*p != '\n' || js->lines)
+			break;
+		js->line++;
+		js->linestart = js->off + (unsigned long long)(p + 1 - js->win);
+	}
+	return p;
+}
+
+#define IN_OBJECT(js, d) ((js)->stack[((d) - 1) / 8] >> (((d) - 1) % 8) & 1)
+#define IS_SPACE(c) ((c) == ' ' || (c) == '\n' || (c) == '\t' || (c) == '\r')
+
+/*
+ * The fast path of skipping: the same grammar as scan(), for whole tokens
+ * inside the window. The state is where the code is (one label per state)
+ * rather than a variable to switch on; st is only kept up to date for the
+ * exit. It stops at anything it does not handle (the window's end, some
+ * escapes and UTF-8, a newline in JSON lines, limits, errors) and leaves
+ * that token to scan(), which also words every error. Returns the closing
+ * token once the depth is back to target, else JSON_KEY.
  */
 static enum json_token
 skip_fast(struct json_scanner *js, unsigned target)
 {
-	const unsigned char *p = js->p, *end = js->end, *q;
-	enum json_token t = JSON_KEY;
-	enum state st = js->state, after;
-	unsigned d = js->depth, bit;
-	int obj = d > 0 && IN_OBJECT(js, d); /* the innermost container */
+	const unsigned char *p = js->p, *q;
+	const unsigned char *const end = js->end;
 	const unsigned char *last;            /* the last p with 8 bytes to spare */
+	enum json_token t = JSON_KEY;
+	enum state st = js->state;
+	unsigned d = js->depth, bit;
+	int obj;                              /* the innermost container */
 
-	if (end - p < 8)
+	if (end - p < 8 || d <= target)
 		return t;
 	last = end - 8;
-	while (p <= last) {
-		/* The expected byte first; whitespace only when it is not there. */
-		switch (st) {
-		case ST_NEXT:
-			if (*p == ',') {
-				p++;
-				st = obj ? ST_KEY : ST_VALUE;
-				continue;
-			}
-			if (*p == (obj ? '}' : ']'))
-				goto close;
-			goto space;
-		case ST_COLON:
-			if (*p != ':')
-				goto space;
-			p++;
-			st = ST_VALUE;
-			continue;
-		case ST_KEY_OR_CLOSE:
-			if (*p == '}')
-				goto close;
-			/* FALLTHROUGH */
-		case ST_KEY:
-			if (*p != '"')
-				goto space;
-			after = ST_COLON;
-			goto string;
-		case ST_VALUE_OR_CLOSE:
-			if (*p == ']')
-				goto close;
-			/* FALLTHROUGH */
-		case ST_VALUE:
-			break;
-		default:
-			goto space;
-		}
-		/* A value. */
-		after = d > 0 ? ST_NEXT : ST_TRAILER;
-		switch (*p) {
-		case '{': case '[':
-			if (d >= js->max_depth || d / 8 >= js->stack_bytes)
-				goto slow;
-			obj = *p == '{';
-			bit = 1u << (d % 8);
-			if (obj)
-				js->stack[d / 8] |= (unsigned char)bit;
-			else
-				js->stack[d / 8] &= (unsigned char)~bit;
-			st = obj ? ST_KEY_OR_CLOSE : ST_VALUE_OR_CLOSE;
-			d++;
-			p++;
-			continue;
-		case '"':
-			goto string;
-		case 't':
-			q = memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
-			break;
-		case 'f':
-			q = memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
-			break;
-		case 'n':
-			q = memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
-			break;
-		case '-': case '0': case '1': case '2': case '3': case '4':
-		case '5': case '6': case '7': case '8': case '9':
-			q = fast_number(p, end);
-			break;
-		default:
-			goto space;
-		}
-		goto token;
-string:
-		/* Keys and string values share this, so fast_string is inlined once. */
-		q = fast_string(p + 1, end);
-token:
-		if (q == NULL)
-			goto slow;
-		p = q;
-		st = after;
-		continue;
-close:
-		t = obj ? JSON_OBJECT_END : JSON_ARRAY_END;
-		p++;
-		d--;
-		obj = d > 0 && IN_OBJECT(js, d);
-		st = d > 0 ? ST_NEXT : ST_TRAILER;
-		if (d == target)
-			break;
-		t = JSON_KEY;
-		continue;
-space:
-		if (*p == '\n' && !js->lines) {
-			js->line++;
-			js->linestart = js->off + (unsigned long long)(p + 1 - js->win);
-		} else if (*p != ' ' && *p != '\t' && *p != '\r') {
-			break;
-		}
-		p++;
+	obj = IN_OBJECT(js, d);
+again:
+	switch (st) {
+	case ST_VALUE: goto value;
+	case ST_VALUE_OR_CLOSE: goto value_or_close;
+	case ST_KEY_OR_CLOSE: goto key_or_close;
+	case ST_KEY: goto key;
+	case ST_COLON: goto colon;
+	case ST_NEXT: goto next;
+	default: goto out;
 	}
-slow:
+
+value_or_close:
+	st = ST_VALUE_OR_CLOSE;
+	if (p > last)
+		goto out;
+	if (*p == ']')
+		goto close;
+	goto value_here;
+value:
+	st = ST_VALUE;
+	if (p > last)
+		goto out;
+value_here:
+	switch (*p) {
+	case '"':
+		q = fast_string(p + 1, end);
+		break;
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		q = fast_number(p, end);
+		break;
+	case 't':
+		q = memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
+		break;
+	case 'f':
+		q = memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
+		break;
+	case 'n':
+		q = memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
+		break;
+	case '{': case '[':
+		if (d >= js->max_depth || d / 8 >= js->stack_bytes)
+			goto out;
+		obj = *p++ == '{';
+		bit = 1u << (d % 8);
+		if (obj)
+			js->stack[d / 8] |= (unsigned char)bit;
+		else
+			js->stack[d / 8] &= (unsigned char)~bit;
+		d++;
+		if (obj)
+			goto key_or_close;
+		goto value_or_close;
+	default:
+		goto space;
+	}
+	if (q == NULL)
+		goto out;
+	p = q;
+next:
+	st = ST_NEXT;
+	if (p > last)
+		goto out;
+	if (*p == ',') {
+		p++;
+		if (obj)
+			goto key;
+		goto value;
+	}
+	if (*p == (obj ? '}' : ']'))
+		goto close;
+	goto space;
+
+key_or_close:
+	st = ST_KEY_OR_CLOSE;
+	if (p > last)
+		goto out;
+	if (*p == '}')
+		goto close;
+	goto key_here;
+key:
+	st = ST_KEY;
+	if (p > last)
+		goto out;
+key_here:
+	if (*p != '"')
+		goto space;
+	if ((q = fast_string(p + 1, end)) == NULL)
+		goto out;
+	p = q;
+colon:
+	st = ST_COLON;
+	if (p > last)
+		goto out;
+	if (*p != ':')
+		goto space;
+	p++;
+	goto value;
+
+close:
+	p++;
+	if (--d == target) {
+		t = obj ? JSON_OBJECT_END : JSON_ARRAY_END;
+		st = d > 0 ? ST_NEXT : ST_TRAILER;
+		goto out;
+	}
+	/* d > target, so d > 0: there is an enclosing container. */
+	obj = IN_OBJECT(js, d);
+	goto next;
+
+space:
+	if (!IS_SPACE(*p) || (q = fast_space(js, p, end)) == p)
+		goto out;
+	p = q;
+	if (p <= last)
+		goto again;
+out:
 	js->p = p;
 	js->state = st;
 	js->depth = d;
