@@ -87,11 +87,12 @@ is_decimal() {
 }
 
 # is_duration VALUE: a k6/Go duration such as 10s, 1m30s, 500ms, or seconds.
+# An ERE: alternation in a BRE (\|) is GNU's, not POSIX (BSD, musl).
 is_duration() {
 	is_decimal "$1" && return 0
-	case $1 in [0-9]*[a-z]) ;; *) return 1 ;; esac
-	rest=$(printf '%s' "$1" | sed 's/[0-9][0-9]*\(\.[0-9][0-9]*\)\{0,1\}\(ns\|us\|µs\|ms\|s\|m\|h\)//g')
-	[ -z "$rest" ]
+	case $1 in *'
+'*) return 1 ;; esac
+	printf '%s\n' "$1" | grep -Eqx '([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+'
 }
 
 # sleep_short: a tenth of a second where sleep takes fractions, else one.
@@ -262,7 +263,8 @@ knobs_ok() {
 	is_decimal "$TIMEOUT" || ko_bad="TIMEOUT=$TIMEOUT: want seconds"
 	is_decimal "$WARMUP_S" || ko_bad="WARMUP_S=$WARMUP_S: want seconds"
 	is_decimal "$WAIT_S" || ko_bad="WAIT_S=$WAIT_S: want seconds"
-	is_uint "$PORT" || ko_bad="PORT=$PORT: want a port number"
+	is_uint "$PORT" && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] ||
+	    ko_bad="PORT=$PORT: want a port number, 1 to 65535"
 	case $K6_MODE in auto|host|compose|native) ;;
 	*) ko_bad="K6_MODE=$K6_MODE: want auto, host, compose or native" ;;
 	esac
@@ -313,7 +315,8 @@ url_parse() {
 	*:*) URL_HOST=${up_hp%%:*}; URL_PORT=${up_hp#*:} ;;
 	*) URL_HOST=$up_hp; URL_PORT=80 ;;
 	esac
-	if [ -z "$URL_HOST" ] || ! is_uint "$URL_PORT" || [ "$URL_PORT" -gt 65535 ]; then
+	if [ -z "$URL_HOST" ] || ! is_uint "$URL_PORT" || [ "$URL_PORT" -lt 1 ] ||
+	    [ "$URL_PORT" -gt 65535 ]; then
 		URL_WHY="cannot read host and port"
 		return 1
 	fi

@@ -210,7 +210,31 @@ test_expect_success 'a malformed knob: FAIL usage, exit 2, no run directory' '
 	smoke_code 2 "$OK_URL" P95_MAX_MS=12x &&
 	contains "P95_MAX_MS=12x" out &&
 	smoke_code 2 "$OK_URL" K6_DURATION=forever &&
-	contains "K6_DURATION=forever" out
+	contains "K6_DURATION=forever" out &&
+	smoke_code 2 "$OK_URL" K6_DURATION=10x &&
+	smoke_code 2 "$OK_URL" K6_DURATION=1m30 &&
+	smoke_code 2 "$OK_URL" PORT=70000 &&
+	check_str "smoke: FAIL usage: PORT=70000: want a port number, 1 to 65535" out &&
+	smoke_code 2 "http://127.0.0.1:0" &&
+	test ! -e runs
+'
+
+test_expect_success 'K6_DURATION: every form k6 takes is accepted (1m30s, 1.5s, 250ms, 10)' '
+	for d in 1m30s 1.5s 250ms 10; do
+		smoke_code 4 "$CLOSED_URL" WAIT_S=0 K6_DURATION=$d || return 1
+	done
+'
+
+test_expect_success 'a strictly POSIX sed (GNU sed --posix): PASS the same' '
+	bare_path posix && rm posix/sed &&
+	printf "#!/bin/sh\nexec %s --posix \"\$@\"\n" "$(command -v sed)" >posix/sed &&
+	chmod +x posix/sed &&
+	echo a >a.txt && posix/sed "s/\(a\|b\)/x/" a.txt >gnu.txt &&
+	check_str a gnu.txt &&
+	smoke_code 0 "$OK_URL" PATH="$PWD/posix" K6_DURATION=500ms ENV_FILE="$TRASH/leaky.env" \
+	    LOG_FILE="$TRASH/notok.json" STARTUP_LINE="ok" &&
+	grep "^smoke: PASS p95 [0-9.]* ms < 1200 ms, .* 2 models, native load" out &&
+	test ! -s err
 '
 
 test_expect_success 'a value of ENV_FILE in an artifact: FAIL leakscan, exit 6, the value never printed' '
