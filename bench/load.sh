@@ -2,12 +2,14 @@
 # bench/load.sh [BUILD_DIR]: httpprobe's load mode against wrk and hey, on
 # nginx serving a static /v1/models on 127.0.0.1 (one worker, its own
 # config in a temporary directory): BENCH_CONNS connections (10) for
-# BENCH_SECS seconds (5) each, BENCH_ROUNDS rounds (3) with the tools
-# interleaved, so that load from elsewhere hits them alike; each figure is
-# the median of its rounds. Prints req/s, p50, p95 and p99 of each tool and
-# the ratios httpprobe/wrk and httpprobe/hey. With /usr/bin/time, also
-# each tool's CPU time (user + system) per request, which a busy machine
-# disturbs less than req/s.
+# BENCH_SECS seconds (5) each, BENCH_ROUNDS rounds (5) with the tools
+# interleaved (httpprobe first in odd rounds, wrk first in even ones), so
+# that load from elsewhere hits them alike. Prints req/s, p50, p95 and p99
+# of each tool (the median of its rounds) and the ratios httpprobe/wrk and
+# httpprobe/hey: each the median of the ratios within a round, as a busy
+# machine can halve every tool's figures from one round to the next. With
+# /usr/bin/time, also each tool's CPU time (user + system) per request,
+# which a busy machine disturbs less than req/s.
 #
 # Targets: req/s at least 1.0x wrk's and 1.5x hey's; percentiles within
 # 10% of wrk's. wrk's percentiles come from its Lua done() hook (its
@@ -25,7 +27,7 @@ O=${1:-bin}
 HP=$PWD/$O/httpprobe
 CONNS=${BENCH_CONNS:-10}
 SECS=${BENCH_SECS:-5}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 
 [ -x "$HP" ] || { echo "bench: $HP not built (make $HP)" >&2; exit 3; }
 command -v python3 >/dev/null 2>&1 || { echo "bench: python3 not found" >&2; exit 3; }
@@ -188,10 +190,12 @@ run_hey() {
 
 tools="httpprobe wrk"
 [ -n "$HEY" ] && tools="$tools hey"
-echo "nginx $URL: $CONNS connections, ${SECS}s, $ROUNDS rounds (median of each figure)" >&2
+echo "nginx $URL: $CONNS connections, ${SECS}s, $ROUNDS rounds" >&2
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	for t in $tools; do
+	order=$tools
+	[ $((r % 2)) -eq 0 ] && order=$(echo "$tools" | sed 's/httpprobe wrk/wrk httpprobe/')
+	for t in $order; do
 		rm -f "$dir/cpu"
 		"run_$t" "$r"
 		n=$(sed -n 's/^requests=//p' "$dir/$t.$r")
@@ -206,8 +210,7 @@ done
 [ "$tools" = "${tools#*wrk}" ] || tools=$(echo "$tools" | sed 's/wrk/wrk wrk-co/')
 
 # median TOOL KEY: the median over the rounds of one figure (nothing when
-# no round has it). Figures vary apart on a busy machine, so each is the
-# median of its own, not all the figures of one median round.
+# no round has it).
 median() {
 	for f in "$dir/$1".[0-9]*; do
 		sed -n "s/^$2=//p" "$f"
@@ -231,11 +234,38 @@ for t in $tools; do
 	echo
 done
 
-# ratio PEER KEY: httpprobe's KEY over PEER's, two decimals.
-ratio() {
-	awk -v a="$(median httpprobe "$2")" -v b="$(median "$1" "$2")" \
-		'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "n/a" }'
+# round_ratio PEER KEY ROUND: httpprobe's KEY over PEER's in one round.
+round_ratio() {
+	awk -v a="$(sed -n "s/^$2=//p" "$dir/httpprobe.$3")" \
+		-v b="$(sed -n "s/^$2=//p" "$dir/$1.$3")" \
+		'BEGIN { if (a > 0 && b > 0) printf "%.6f\n", a / b }'
 }
+
+# ratio PEER KEY: the median over the rounds of round_ratio, two decimals.
+ratio() {
+	i=1
+	while [ "$i" -le "$ROUNDS" ]; do
+		round_ratio "$1" "$2" "$i"
+		i=$((i + 1))
+	done | sort -n | awk '{ v[NR] = $1 }
+		END { if (NR) printf "%.2f", v[int((NR + 1) / 2)]; else printf "n/a" }'
+}
+
+echo
+echo "httpprobe/wrk in each round:"
+printf '%-10s %12s %9s %9s %9s %12s\n' round req/s p50 p95 p99 cpu/req
+i=1
+while [ "$i" -le "$ROUNDS" ]; do
+	printf '%-10s' "$i"
+	for k in rps p50_ms p95_ms p99_ms cpu_us; do
+		v=$(round_ratio wrk "$k" "$i")
+		w=9
+		case $k in rps | cpu_us) w=12 ;; esac
+		if [ -n "$v" ]; then printf " %*.2f" "$w" "$v"; else printf " %*s" "$w" n/a; fi
+	done
+	echo
+	i=$((i + 1))
+done
 echo
 echo "wrk-co is wrk as it reports (back-filled); wrk is its own samples, one per request:" \
 	"$(median wrk samples) samples for $(median wrk requests) requests (medians)"
