@@ -108,6 +108,15 @@ preflight_list() {
 	*) pf_item no yes "port $URL_HOSTPORT: portfree failed: $(first_line "$WORK/pf.port")" ;;
 	esac
 
+	# PORT is what the compose file must publish and what k6-compose
+	# targets: with compose, a local BASE_URL on another port measures
+	# something else than what is checked.
+	if [ "$pf_status" != remote ] && [ "$URL_PORT" != "$PORT" ] &&
+	    { [ "$COMPOSE_IN_USE" = yes ] || [ "$need_compose" = yes ]; }; then
+		pf_item no "$need_compose" "BASE_URL's port $URL_PORT is not PORT $PORT (the port compose must publish and k6-compose targets)" \
+		    "set both to one port: PORT=$URL_PORT, or BASE_URL on port $PORT"
+	fi
+
 	if docker_answers; then
 		pf_item yes "$need_compose" "docker engine answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null | sed -n 1p))"
 	else
@@ -130,9 +139,9 @@ preflight_list() {
 	if [ -n "$ENV_FILE" ]; then
 		pf_user=${ENV_USER:-$(id -u)}
 		if [ "$1" = run ]; then
-			pf_acl=$RUN/env_acl.txt
+			pf_acl=$RUN/env_acl.txt pf_evidence="ACL evidence: env_acl.txt"
 		else
-			pf_acl=$WORK/env_acl.txt
+			pf_acl=$WORK/env_acl.txt pf_evidence="ACL evidence below"
 		fi
 		write_to "$pf_acl" "$(tool aclcheck)" -v -u "$pf_user" -m r "$ENV_FILE" 2>"$WORK/acl.err"
 		pf_acl_status=$?
@@ -141,7 +150,7 @@ preflight_list() {
 		case $pf_acl_status in
 		0) pf_item yes yes "env file $ENV_FILE readable by user $pf_user: ${pf_verdict#allowed: }" ;;
 		1) pf_item no yes "env file $ENV_FILE not readable by user $pf_user: ${pf_verdict#denied: }" \
-		    "$pf_fix (ACL evidence: env_acl.txt)" ;;
+		    "$pf_fix ($pf_evidence)" ;;
 		*) pf_item no yes "env file $ENV_FILE: $(first_line "$WORK/acl.err")" \
 		    "ENV_FILE= the secrets file the backend reads (it must exist)" ;;
 		esac

@@ -751,11 +751,13 @@ preflight)
 	preflight_list standalone
 	;;
 sysinfo)
+	knobs_ok || exit
 	resolve_mode
 	sysinfo
 	;;
 evidence) cmd_evidence ;;
 up)
+	knobs_ok || exit
 	tools_ok || exit
 	begin
 	compose_up

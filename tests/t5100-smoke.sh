@@ -272,6 +272,7 @@ test_expect_success 'ENV_FILE the backend user cannot read: FAIL preflight, exit
 	grep "^smoke: FAIL preflight: env file $PWD/secret.env not readable by user 65534" out &&
 	has_artifacts env_acl.txt preflight.txt &&
 	contains "setfacl" runs/latest/preflight.txt &&
+	contains "(ACL evidence: env_acl.txt)" runs/latest/preflight.txt &&
 	lacks_artifacts healthz.json &&
 	lacks sk-test-Zq81mW4vT2 runs/latest/env_acl.txt
 '

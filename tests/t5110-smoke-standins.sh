@@ -17,28 +17,31 @@ K6CASES=$TESTDATA/k6/v1.0.0
 mkdir -p "$TRASH/logonly"
 cp "$K6CASES/a_plain/k6_stdout.log" "$K6CASES/a_plain/exit_code.txt" "$TRASH/logonly/"
 
-cat >"$TRASH/compose.yml" <<-\EOF
-services:
-  api:
-    build: .
-    env_file: .env
-    ports:
-      - "8082:8082"
-EOF
-cat >"$TRASH/compose-9000.yml" <<-\EOF
-services:
-  api:
-    build: .
-    ports:
-      - "9000:8082"
-EOF
 printf 'API_KEY=sk-live-4Hq2Xw9Lr7\n' >"$TRASH/api.env"
 
 # shellcheck disable=SC2119 # no options: the fixture's defaults
 start_fixture >/dev/null
 URL=$FIXTURE_URL
+# The fixture's port is the one the compose file publishes, as PORT:PORT.
+FPORT=$FIXTURE_PORT
 SCRIPT=$ROOT/tests/k6_models.js
-export URL SCRIPT K6CASES
+export URL FPORT SCRIPT K6CASES
+
+cat >"$TRASH/compose.yml" <<EOF
+services:
+  api:
+    build: .
+    env_file: .env
+    ports:
+      - "$FPORT:$FPORT"
+EOF
+cat >"$TRASH/compose-9000.yml" <<EOF
+services:
+  api:
+    build: .
+    ports:
+      - "9000:$FPORT"
+EOF
 
 # host_smoke STATUS [NAME=VALUE...]: the pipeline with the k6 stand-in.
 host_smoke() {
@@ -53,7 +56,7 @@ compose_smoke() {
 	cs_want=$1
 	shift
 	smoke_code "$cs_want" "$URL" PATH="$BARE:$DOCKERDIR" TESTDATA="$TESTDATA" \
-	    STANDIN_LOG="$PWD/standin.log" COMPOSE_FILE="$TRASH/compose.yml" "$@"
+	    STANDIN_LOG="$PWD/standin.log" COMPOSE_FILE="$TRASH/compose.yml" PORT="$FPORT" "$@"
 }
 
 # k6_line URL EXPORT SCRIPT: the k6 run arguments mk/k6.sh must pass.
@@ -133,7 +136,7 @@ test_expect_success 'auto picks k6 in compose: network, uid:gid, mounts, -e, exp
 	r=$PWD/runs/$(run_name) &&
 	check_str "smoke: PASS p95 22.51 ms < 1200 ms, failed 0.00% < 1.00%, 2 models, compose load ($r)" out &&
 	standin_calls "docker run" >calls &&
-	check_str "docker run --rm --network smoke_default --user $(id -u):$(id -g) --add-host=host.docker.internal:host-gateway -v $ROOT/tests:/scripts:ro -v $r:/out grafana/k6:1.0.0 $(k6_line http://api:8082 /out/k6_out/.k6_models.json.tmp.PID /scripts/k6_models.js)" calls &&
+	check_str "docker run --rm --network smoke_default --user $(id -u):$(id -g) --add-host=host.docker.internal:host-gateway -v $ROOT/tests:/scripts:ro -v $r:/out grafana/k6:1.0.0 $(k6_line http://api:$FPORT /out/k6_out/.k6_models.json.tmp.PID /scripts/k6_models.js)" calls &&
 	check "$K6CASES/a_plain/k6_models.json" runs/latest/k6_out/k6_models.json &&
 	check "$K6CASES/a_plain/k6_stdout.log" runs/latest/k6_stdout.log &&
 	status_has "\"k6_mode\": \"compose\"" && no_temporaries
@@ -156,7 +159,7 @@ test_expect_success 'compose in use: the evidence, colourless logs, inspect with
 	contains "\"Id\":\"c0ffee0123456789\"" runs/latest/inspect.json &&
 	status_has "{\"name\":\"evidence\",\"ok\":true," &&
 	status_has "{\"name\":\"startup\",\"ok\":true," &&
-	contains "✓ $f publishes 8082:8082" runs/latest/preflight.txt &&
+	contains "✓ $f publishes $FPORT:$FPORT" runs/latest/preflight.txt &&
 	contains "docker_server=24.0.7" runs/latest/sysinfo.txt &&
 	contains "compose=2.20.3" runs/latest/sysinfo.txt
 '
@@ -183,7 +186,7 @@ test_expect_success 'a BASE_URL path prefix: k6 on the host and in compose both 
 	standin_calls "k6 run" >calls &&
 	contains " -e BASE_URL=$URL/api -e VUS=" calls &&
 	standin_calls "docker run" >calls &&
-	contains " -e BASE_URL=http://api:8082/api -e VUS=" calls
+	contains " -e BASE_URL=http://api:$FPORT/api -e VUS=" calls
 '
 
 test_expect_success 'K6_MODE=compose without an engine: FAIL preflight, exit 3' '
@@ -199,10 +202,19 @@ test_expect_success 'auto without an engine answering: native load, no evidence'
 	lacks_artifacts compose.log inspect.json
 '
 
-test_expect_success 'compose mode, the file does not publish 8082:8082: FAIL preflight (A46)' '
+test_expect_success 'compose mode, the file does not publish PORT:PORT: FAIL preflight (A46)' '
 	compose_smoke 3 COMPOSE_FILE="$TRASH/compose-9000.yml" K6_MODE=compose &&
-	grep "^smoke: FAIL preflight: $TRASH/compose-9000.yml does not publish 8082:8082" out &&
-	contains "fix: add ports: [\"8082:8082\"] to service api" runs/latest/preflight.txt
+	grep "^smoke: FAIL preflight: $TRASH/compose-9000.yml does not publish $FPORT:$FPORT" out &&
+	contains "fix: add ports: [\"$FPORT:$FPORT\"] to service api" runs/latest/preflight.txt
+'
+
+test_expect_success 'compose mode, BASE_URL on another port than PORT: FAIL preflight, exit 3' '
+	compose_smoke 3 K6_MODE=compose PORT=8082 &&
+	check_str "smoke: FAIL preflight: BASE_URL'"'"'s port $FPORT is not PORT 8082 (the port compose must publish and k6-compose targets) (see preflight.txt) ($PWD/runs/$(run_name))" out &&
+	contains "    fix: set both to one port: PORT=$FPORT, or BASE_URL on port 8082" runs/latest/preflight.txt &&
+	test -z "$(standin_calls "docker run")" && lacks_artifacts healthz.json &&
+	compose_smoke 0 PORT=8082 STANDIN_DOCKER_DOWN=1 &&
+	lacks "is not PORT" runs/latest/preflight.txt
 '
 
 test_expect_success 'EXAMPLES: make smoke-local UP=1 K6_MODE=compose; make down' '
@@ -221,7 +233,9 @@ test_expect_success 'make up: compose up -d, then the bounded wait for the port'
 	SMOKE_CMD=up compose_smoke 0 &&
 	standin_calls "docker compose -f" >calls &&
 	check_str "docker compose -f $TRASH/compose.yml up -d" calls &&
-	contains "up: ${URL#http://} listens" out
+	contains "up: ${URL#http://} listens" out &&
+	SMOKE_CMD=up compose_smoke 2 K6_MODE=bogus &&
+	check_str "up: FAIL usage: K6_MODE=bogus: want auto, host, compose or native" out
 '
 
 test_expect_success 'make up with nothing coming up: exit 4 after WAIT_S' '

@@ -91,7 +91,7 @@ test_expect_success 'EXAMPLES: make preflight ENV_FILE=.env ENV_USER=1000: the f
 	printf "API_KEY=sk-test-Preflight42\n" >.env && chmod 600 .env &&
 	SMOKE_CMD=preflight smoke_code 3 "$URL" ENV_FILE=.env ENV_USER=1000 &&
 	grep "^✗ env file .env not readable by user 1000: " out &&
-	grep "^    fix: .*setfacl -m u:[a-z0-9]*:r $PWD/.env (ACL evidence: env_acl.txt)\$" out &&
+	grep "^    fix: .*setfacl -m u:[a-z0-9]*:r $PWD/.env (ACL evidence below)\$" out &&
 	grep "^    # file: $PWD/.env\$" out &&
 	grep "^preflight: [0-9]* ok, 1 to fix" out &&
 	lacks sk-test-Preflight42 out
@@ -100,7 +100,9 @@ test_expect_success 'EXAMPLES: make preflight ENV_FILE=.env ENV_USER=1000: the f
 test_expect_success 'sysinfo alone on a bare PATH: what is absent says so' '
 	SMOKE_CMD=sysinfo smoke_code 0 "$URL" &&
 	contains "jq=absent" out && contains "k6=absent" out && contains "docker=absent" out &&
-	contains "k6_mode=native" out && contains "base_url=$URL" out
+	contains "k6_mode=native" out && contains "base_url=$URL" out &&
+	SMOKE_CMD=sysinfo smoke_code 2 "$URL" K6_MODE=bogus &&
+	check_str "sysinfo: FAIL usage: K6_MODE=bogus: want auto, host, compose or native" out
 '
 
 # A project of two C files for build-log to build; make and cc are real.
