@@ -41,7 +41,12 @@ if [ -n "$MAKE_OK" ]; then
 	test_expect_success 'make smoke-local failing: make says 2, status.json keeps the code' '
 		expect_code 2 smoke_make smoke-local BASE_URL="$URL503" &&
 		grep "^smoke: FAIL healthz: GET /healthz: HTTP 503, wanted 200" out &&
-		status_has "\"exit_code\": 1,"
+		status_has "\"exit_code\": 1," &&
+		sed -n "s/^\(make: \*\*\* \[mk\/smoke\.mk:[0-9]*: smoke-local\]\) Error 1\$/\1 Error 4/p" \
+		    err >make.line &&
+		test -s make.line &&
+		contains "$(cat make.line)" "$ROOT/README.md" &&
+		contains "$(cat make.line)" "$ROOT/man/smokekit.7"
 	'
 	test_expect_success 'EXAMPLES: make demo: the bundled backend, the smoke, the artifacts, the backend stopped' '
 		expect_code 0 smoke_make demo &&
@@ -103,6 +108,33 @@ test_expect_success 'sysinfo alone on a bare PATH: what is absent says so' '
 	contains "k6_mode=native" out && contains "base_url=$URL" out &&
 	SMOKE_CMD=sysinfo smoke_code 2 "$URL" K6_MODE=bogus &&
 	check_str "sysinfo: FAIL usage: K6_MODE=bogus: want auto, host, compose or native" out
+'
+
+# knobs: the variables mk/smoke.mk hands mk/smoke.sh, one a line.
+knobs() {
+	awk '/^SMOKE_VARS *=/ { on = 1; sub(/^SMOKE_VARS *=/, "") }
+	    on { for (i = 1; i <= NF; i++) if ($i != "\\") print $i; if ($NF != "\\") exit }' \
+	    "$ROOT/mk/smoke.mk"
+}
+
+# make_default KNOB, sh_default KNOB: its default in mk/config.mk, in mk/smoke.sh.
+make_default() {
+	sed -n "s/^$1 *?= *//p" "$ROOT/mk/config.mk"
+}
+sh_default() {
+	sed -n "s/.*\"\\\${$1:*=\([^}]*\)}\".*/\1/p" "$ROOT/mk/smoke.sh"
+}
+
+test_expect_success 'every knob: the same default in config.mk and mk/smoke.sh, an entry in smokekit(7)' '
+	knobs >knobs && test "$(wc -l <knobs)" -ge 20 &&
+	grep -x BASE_URL knobs && grep -x LEAK_IGNORE knobs &&
+	while read -r k; do
+		test "$(make_default "$k")" = "$(sh_default "$k")" &&
+		grep "^\.It Ev $k\$" "$ROOT/man/smokekit.7" >/dev/null || {
+			echo "$k: make \"$(make_default "$k")\", sh \"$(sh_default "$k")\", or not in smokekit.7" >&2
+			return 1
+		}
+	done <knobs
 '
 
 # A project of two C files for build-log to build; make and cc are real.
