@@ -37,7 +37,7 @@ test_expect_success 'man page example 1: one passing check on stdout (EXAMPLES)'
 
 test_expect_success 'man page example 2: -o and -m write both artifacts (EXAMPLES)' '
 	mkdir -p runs/latest &&
-	cat >runs/latest/.facts <<-\EOF &&
+	cat >facts.txt <<-\EOF &&
 	base_url=http://localhost:8082
 	k6_mode=native
 	tools.httpprobe=httpprobe smokekit 0.1.0
@@ -49,7 +49,7 @@ test_expect_success 'man page example 2: -o and -m write both artifacts (EXAMPLE
 	check.models.detail=2 models
 	EOF
 	expect_code 0 smokereport -o runs/latest/status.json -m runs/latest/metrics.txt \
-	    runs/latest/.facts >out 2>err &&
+	    facts.txt >out 2>err &&
 	test ! -s out && test ! -s err &&
 	printf "p95_ms=22.50722525\nhttp_req_failed=0\nsource=summary-export\n" >want &&
 	check want runs/latest/metrics.txt &&
@@ -61,7 +61,7 @@ test_expect_success 'man page example 2: -o and -m write both artifacts (EXAMPLE
 	contains "{\"name\":\"models\",\"ok\":true,\"detail\":\"2 models\",\"ms\":null}" \
 	    runs/latest/status.json &&
 	ls -A runs/latest >files &&
-	printf ".facts\nmetrics.txt\nstatus.json\n" >want &&
+	printf "metrics.txt\nstatus.json\n" >want &&
 	check want files
 '
 
