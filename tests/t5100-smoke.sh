@@ -237,6 +237,21 @@ test_expect_success 'a strictly POSIX sed (GNU sed --posix): PASS the same' '
 	test ! -s err
 '
 
+if have busybox; then
+	test_expect_success 'busybox alone (its sh and applets, no GNU tool): PASS the same' '
+		mkdir bb &&
+		for c in sh cat sed awk grep date mkdir mv rm ln tr wc id uname getconf \
+		    readlink mktemp sleep od cut tail head ls cp env kill timeout; do
+			ln -s "$(command -v busybox)" "bb/$c" || return 1
+		done &&
+		SH=$PWD/bb/sh smoke_code 0 "$OK_URL/" PATH="$PWD/bb" ENV_FILE="$TRASH/leaky.env" &&
+		grep "^smoke: PASS p95 [0-9.]* ms < 1200 ms, .* 2 models, native load" out &&
+		test ! -s err && status_has "{\"name\":\"leakscan\",\"ok\":true," && no_temporaries
+	'
+else
+	test_skip 'busybox alone: PASS the same' 'no busybox here'
+fi
+
 test_expect_success 'a value of ENV_FILE in an artifact: FAIL leakscan, exit 6, the value never printed' '
 	smoke_code 6 "$LEAKY_URL" ENV_FILE="$TRASH/leaky.env" &&
 	grep "^smoke: FAIL leakscan: a value of $TRASH/leaky.env is in the artifacts: .*API_KEY" out &&
