@@ -151,7 +151,7 @@ preflight_list() {
 		0) pf_item yes yes "env file $ENV_FILE readable by user $pf_user: ${pf_verdict#allowed: }" ;;
 		1) pf_item no yes "env file $ENV_FILE not readable by user $pf_user: ${pf_verdict#denied: }" \
 		    "$pf_fix ($pf_evidence)" ;;
-		*) pf_item no yes "env file $ENV_FILE: $(first_line "$WORK/acl.err")" \
+		*) pf_item no yes "env file $(first_line "$WORK/acl.err")" \
 		    "ENV_FILE= the secrets file the backend reads (it must exist)" ;;
 		esac
 		[ "$1" = standalone ] && [ -s "$pf_acl" ] && sed 's/^/    /' "$pf_acl"

@@ -294,7 +294,7 @@ test_expect_success 'ENV_FILE the backend user cannot read: FAIL preflight, exit
 
 test_expect_success 'a missing ENV_FILE: FAIL preflight, exit 3' '
 	smoke_code 3 "$OK_URL" ENV_FILE="$PWD/nope.env" &&
-	grep "^smoke: FAIL preflight: env file $PWD/nope.env" out
+	check_str "smoke: FAIL preflight: env file $PWD/nope.env: No such file or directory (see preflight.txt) ($PWD/runs/$(run_name))" out
 '
 
 test_expect_success 'LOG_FILE: the startup line is waited for and recorded' '
