@@ -329,7 +329,6 @@ put_value(struct doc *d, enum json_token t)
 static int
 length(struct doc *d, enum json_token t, size_t n)
 {
-	enum json_token end = t == JSON_OBJECT ? JSON_OBJECT_END : JSON_ARRAY_END;
 	unsigned long long count = 0;
 	const char *text;
 	size_t len, i;
@@ -339,10 +338,7 @@ length(struct doc *d, enum json_token t, size_t n)
 		for (i = 0; i < len; i++)
 			count += ((unsigned char)text[i] & 0xc0) != 0x80;
 	} else if (t == JSON_OBJECT || t == JSON_ARRAY) {
-		/* Members are counted by their keys, elements by their first token. */
-		while ((t = json_skip_next(d->js)) != end && t != JSON_ERROR)
-			count += end == JSON_ARRAY_END || t == JSON_KEY;
-		if (t == JSON_ERROR)
+		if (json_skip_count(d->js, &count) == JSON_ERROR)
 			return EXIT_ERROR;
 	} else {
 		return wrong_type(d, t, n, "array, object or string");

@@ -1,9 +1,11 @@
 /*
- * libFuzzer harness for tools/lib/json.c. Every input is scanned four ways
+ * libFuzzer harness for tools/lib/json.c. Every input is scanned six ways
  * over the same bytes: from memory and from a FILE, each with json_next
- * (copying every token, the careful path) and with json_skip_next (the
- * fast skipping path). All four must agree on the result and on the error
- * message, else the harness aborts. The first input byte picks options:
+ * (copying every token, the careful path), with json_skip_next (the fast
+ * skipping path) and with json_skip_count over the outermost container.
+ * All six must agree on the result and on the error message, and on valid
+ * input json_skip_count on the count json_next sees, else the harness
+ * aborts. The first input byte picks options:
  * bit 0 makes the FILE scanners read 1 to 32 bytes at a time (so tokens
  * cross the buffer's edge), bit 1 reads JSON lines, bit 2 lowers the
  * nesting limit to 8.
@@ -52,16 +54,46 @@ valid_utf8(const unsigned char *s, size_t n)
 	return 1;
 }
 
-/* One document, to its end or its error; appends the outcome to out. */
-static void
-document(struct json_scanner *js, int skip, char *out, size_t outsize)
+/* The elements or members of the outermost container, as json_next sees them. */
+static unsigned long long
+counted(struct json_scanner *js, enum json_token first, enum json_token t)
 {
-	enum json_token t;
+	unsigned d = json_depth(js);
+
+	if (first == JSON_OBJECT)
+		return t == JSON_KEY && d == 1;
+	if (first != JSON_ARRAY)
+		return 0;
+	if (t == JSON_OBJECT || t == JSON_ARRAY)
+		return d == 2;
+	return t >= JSON_STRING && d == 1;
+}
+
+/*
+ * One document, to its end or its error; appends the outcome to out. skip
+ * 0 reads with json_next, 1 with json_skip_next, 2 skips the outermost
+ * container with json_skip_count; *count adds up its elements (0 and 2).
+ */
+static void
+document(struct json_scanner *js, int skip, char *out, size_t outsize,
+    unsigned long long *count)
+{
+	enum json_token t, first = JSON_END;
 	const char *text;
 	size_t len, used;
+	unsigned long long n;
 
 	for (;;) {
-		t = skip ? json_skip_next(js) : json_next(js);
+		t = skip == 1 ? json_skip_next(js) : json_next(js);
+		if (first == JSON_END) {
+			first = t;
+			if (skip == 2 && (t == JSON_OBJECT || t == JSON_ARRAY)) {
+				t = json_skip_count(js, &n);
+				*count += n;
+			}
+		} else if (skip == 0) {
+			*count += counted(js, first, t);
+		}
 		if (t <= JSON_END)
 			break;
 		text = json_text(js, &len);
@@ -77,7 +109,8 @@ document(struct json_scanner *js, int skip, char *out, size_t outsize)
 }
 
 static void
-run(struct json_scanner *js, int skip, int opts, char *out, size_t outsize)
+run(struct json_scanner *js, int skip, int opts, char *out, size_t outsize,
+    unsigned long long *count)
 {
 	int lines = opts & 2;
 
@@ -91,9 +124,9 @@ run(struct json_scanner *js, int skip, int opts, char *out, size_t outsize)
 	if (lines) {
 		json_set_lines(js, 1);
 		while (json_next_document(js))
-			document(js, skip, out, outsize);
+			document(js, skip, out, outsize, count);
 	} else {
-		document(js, skip, out, outsize);
+		document(js, skip, out, outsize, count);
 	}
 	json_close(js);
 }
@@ -101,7 +134,8 @@ run(struct json_scanner *js, int skip, int opts, char *out, size_t outsize)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char res[4][65536];
+	static char res[6][65536];
+	unsigned long long count[6];
 	int opts, k;
 	FILE *fp;
 
@@ -109,12 +143,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	opts = data[0];
 	data++, size--;
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 6; k++) {
 		struct json_scanner *js;
 
-		if (k < 2) {
+		count[k] = 0;
+		if (k < 3) {
 			js = json_open_mem((const char *)data, size, "in");
-			run(js, k, opts & ~1, res[k], sizeof res[k]);
+			run(js, k, opts & ~1, res[k], sizeof res[k], &count[k]);
 			continue;
 		}
 		/* fmemopen cannot open an empty buffer: read its one byte first. */
@@ -124,14 +159,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (size == 0)
 			(void)getc(fp);
 		js = json_open_file(fp, "in");
-		run(js, k - 2, opts, res[k], sizeof res[k]);
+		run(js, k - 3, opts, res[k], sizeof res[k], &count[k]);
 		fclose(fp);
 	}
-	for (k = 1; k < 4; k++) {
+	for (k = 1; k < 6; k++) {
 		if (strcmp(res[0], res[k]) != 0) {
 			fprintf(stderr, "next/mem: %s\nway %d:   %s\n", res[0], k, res[k]);
 			abort();
 		}
+	}
+	/* Every document valid: json_skip_count counted what json_next saw. */
+	if (strstr(res[0], "in:") == NULL &&
+	    (count[2] != count[0] || count[5] != count[0] || count[3] != count[0])) {
+		fprintf(stderr, "counts: next %llu, skip_count %llu and %llu\n",
+		    count[0], count[2], count[5]);
+		abort();
 	}
 	return 0;
 }

@@ -316,15 +316,22 @@ test_skip(void)
 	json_close(js);
 }
 
-/* The outcome of a whole document read with json_next, or skipped. */
+/*
+ * The outcome of a whole document read with json_next (skip 0), skipped
+ * with json_skip_next (1), or with json_skip_count over its outermost
+ * container (2).
+ */
 static const char *
 outcome(const char *doc, int skip)
 {
-	static char res[2][512];
+	static char res[3][512];
 	struct json_scanner *js = json_open_mem(doc, strlen(doc), "s");
-	enum json_token t;
+	enum json_token t = JSON_END;
+	unsigned long long n;
 
-	while ((t = skip ? json_skip_next(js) : json_next(js)) > JSON_END)
+	if (skip == 2 && ((t = json_next(js)) == JSON_ARRAY || t == JSON_OBJECT))
+		t = json_skip_count(js, &n);
+	while (t != JSON_ERROR && (t = skip == 1 ? json_skip_next(js) : json_next(js)) > JSON_END)
 		;
 	snprintf(res[skip], sizeof res[skip], "%s", t == JSON_END ? "ok" : json_error(js));
 	json_close(js);
@@ -371,7 +378,35 @@ test_skip_same(void)
 
 		snprintf(want, sizeof want, "%s", outcome(docs[i], 0));
 		is_str(outcome(docs[i], 1), want, "skipping doc %zu: %s", i, want);
+		is_str(outcome(docs[i], 2), want, "counting doc %zu: %s", i, want);
 	}
+}
+
+/*
+ * An array of strings long enough to cross several 64-byte blocks, with
+ * escapes and UTF-8 at every offset from a block's start.
+ */
+static const char *
+long_strings(void)
+{
+	static const char *units[] = {
+		"ab", "\\\"", "\xc3\xa9", "\\u00e9", "\\ud83d\\ude00", "\xf0\x9f\x98\x80",
+		"\\\\", "xyz", "\xe2\x82\xac", "\\n",
+	};
+	static char doc[1024];
+	size_t len, u = 0, k;
+
+	strcpy(doc, "[");
+	for (k = 0; k < 5; k++) {
+		strcat(doc, k == 0 ? "\"" : ",\"");
+		for (len = 0; len < 20 + 40 * k; u++) {
+			strcat(doc, units[u % (sizeof units / sizeof units[0])]);
+			len += strlen(units[u % (sizeof units / sizeof units[0])]);
+		}
+		strcat(doc, "\"");
+	}
+	strcat(doc, "]");
+	return doc;
 }
 
 /*
@@ -393,33 +428,85 @@ test_skip_mutations(void)
 		"{\n  \"a\": [\n    1,\n    -2.5e-3,\n    \"x\\ty\"\n  ],\r\n\t\"b\": {\n"
 		"    \"c\": true, \"d\": null , \"e\" : false\n  },\n  \"f\": [ [ ] , { } ]\n}\n",
 	};
+	static char both[1024];
 	static const char repl[] = "\"\\,:[]{} \n\t0-.ex1tu\x01\x7f\x80\xc3\xe2\xed\xf0\xf5";
+	const char *all[4];
 	char doc[1024], want[512];
 	size_t d, i, k, n, bad = 0, cases = 0;
 
-	for (d = 0; d < sizeof docs / sizeof docs[0]; d++) {
-		n = strlen(docs[d]);
+	snprintf(both, sizeof both, "[%s,%s]", docs[0], docs[1]);
+	all[0] = docs[0], all[1] = docs[1], all[2] = both;
+	all[3] = long_strings();
+	for (d = 0; d < 4; d++) {
+		n = strlen(all[d]);
 		for (i = 0; i < n; i++) {
 			for (k = 0; k < sizeof repl - 1; k++) {
-				memcpy(doc, docs[d], n + 1);
+				memcpy(doc, all[d], n + 1);
 				doc[i] = repl[k];
 				snprintf(want, sizeof want, "%s", outcome(doc, 0));
 				cases++;
 				if (strcmp(outcome(doc, 1), want) != 0 && bad++ < 5)
 					printf("# doc %zu byte %zu = 0x%02X: read %s, skipped %s\n",
 					    d, i, (unsigned)(unsigned char)repl[k], want, outcome(doc, 1));
+				if (strcmp(outcome(doc, 2), want) != 0 && bad++ < 5)
+					printf("# doc %zu byte %zu = 0x%02X: read %s, counted %s\n",
+					    d, i, (unsigned)(unsigned char)repl[k], want, outcome(doc, 2));
 			}
 			/* The document cut short here. */
-			memcpy(doc, docs[d], i);
+			memcpy(doc, all[d], i);
 			doc[i] = '\0';
 			snprintf(want, sizeof want, "%s", outcome(doc, 0));
 			cases++;
 			if (strcmp(outcome(doc, 1), want) != 0 && bad++ < 5)
 				printf("# doc %zu cut at %zu: read %s, skipped %s\n",
 				    d, i, want, outcome(doc, 1));
+			if (strcmp(outcome(doc, 2), want) != 0 && bad++ < 5)
+				printf("# doc %zu cut at %zu: read %s, counted %s\n",
+				    d, i, want, outcome(doc, 2));
 		}
 	}
 	ok(bad == 0, "skipping agrees with reading on %zu changed documents", cases);
+}
+
+/*
+ * json_skip_count after the first tokens of doc: the count of the
+ * container just opened, or -1 if that or the rest of doc fails.
+ */
+static long long
+count_of(const char *doc, int tokens)
+{
+	struct json_scanner *js = json_open_mem(doc, strlen(doc), "c");
+	unsigned long long n = 0;
+	long long r = -1;
+	int i;
+
+	for (i = 0; i < tokens; i++)
+		json_next(js);
+	if (json_skip_count(js, &n) > JSON_END && json_next(js) != JSON_ERROR)
+		r = (long long)n;
+	json_close(js);
+	return r;
+}
+
+static void
+test_skip_count(void)
+{
+	static char big[4096];
+	size_t i;
+
+	ok(count_of("[]", 1) == 0, "count: []");
+	ok(count_of("{}", 1) == 0, "count: {}");
+	ok(count_of("[1]", 1) == 1, "count: [1]");
+	ok(count_of("[[1,2],{\"a\":[3,4]},\"x,y\",5]", 1) == 4, "count: elements, not their insides");
+	ok(count_of("{\"a\":1,\"b\":[1,2],\"c\":{\"d\":{}}}", 1) == 3, "count: members");
+	ok(count_of("{\"a\":[1,2,3],\"b\":4}", 3) == 3, "count: a nested array");
+	ok(count_of("[1,2,[3,4]]", 4) == 2, "count: the inner array, then the rest");
+	ok(count_of("[1,2,3,]", 1) == -1, "count: an invalid array is an error");
+	strcpy(big, "[");
+	for (i = 0; i < 100; i++)
+		strcat(big, i == 0 ? "{\"k\":[1,2,\"v\"]}" : ", {\"k\":[1,2,\"v\"]}");
+	strcat(big, "]");
+	ok(count_of(big, 1) == 100, "count: 100 elements over many blocks");
 }
 
 /* Every token kind split at each offset across the 64 KiB buffer edge. */
@@ -560,6 +647,7 @@ main(void)
 	test_skip();
 	test_skip_same();
 	test_skip_mutations();
+	test_skip_count();
 	test_file_boundaries();
 	test_small_reads();
 	test_lines();

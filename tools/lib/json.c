@@ -73,6 +73,8 @@ struct json_scanner {
 	enum state state;
 	enum json_token last;         /* the last token returned */
 	unsigned depth, max_depth;
+	unsigned count_depth;         /* json_skip_count: commas here are counted */
+	unsigned long long count;
 	unsigned char *stack;         /* one bit per level: 1 = object */
 	size_t stack_bytes;
 	char *text;                   /* the last KEY, STRING or NUMBER */
@@ -385,17 +387,25 @@ plain_run(const unsigned char *s, const unsigned char *end)
 	return s;
 }
 
-/* Four hex digits at s, or -1. */
-static long
+/*
+ * Four hex digits at s, or -1. The fast path meets \u escapes often enough
+ * that this is worth doing inline rather than with four calls to hexval().
+ */
+static inline long
 hex4_at(const unsigned char *s)
 {
 	long v = 0;
-	int i, h;
+	unsigned i, dec, alpha;
 
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval(s[i])) < 0)
+		dec = s[i] - (unsigned)'0';
+		alpha = (s[i] | 0x20u) - (unsigned)'a';
+		if (dec < 10)
+			v = v << 4 | (long)dec;
+		else if (alpha < 6)
+			v = v << 4 | (long)(alpha + 10);
+		else
 			return -1;
-		v = v << 4 | h;
 	}
 	return v;
 }
@@ -823,6 +833,7 @@ scan(struct json_scanner *js, int copy)
 	case ST_NEXT:
 		if (c == ',') {
 			js->p++;
+			js->count += js->depth == js->count_depth;
 			js->state = in_object(js) ? ST_KEY : ST_VALUE;
 			return scan(js, copy);
 		}
@@ -980,7 +991,7 @@ number_end(const unsigned char *s, const unsigned char *end)
  * the branch predictor cannot guess. A number that reaches the block's
  * end is left to number_end().
  */
-static inline const unsigned char *
+HOT_INLINE const unsigned char *
 fast_number(const unsigned char *s, const unsigned char *end)
 {
 	__m128i v;
@@ -1073,30 +1084,369 @@ fast_space(struct json_scanner *js, const unsigned char *p, const unsigned char 
 #define IN_OBJECT(js, d) ((js)->stack[((d) - 1) / 8] >> (((d) - 1) % 8) & 1)
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\n' || (c) == '\t' || (c) == '\r')
 
+#ifdef JSON_SSE2
+/* The sign bits of four vectors of bytes as one 64-bit mask. */
+static inline uint64_t
+bits64(__m128i a, __m128i b, __m128i c, __m128i d)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+
+/* Bit i is set when byte i of the block is c. */
+static inline uint64_t
+eq64(const __m128i v[4], char c)
+{
+	__m128i x = _mm_set1_epi8(c);
+
+	return bits64(_mm_cmpeq_epi8(v[0], x), _mm_cmpeq_epi8(v[1], x),
+	    _mm_cmpeq_epi8(v[2], x), _mm_cmpeq_epi8(v[3], x));
+}
+
+/* Bit i is set when bits 0 to i of x hold an odd number of ones. */
+static inline uint64_t
+prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/* The bits below bit n (n <= 64). */
+#define BELOW(n) ((n) < 64 ? (1ULL << (n)) - 1 : ~0ULL)
+
+/* A block of 64 bytes, as bit masks (bit i stands for byte i). */
+struct block {
+	uint64_t tok;  /* bytes that start a token, or continue a number or literal */
+	uint64_t nl;   /* newlines outside strings, when they are whitespace */
+	unsigned open; /* the opening quote of a string that goes on past the block, or 64 */
+};
+
+/* What a block passes on to the next one. */
+struct carry {
+	uint64_t inside; /* all ones when the next block starts inside a string */
+	uint64_t esc;    /* its bytes escaped by a backslash at the end of this one */
+	uint64_t done;   /* its backslashes already checked as part of an escape */
+	uint64_t cont;   /* its leading bytes that end a UTF-8 sequence checked here */
+};
+
+/*
+ * Classifies the 64 bytes at s all at once, as simdjson's first stage
+ * does, in SSE2: which quotes open or close strings, which bytes are
+ * inside strings, which are whitespace. Every token outside strings then
+ * starts at a set bit of tok, with no byte-by-byte scanning and no chain
+ * of dependent loads from one token to the next. Strings are validated
+ * here too: escapes, control characters, UTF-8, with c carrying what
+ * crosses into the next block. Returns 0 if a string is not valid, so
+ * that the token-by-token path can find what is wrong; the end of the
+ * window must be at least 128 bytes away.
+ */
+static inline int
+classify(const struct json_scanner *js, const unsigned char *s, struct block *b,
+    struct carry *c)
+{
+	__m128i v[4];
+	uint64_t quote, backslash, odd, space, esc, bad = 0;
+	uint64_t real, inside, instring, m;
+	unsigned i, n;
+	int k;
+
+	for (k = 0; k < 4; k++)
+		v[k] = load16(s + 16 * k);
+	quote = eq64(v, '"');
+	backslash = eq64(v, '\\');
+	space = eq64(v, ' ');
+	/* Signed: control characters and non-ASCII bytes, both rare outside strings. */
+	odd = bits64(_mm_cmplt_epi8(v[0], _mm_set1_epi8(0x20)),
+	    _mm_cmplt_epi8(v[1], _mm_set1_epi8(0x20)),
+	    _mm_cmplt_epi8(v[2], _mm_set1_epi8(0x20)),
+	    _mm_cmplt_epi8(v[3], _mm_set1_epi8(0x20)));
+
+	/* Each backslash escapes the next byte, a backslash included. */
+	esc = c->esc;
+	m = backslash & ~c->done;
+	c->esc = c->done = 0;
+	for (; m != 0; m &= ~(3ULL << i)) {
+		i = (unsigned)__builtin_ctzll(m);
+		if (s[i + 1] == 'u') {
+			if ((n = (unsigned)fast_escape(s + i, js->end)) == 0)
+				bad |= 1ULL << i;
+			else if (n == 12 && i < 58)
+				m &= ~(1ULL << (i + 6)); /* the pair's second half is checked */
+			else if (n == 12)
+				c->done |= 1ULL << (i - 58);
+		} else if (!short_escape[s[i + 1]]) {
+			bad |= 1ULL << i;
+		}
+		if (i < 63)
+			esc |= 2ULL << i;
+		else
+			c->esc = c->done = 1;
+	}
+	real = quote & ~esc;
+	inside = prefix_xor(real) ^ c->inside; /* from an opening quote to before its closing one */
+	c->inside = 0 - (inside >> 63);
+	instring = inside ^ real;              /* from after an opening quote to its closing one */
+	b->open = 64;
+	if (c->inside != 0 && real != 0)
+		b->open = 63 - (unsigned)__builtin_clzll(real);
+	if ((bad & instring) != 0)
+		return 0;
+	b->nl = 0;
+	if ((odd & ~instring) != 0) {
+		/* Whitespace other than blanks (or bytes that are errors there). */
+		if (!js->lines)
+			b->nl = eq64(v, '\n');
+		space |= b->nl | eq64(v, '\t') | eq64(v, '\r');
+	}
+	b->tok = ~(space | instring);
+	/* UTF-8 in strings; a control character is no valid first byte either. */
+	m = odd & instring & ~c->cont;
+	c->cont = 0;
+	for (; m != 0; m &= ~0ULL << (i + n)) {
+		i = (unsigned)__builtin_ctzll(m);
+		if ((n = (unsigned)utf8_len(s + i, js->end)) == 0)
+			return 0;
+		if (i + n >= 64) {
+			c->cont = BELOW(i + n - 64);
+			break;
+		}
+	}
+	return 1;
+}
+
+/* The newlines of a block before byte n are behind us: count them. */
+static inline void
+block_lines(struct json_scanner *js, const unsigned char *s, uint64_t nl, unsigned n)
+{
+	nl &= BELOW(n);
+	if (nl != 0) {
+		js->line += (unsigned long)__builtin_popcountll(nl);
+		js->linestart = js->off + (unsigned long long)(s - js->win) +
+		    (unsigned long long)(64 - __builtin_clzll(nl));
+	}
+}
+#endif
+
 /*
  * The fast path of skipping: the same grammar as scan(), for whole tokens
  * inside the window. The state is where the code is (one label per state)
- * rather than a variable to switch on; st is only kept up to date for the
- * exit. It stops at anything it does not handle (the window's end, some
- * escapes and UTF-8, a newline in JSON lines, limits, errors) and leaves
- * that token to scan(), which also words every error. Returns the closing
- * token once the depth is back to target, else JSON_KEY.
+ * rather than a variable to switch on; st is only written where the code
+ * may leave. With SSE2 it goes block by block (classify()) and takes the
+ * tokens of a block from its bit mask; blocks it cannot classify, and the
+ * end of the window, go token by token. It stops at anything it does not
+ * handle (the window's end, some escapes and UTF-8, a newline in JSON
+ * lines, limits, errors) and leaves that token to scan(), which also words
+ * every error. Returns the closing token once the depth is back to
+ * target, else JSON_KEY. Commas at depth js->count_depth are counted.
  */
 static enum json_token
 skip_fast(struct json_scanner *js, unsigned target)
 {
 	const unsigned char *p = js->p, *q;
 	const unsigned char *const end = js->end;
-	const unsigned char *last;            /* the last p with 8 bytes to spare */
+	const unsigned char *const stop = end - 8; /* the last p with 8 bytes to spare */
+	const unsigned char *last;      /* token by token up to here */
 	enum json_token t = JSON_KEY;
 	enum state st = js->state;
-	unsigned d = js->depth, bit;
-	int obj;                              /* the innermost container */
+	unsigned d = js->depth, dmax, bit;
+	unsigned char cl;               /* the innermost container's closing bracket */
+	unsigned long long commas = 0;
+	unsigned cdepth = js->count_depth;
+#ifdef JSON_SSE2
+	const unsigned char *s;         /* the block */
+	struct block blk;
+	struct carry c;
+	const unsigned char *open = NULL; /* the string that goes on in the next block */
+	enum state open_st = ST_VALUE;  /* and the state before it */
+	uint64_t tok;                   /* the block's tokens not yet taken */
+	unsigned i;                     /* the token at s + i */
+#endif
 
 	if (end - p < 8 || d <= target)
 		return t;
-	last = end - 8;
-	obj = IN_OBJECT(js, d);
+	cl = IN_OBJECT(js, d) ? '}' : ']';
+	/* Deeper than this is for scan(): it fails, or grows the stack. */
+	dmax = js->max_depth;
+	if (dmax / 8 > js->stack_bytes)
+		dmax = (unsigned)js->stack_bytes * 8;
+#ifdef JSON_SSE2
+fresh:
+	/* p is a token boundary: nothing carries over. */
+	s = p;
+	memset(&c, 0, sizeof c);
+	open = NULL;
+block:
+	if (end - s < 128 || !classify(js, s, &blk, &c)) {
+		/* Token by token from the start of what this block has not finished. */
+		if (open != NULL) {
+			p = open;
+			st = open_st;
+		} else {
+			p = s;
+		}
+		open = NULL;
+		last = end - s < 128 ? stop : s + 63;
+		goto again;
+	}
+	p = s;
+	tok = blk.tok;
+	switch (st) {
+	case ST_VALUE: goto b_value;
+	case ST_VALUE_OR_CLOSE: goto b_value_or_close;
+	case ST_KEY_OR_CLOSE: goto b_key_or_close;
+	case ST_KEY: goto b_key;
+	case ST_COLON: goto b_colon;
+	case ST_NEXT: goto b_next;
+	default: goto out;
+	}
+
+b_value_or_close:
+	st = ST_VALUE_OR_CLOSE;
+	if (tok == 0)
+		goto b_done;
+	i = (unsigned)__builtin_ctzll(tok);
+	if (s[i] == ']')
+		goto b_close;
+	goto b_value_here;
+b_value:
+	st = ST_VALUE;
+	if (tok == 0)
+		goto b_done;
+	i = (unsigned)__builtin_ctzll(tok);
+b_value_here:
+	if (s[i] == '"') {
+		/* classify() has checked it and tok has no bit inside it. */
+		tok &= tok - 1;
+		goto b_next;
+	}
+	if ((unsigned)(s[i] - '0') < 10 || s[i] == '-') {
+		q = fast_number(s + i, end);
+	} else if ((s[i] | 0x20) == '{') {
+		/* '{' or '['; the closing bracket is two bytes on. */
+		if (d >= dmax)
+			goto b_stop;
+		cl = (unsigned char)(s[i] + 2);
+		bit = 1u << (d % 8);
+		if (cl == '}')
+			js->stack[d / 8] |= (unsigned char)bit;
+		else
+			js->stack[d / 8] &= (unsigned char)~bit;
+		d++;
+		tok &= tok - 1;
+		if (cl == '}')
+			goto b_key_or_close;
+		goto b_value_or_close;
+	} else if (s[i] == 't') {
+		q = memcmp(s + i, "true", 4) == 0 ? s + i + 4 : NULL;
+	} else if (s[i] == 'f') {
+		q = memcmp(s + i, "false", 5) == 0 ? s + i + 5 : NULL;
+	} else if (s[i] == 'n') {
+		q = memcmp(s + i, "null", 4) == 0 ? s + i + 4 : NULL;
+	} else {
+		goto b_stop;
+	}
+	/* A number or literal: its bytes are in tok, and what follows it may be too. */
+	if (q == NULL)
+		goto b_stop;
+	if (q - s >= 64) {
+		block_lines(js, s, blk.nl, i);
+		p = q;
+		st = ST_NEXT;
+		goto fresh;
+	}
+	tok &= ~0ULL << (q - s);
+b_next:
+	if (tok == 0) {
+		st = ST_NEXT;
+		goto b_done;
+	}
+	i = (unsigned)__builtin_ctzll(tok);
+	if (s[i] == ',') {
+		tok &= tok - 1;
+		commas += d == cdepth;
+		if (cl == '}')
+			goto b_key;
+		goto b_value;
+	}
+	if (s[i] == cl)
+		goto b_close;
+	st = ST_NEXT;
+	goto b_stop;
+
+b_key_or_close:
+	if (tok == 0) {
+		st = ST_KEY_OR_CLOSE;
+		goto b_done;
+	}
+	i = (unsigned)__builtin_ctzll(tok);
+	if (s[i] == '}')
+		goto b_close;
+	st = ST_KEY_OR_CLOSE;
+	goto b_key_here;
+b_key:
+	if (tok == 0) {
+		st = ST_KEY;
+		goto b_done;
+	}
+	i = (unsigned)__builtin_ctzll(tok);
+	st = ST_KEY;
+b_key_here:
+	if (s[i] != '"')
+		goto b_stop;
+	tok &= tok - 1;
+b_colon:
+	if (tok == 0) {
+		st = ST_COLON;
+		goto b_done;
+	}
+	i = (unsigned)__builtin_ctzll(tok);
+	if (s[i] != ':') {
+		st = ST_COLON;
+		goto b_stop;
+	}
+	tok &= tok - 1;
+	goto b_value;
+
+b_close:
+	tok &= tok - 1;
+	if (--d == target) {
+		t = cl == '}' ? JSON_OBJECT_END : JSON_ARRAY_END;
+		st = d > 0 ? ST_NEXT : ST_TRAILER;
+		block_lines(js, s, blk.nl, i + 1);
+		p = s + i + 1;
+		goto out;
+	}
+	/* d > target, so d > 0: there is an enclosing container. */
+	cl = IN_OBJECT(js, d) ? '}' : ']';
+	goto b_next;
+
+b_done:
+	/* The rest of the block is whitespace or inside a string. */
+	block_lines(js, s, blk.nl, 64);
+	if (c.inside == 0) {
+		open = NULL;
+	} else if (blk.open < 64) {
+		open = s + blk.open;
+		open_st = st == ST_COLON ? ST_KEY : ST_VALUE;
+	}
+	s += 64;
+	goto block;
+b_stop:
+	/* This token, token by token; then blocks again. */
+	block_lines(js, s, blk.nl, i);
+	p = s + i;
+	last = p;
+	open = NULL;
+#else
+	last = stop;
+#endif
 again:
 	switch (st) {
 	case ST_VALUE: goto value;
@@ -1111,14 +1461,14 @@ again:
 value_or_close:
 	st = ST_VALUE_OR_CLOSE;
 	if (p > last)
-		goto out;
+		goto limit;
 	if (*p == ']')
 		goto close;
 	goto value_here;
 value:
 	st = ST_VALUE;
 	if (p > last)
-		goto out;
+		goto limit;
 value_here:
 	switch (*p) {
 	case '"':
@@ -1138,16 +1488,16 @@ value_here:
 		q = memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
 		break;
 	case '{': case '[':
-		if (d >= js->max_depth || d / 8 >= js->stack_bytes)
+		if (d >= dmax)
 			goto out;
-		obj = *p++ == '{';
+		cl = (unsigned char)(*p++ + 2);
 		bit = 1u << (d % 8);
-		if (obj)
+		if (cl == '}')
 			js->stack[d / 8] |= (unsigned char)bit;
 		else
 			js->stack[d / 8] &= (unsigned char)~bit;
 		d++;
-		if (obj)
+		if (cl == '}')
 			goto key_or_close;
 		goto value_or_close;
 	default:
@@ -1159,28 +1509,29 @@ value_here:
 next:
 	st = ST_NEXT;
 	if (p > last)
-		goto out;
+		goto limit;
 	if (*p == ',') {
 		p++;
-		if (obj)
+		commas += d == cdepth;
+		if (cl == '}')
 			goto key;
 		goto value;
 	}
-	if (*p == (obj ? '}' : ']'))
+	if (*p == cl)
 		goto close;
 	goto space;
 
 key_or_close:
 	st = ST_KEY_OR_CLOSE;
 	if (p > last)
-		goto out;
+		goto limit;
 	if (*p == '}')
 		goto close;
 	goto key_here;
 key:
 	st = ST_KEY;
 	if (p > last)
-		goto out;
+		goto limit;
 key_here:
 	if (*p != '"')
 		goto space;
@@ -1190,7 +1541,7 @@ key_here:
 colon:
 	st = ST_COLON;
 	if (p > last)
-		goto out;
+		goto limit;
 	if (*p != ':')
 		goto space;
 	p++;
@@ -1199,12 +1550,12 @@ colon:
 close:
 	p++;
 	if (--d == target) {
-		t = obj ? JSON_OBJECT_END : JSON_ARRAY_END;
+		t = cl == '}' ? JSON_OBJECT_END : JSON_ARRAY_END;
 		st = d > 0 ? ST_NEXT : ST_TRAILER;
 		goto out;
 	}
 	/* d > target, so d > 0: there is an enclosing container. */
-	obj = IN_OBJECT(js, d);
+	cl = IN_OBJECT(js, d) ? '}' : ']';
 	goto next;
 
 space:
@@ -1213,10 +1564,16 @@ space:
 	p = q;
 	if (p <= last)
 		goto again;
+limit:
+#ifdef JSON_SSE2
+	if (p <= stop)
+		goto fresh;
+#endif
 out:
 	js->p = p;
 	js->state = st;
 	js->depth = d;
+	js->count += commas;
 	return t;
 }
 
@@ -1244,6 +1601,28 @@ json_skip(struct json_scanner *js)
 	if (js->last != JSON_OBJECT && js->last != JSON_ARRAY)
 		return js->last;
 	return skip_to(js, js->depth - 1);
+}
+
+enum json_token
+json_skip_count(struct json_scanner *js, unsigned long long *count)
+{
+	unsigned depth = js->depth;
+	enum json_token t;
+
+	*count = 0;
+	if (js->last != JSON_OBJECT && js->last != JSON_ARRAY)
+		return js->last;
+	/* The first element or member, or the closing bracket. */
+	t = scan(js, COPY_NONE);
+	if (t == JSON_ERROR || js->depth < depth)
+		return js->last = t;
+	js->count = 1;
+	js->count_depth = depth;
+	t = skip_to(js, depth - 1);
+	js->count_depth = 0;
+	if (t != JSON_ERROR)
+		*count = js->count;
+	return t;
 }
 
 enum json_token

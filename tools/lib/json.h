@@ -72,6 +72,13 @@ enum json_token json_next(struct json_scanner *js);
 enum json_token json_skip(struct json_scanner *js);
 
 /*
+ * Like json_skip, and counts what it skips: the elements of the array or
+ * the members of the object whose first token was just returned go into
+ * *count (0 when that token was not [ or {, or on JSON_ERROR).
+ */
+enum json_token json_skip_count(struct json_scanner *js, unsigned long long *count);
+
+/*
  * Like json_next, but a value is consumed whole without keeping its text:
  * returns its first token (JSON_OBJECT for a whole object, JSON_STRING for
  * a string whose text is not kept) and leaves the scanner after its end.
