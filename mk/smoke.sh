@@ -468,7 +468,10 @@ step_healthz() {
 	esac
 	OUR_HEALTHZ_OK=$(cat "$WORK/healthz.ok")
 	if [ "$OUR_HEALTHZ_OK" != true ]; then
-		fail healthz "$E_CHECK" "healthz.json: ok is $OUR_HEALTHZ_OK, wanted true"
+		# The value as jsonfield wrote it (compact JSON), when short.
+		hz_ok="ok is $OUR_HEALTHZ_OK"
+		[ "${#OUR_HEALTHZ_OK}" -le 40 ] || hz_ok="ok is a long value (see $RUN/healthz.json)"
+		fail healthz "$E_CHECK" "healthz.json: $hz_ok, wanted true"
 		return 0
 	fi
 	check healthz true "HTTP 200, ok is true" "$PROBE_MS"
@@ -538,7 +541,7 @@ step_jq() {
 	have jq || { fact jq absent; return 0; }
 	: >"$WORK/jq.txt"
 	if [ -s "$RUN/healthz.json" ] && [ -n "${OUR_HEALTHZ_OK:-}" ]; then
-		jq_fact healthz_ok "$OUR_HEALTHZ_OK" '.ok' "$RUN/healthz.json"
+		jq_fact healthz_ok "$OUR_HEALTHZ_OK" '.ok | tojson' "$RUN/healthz.json"
 	fi
 	if [ -n "${OUR_MODELS_DATA:-}" ]; then
 		jq_fact models_data "$OUR_MODELS_DATA" '.data | type' "$RUN/models.json"
@@ -559,13 +562,16 @@ step_jq() {
 	fi
 }
 
-# jq_fact KEY OURS FILTER FILE: jq's answer beside ours; equal as text or
-# as numbers.
+# jq_fact KEY OURS FILTER FILE: jq's answer beside ours (on one line);
+# equal as text, or both numbers and equal as numbers.
 jq_fact() {
-	theirs=$(jq -r "$3" "$4" 2>/dev/null)
+	theirs=$(jq -r "$3" "$4" 2>/dev/null | tr '\n\r' '  ')
+	theirs=${theirs% }
 	printf '%s=%s\n' "$1" "$theirs" >>"$WORK/jq.txt"
 	if [ "$theirs" != "$2" ] &&
-	    ! awk -v a="$theirs" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 == b + 0) }'; then
+	    ! awk -v a="$theirs" -v b="$2" 'BEGIN {
+		n = "^-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?$"
+		exit !(a ~ n && b ~ n && a + 0 == b + 0) }'; then
 		printf 'disagree=%s: jq %s, smokekit %s\n' "$1" "$theirs" "$2" >>"$WORK/jq.txt"
 	fi
 }

@@ -15,6 +15,8 @@ cat >"$TRASH/nodata.json" <<-\EOF
 {"object":"list","models":[{"id":"smoke-small"}]}
 EOF
 printf '{"ok": false}\n' >"$TRASH/notok.json"
+printf '{"ok": {"status":\n  "degraded"}}\n' >"$TRASH/okobj.json"
+printf '{"ok": "%s"}\n' "degraded: the database has not answered for 30 s" >"$TRASH/oklong.json"
 printf '{"object":"list","data":[{"id":"sk-test-Zq81mW4vT2"}]}\n' >"$TRASH/leaky.json"
 printf '# the backend secrets\nAPI_KEY="sk-test-Zq81mW4vT2"\nexport DB_PASSWORD=hunter2-correct-horse\n' \
     >"$TRASH/leaky.env"
@@ -25,6 +27,10 @@ start_fixture -s 503 >/dev/null
 H503_URL=$FIXTURE_URL
 start_fixture -H "$TRASH/notok.json" >/dev/null
 NOTOK_URL=$FIXTURE_URL
+start_fixture -H "$TRASH/okobj.json" >/dev/null
+OKOBJ_URL=$FIXTURE_URL
+start_fixture -H "$TRASH/oklong.json" >/dev/null
+OKLONG_URL=$FIXTURE_URL
 start_fixture -m "$TRASH/nodata.json" >/dev/null
 NODATA_URL=$FIXTURE_URL
 start_fixture -l 30 >/dev/null
@@ -56,7 +62,7 @@ if have python3; then
 	    >/dev/null 2>>"$TRASH/py.log"
 	portfree -q -l -w 10 "127.0.0.1:$PYPORT" || PYPORT=
 fi
-export OK_URL OK_PORT H503_URL NOTOK_URL NODATA_URL SLOW_URL ERR_URL LEAKY_URL CLOSED_URL \
+export OK_URL OK_PORT H503_URL NOTOK_URL OKOBJ_URL OKLONG_URL NODATA_URL SLOW_URL ERR_URL LEAKY_URL CLOSED_URL \
     CLOSED_PORT PYPORT V6_URL V6_HOST V6_PORT
 
 test_expect_success 'the bare PATH has no jq, k6 or docker, and our programs are not on it' '
@@ -147,6 +153,13 @@ test_expect_success 'healthz ok false: FAIL healthz, exit 1' '
 	smoke_code 1 "$NOTOK_URL" &&
 	fail_line healthz "healthz.json: ok is false, wanted true" &&
 	check "$TRASH/notok.json" runs/latest/healthz.json
+'
+
+test_expect_success 'ok neither true nor short: still one line, the value compact or not shown' '
+	smoke_code 1 "$OKOBJ_URL" &&
+	fail_line healthz "healthz.json: ok is {\"status\":\"degraded\"}, wanted true" &&
+	smoke_code 1 "$OKLONG_URL" &&
+	fail_line healthz "healthz.json: ok is a long value (see $PWD/runs/$(run_name)/healthz.json), wanted true"
 '
 
 test_expect_success 'models without data: FAIL models, exit 1, models.json kept' '
@@ -400,7 +413,22 @@ if have jq; then
 		same_as_bare "$H503_URL" 1
 	'
 	test_expect_success 'with jq: ok false the same, jq sees false too' '
-		same_as_bare "$NOTOK_URL" 1
+		same_as_bare "$NOTOK_URL" 1 &&
+		check_str "healthz_ok=false" runs/latest/jq.txt
+	'
+	test_expect_success 'with jq: ok an object on two lines: jq.txt keeps one line, they agree' '
+		same_as_bare "$OKOBJ_URL" 1 &&
+		check_str "healthz_ok={\"status\":\"degraded\"}" runs/latest/jq.txt &&
+		status_has "\"jq\": \"agree\""
+	'
+	test_expect_success 'a jq that answers otherwise: FAIL jq, exit 3, both answers kept' '
+		bare_path liar &&
+		printf "#!/bin/sh\n%s \"\$@\" | sed s/^array\$/object/\n" "$(command -v jq)" >liar/jq &&
+		chmod +x liar/jq &&
+		smoke_code 3 "$OK_URL" PATH="$PWD/liar" &&
+		fail_line jq "jq and smokekit disagree: models_data: jq object, smokekit array " &&
+		contains "disagree=models_data: jq object, smokekit array" runs/latest/jq.txt &&
+		contains "models_count=2" runs/latest/jq.txt && lacks "disagree=models_count" runs/latest/jq.txt
 	'
 	test_expect_success 'with jq: models without data the same' '
 		same_as_bare "$NODATA_URL" 1
