@@ -469,6 +469,46 @@ test_skip_mutations(void)
 }
 
 /*
+ * Objects and arrays nested past 64 levels (where skipping keeps the kinds
+ * of the deeper levels in memory), with a wrong closing bracket at
+ * several depths: skipping and reading agree.
+ */
+static void
+test_skip_deep(void)
+{
+	static const unsigned wrong[] = { 0, 1, 3, 62, 63, 64, 65, 66, 69, 70 };
+	static char doc[1024];
+	char want[512];
+	size_t w, n;
+	unsigned i, bad = 0;
+
+	for (w = 0; w < sizeof wrong / sizeof wrong[0]; w++) {
+		n = 0;
+		for (i = 0; i < 70; i++)
+			n += (size_t)snprintf(doc + n, sizeof doc - n, i % 2 ? "[" : "{\"k\":");
+		n += (size_t)snprintf(doc + n, sizeof doc - n, "1");
+		for (i = 70; i-- > 0;) {
+			int obj = i % 2 == 0;
+
+			/* wrong[w] == 0: every bracket right. */
+			if (i + 1 == wrong[w])
+				obj = !obj;
+			doc[n++] = obj ? '}' : ']';
+		}
+		/* Blanks after it, so that the closing brackets are skipped by blocks too. */
+		memset(doc + n, ' ', 200);
+		doc[n + 200] = '\0';
+		snprintf(want, sizeof want, "%s", outcome(doc, 0));
+		if (strcmp(outcome(doc, 1), want) != 0 || strcmp(outcome(doc, 2), want) != 0) {
+			bad++;
+			printf("# wrong at %u: read %s, skipped %s\n", wrong[w], want, outcome(doc, 1));
+		}
+	}
+	ok(bad == 0, "70 levels, wrong brackets at several depths: skipped as read");
+	is_str(outcome(doc, 0), "s:1:212: expected ',' or ']'", "and the last one fails where it should");
+}
+
+/*
  * json_skip_count after the first tokens of doc: the count of the
  * container just opened, or -1 if that or the rest of doc fails.
  */
@@ -648,6 +688,7 @@ main(void)
 	test_skip_same();
 	test_skip_mutations();
 	test_skip_count();
+	test_skip_deep();
 	test_file_boundaries();
 	test_small_reads();
 	test_lines();

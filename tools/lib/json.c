@@ -994,35 +994,25 @@ number_end(const unsigned char *s, const unsigned char *end)
 HOT_INLINE const unsigned char *
 fast_number(const unsigned char *s, const unsigned char *end)
 {
-	__m128i v;
-	unsigned digit, other, i;
+	unsigned digit, i, n;
 
 	if (end - s < 16)
 		return number_end(s, end);
-	v = load16(s);
-	/* Signed compares: bytes from 0x80 up are below '0', not digits. */
-	digit = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-	    _mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-	    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
-	other = ~digit; /* bits 16 and up stand for the unknown bytes past the block */
+	/* Minus 0xb0, the digits wrap to -128..-119 and nothing else does. */
+	digit = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+	    _mm_sub_epi8(load16(s), _mm_set1_epi8(-0x50)), _mm_set1_epi8(-118)));
 	i = s[0] == '-';
-	if (!(digit >> i & 1))
+	n = (unsigned)__builtin_ctz(~(digit >> i)); /* the digits before any '.' */
+	if (n == 0 || (n > 1 && s[i] == '0'))
 		return NULL;
-	if (s[i] == '0') {
-		if (digit >> ++i & 1)
-			return NULL;
-	} else {
-		i = (unsigned)__builtin_ctz(other >> i << i);
-		if (i == 16)
-			return number_end(s, end);
-	}
+	if ((i += n) == 16)
+		return number_end(s, end);
 	if (s[i] == '.') {
 		if (++i == 16)
 			return number_end(s, end);
-		if (!(digit >> i & 1))
+		if ((n = (unsigned)__builtin_ctz(~(digit >> i))) == 0)
 			return NULL;
-		i = (unsigned)__builtin_ctz(other >> i << i);
-		if (i == 16)
+		if ((i += n) == 16)
 			return number_end(s, end);
 	}
 	if ((s[i] | 0x20) == 'e') {
@@ -1030,10 +1020,9 @@ fast_number(const unsigned char *s, const unsigned char *end)
 			i++;
 		if (i == 16)
 			return number_end(s, end);
-		if (!(digit >> i & 1))
+		if ((n = (unsigned)__builtin_ctz(~(digit >> i))) == 0)
 			return NULL;
-		i = (unsigned)__builtin_ctz(other >> i << i);
-		if (i == 16)
+		if ((i += n) == 16)
 			return number_end(s, end);
 	}
 	return s + i;
@@ -1082,6 +1071,55 @@ fast_space(struct json_scanner *js, const unsigned char *p, const unsigned char 
 }
 
 #define IN_OBJECT(js, d) ((js)->stack[((d) - 1) / 8] >> (((d) - 1) % 8) & 1)
+
+/*
+ * skip_fast() keeps the kinds of the outermost 64 levels in a register,
+ * bit d - 1 for depth d (1 for an object), and only deeper ones in
+ * js->stack; the stack has at least 64 bytes.
+ */
+static uint64_t
+kinds_load(const struct json_scanner *js)
+{
+	uint64_t kinds = 0;
+	int k;
+
+	for (k = 0; k < 8; k++)
+		kinds |= (uint64_t)js->stack[k] << (8 * k);
+	return kinds;
+}
+
+static void
+kinds_store(struct json_scanner *js, uint64_t kinds)
+{
+	int k;
+
+	for (k = 0; k < 8; k++)
+		js->stack[k] = (unsigned char)(kinds >> (8 * k));
+}
+
+/* A container opens at depth d + 1, an object if obj. */
+HOT_INLINE uint64_t
+kinds_push(struct json_scanner *js, uint64_t kinds, unsigned d, unsigned obj)
+{
+	unsigned char bit = (unsigned char)(1u << (d % 8));
+
+	if (d < 64)
+		return (kinds & ~(1ULL << d)) | (uint64_t)obj << d;
+	if (obj)
+		js->stack[d / 8] |= bit;
+	else
+		js->stack[d / 8] &= (unsigned char)~bit;
+	return kinds;
+}
+
+/* The closing bracket of the container at depth d (> 0). */
+HOT_INLINE unsigned char
+kinds_closer(const struct json_scanner *js, uint64_t kinds, unsigned d)
+{
+	unsigned obj = d <= 64 ? (unsigned)(kinds >> (d - 1)) & 1 : IN_OBJECT(js, d);
+
+	return (unsigned char)(']' | obj << 5);
+}
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\n' || (c) == '\t' || (c) == '\r')
 
 #ifdef JSON_SSE2
@@ -1155,6 +1193,7 @@ classify(const struct json_scanner *js, const unsigned char *s, struct block *b,
 	uint64_t quote, backslash, odd, space, esc, bad = 0;
 	uint64_t real, inside, instring, m;
 	unsigned i, n;
+	long cp;
 	int k;
 
 	for (k = 0; k < 4; k++)
@@ -1175,7 +1214,11 @@ classify(const struct json_scanner *js, const unsigned char *s, struct block *b,
 	for (; m != 0; m &= ~(3ULL << i)) {
 		i = (unsigned)__builtin_ctzll(m);
 		if (s[i + 1] == 'u') {
-			if ((n = (unsigned)fast_escape(s + i, js->end)) == 0)
+			/* Most are not surrogates: then the four hex digits will do. */
+			cp = hex4_at(s + i + 2);
+			if (cp >= 0 && (cp < 0xd800 || cp > 0xdfff))
+				;
+			else if ((n = (unsigned)fast_escape(s + i, js->end)) == 0)
 				bad |= 1ULL << i;
 			else if (n == 12 && i < 58)
 				m &= ~(1ULL << (i + 6)); /* the pair's second half is checked */
@@ -1255,7 +1298,8 @@ skip_fast(struct json_scanner *js, unsigned target)
 	const unsigned char *last;      /* token by token up to here */
 	enum json_token t = JSON_KEY;
 	enum state st = js->state;
-	unsigned d = js->depth, dmax, bit;
+	unsigned d = js->depth, dmax;
+	uint64_t kinds;                 /* see kinds_load() */
 	unsigned char cl;               /* the innermost container's closing bracket */
 	unsigned long long commas = 0;
 	unsigned cdepth = js->count_depth;
@@ -1271,7 +1315,8 @@ skip_fast(struct json_scanner *js, unsigned target)
 
 	if (end - p < 8 || d <= target)
 		return t;
-	cl = IN_OBJECT(js, d) ? '}' : ']';
+	kinds = kinds_load(js);
+	cl = kinds_closer(js, kinds, d);
 	/* Deeper than this is for scan(): it fails, or grows the stack. */
 	dmax = js->max_depth;
 	if (dmax / 8 > js->stack_bytes)
@@ -1326,19 +1371,15 @@ b_value_here:
 		tok &= tok - 1;
 		goto b_next;
 	}
-	if ((unsigned)(s[i] - '0') < 10 || s[i] == '-') {
+	if ((unsigned)(s[i] - '-') < 13) {
+		/* '-', '0' to '9', or '.' or '/', which fast_number() refuses. */
 		q = fast_number(s + i, end);
 	} else if ((s[i] | 0x20) == '{') {
 		/* '{' or '['; the closing bracket is two bytes on. */
 		if (d >= dmax)
 			goto b_stop;
 		cl = (unsigned char)(s[i] + 2);
-		bit = 1u << (d % 8);
-		if (cl == '}')
-			js->stack[d / 8] |= (unsigned char)bit;
-		else
-			js->stack[d / 8] &= (unsigned char)~bit;
-		d++;
+		kinds = kinds_push(js, kinds, d++, cl == '}');
 		tok &= tok - 1;
 		if (cl == '}')
 			goto b_key_or_close;
@@ -1424,7 +1465,7 @@ b_close:
 		goto out;
 	}
 	/* d > target, so d > 0: there is an enclosing container. */
-	cl = IN_OBJECT(js, d) ? '}' : ']';
+	cl = kinds_closer(js, kinds, d);
 	goto b_next;
 
 b_done:
@@ -1491,12 +1532,7 @@ value_here:
 		if (d >= dmax)
 			goto out;
 		cl = (unsigned char)(*p++ + 2);
-		bit = 1u << (d % 8);
-		if (cl == '}')
-			js->stack[d / 8] |= (unsigned char)bit;
-		else
-			js->stack[d / 8] &= (unsigned char)~bit;
-		d++;
+		kinds = kinds_push(js, kinds, d++, cl == '}');
 		if (cl == '}')
 			goto key_or_close;
 		goto value_or_close;
@@ -1555,7 +1591,7 @@ close:
 		goto out;
 	}
 	/* d > target, so d > 0: there is an enclosing container. */
-	cl = IN_OBJECT(js, d) ? '}' : ']';
+	cl = kinds_closer(js, kinds, d);
 	goto next;
 
 space:
@@ -1570,6 +1606,7 @@ limit:
 		goto fresh;
 #endif
 out:
+	kinds_store(js, kinds);
 	js->p = p;
 	js->state = st;
 	js->depth = d;
