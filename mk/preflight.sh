@@ -123,7 +123,9 @@ preflight_list() {
 		pf_item no "$need_compose" "docker: no engine answers (docker info)" \
 		    "start the engine (sudo systemctl start docker; Docker Desktop's WSL integration), or K6_MODE=native"
 	fi
-	if [ -f "$COMPOSE_FILE" ]; then
+	if [ -z "$COMPOSE_FILE" ] && [ "$need_compose" = no ]; then
+		pf_item yes no "compose not used (COMPOSE_FILE is empty)"
+	elif [ -f "$COMPOSE_FILE" ]; then
 		pf_item yes "$need_compose" "compose file $COMPOSE_FILE"
 		if compose_maps_port; then
 			pf_item yes "$need_compose" "$COMPOSE_FILE publishes $PORT:$PORT"

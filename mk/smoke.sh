@@ -36,7 +36,7 @@ SMOKE_MK=${0%/*}
 : "${P95_MAX_MS:=1200}" "${FAILED_MAX:=0.01}" "${K6_VUS:=2}" "${K6_DURATION:=10s}"
 : "${K6_SCRIPT:=tests/k6_models.js}" "${K6_MODE:=auto}" "${RETRIES:=3}"
 : "${TIMEOUT:=10}" "${WARMUP_S:=0}" "${RUNS_DIR:=runs}"
-: "${COMPOSE_FILE:=docker-compose.yml}" "${COMPOSE_SERVICE:=api}"
+: "${COMPOSE_FILE=docker-compose.yml}" "${COMPOSE_SERVICE:=api}"
 : "${RUN_DIR:=}" "${LOG_FILE:=}" "${UP:=}" "${WAIT_S:=30}" "${ENV_USER:=}"
 : "${STARTUP_LINE=Application startup complete.}" "${K6_IMAGE:=grafana/k6:1.0.0}"
 : "${COMPOSE_NETWORK:=}" "${K6_COMPOSE_URL:=}" "${DEMO_DURATION:=3s}" "${LEAK_IGNORE:=}"
@@ -735,7 +735,7 @@ cmd_demo() {
 	printf 'DEMO_API_KEY=%s\n' "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" >"$WORK/demo.env"
 	say "demo: the bundled backend (fixture server) listens on 127.0.0.1:$port (pid $demo_pid)"
 	BASE_URL=http://127.0.0.1:$port PORT=$port K6_MODE=native K6_DURATION=$DEMO_DURATION \
-	    ENV_FILE=$WORK/demo.env ENV_USER='' LOG_FILE='' UP='' COMPOSE_FILE=/nonexistent/compose.yml \
+	    ENV_FILE=$WORK/demo.env ENV_USER='' LOG_FILE='' UP='' COMPOSE_FILE='' \
 	    sh "$0" smoke
 	demo_status=$?
 	latest=${RUN_DIR:-$RUNS_DIR/latest}

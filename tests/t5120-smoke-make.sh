@@ -79,7 +79,9 @@ test_expect_success 'demo on a bare PATH: nothing but the build and POSIX utilit
 	grep "^smoke: PASS p95 .* 2 models, native load" out &&
 	contains "demo: stopping the backend (pid " out &&
 	has_artifacts status.json metrics.txt env_acl.txt &&
-	test -f runs/latest/leakscan.txt && test ! -s runs/latest/leakscan.txt
+	test -f runs/latest/leakscan.txt && test ! -s runs/latest/leakscan.txt &&
+	contains "✓ compose not used (COMPOSE_FILE is empty)" runs/latest/preflight.txt &&
+	lacks "compose file" runs/latest/preflight.txt
 '
 
 test_expect_success 'preflight alone: ✓/✗ with a fix under each ✗; exit 4 when nothing listens' '
