@@ -6,13 +6,15 @@
 # The document is generated deterministically (the same bytes on every
 # machine and with every awk) into BUILD_DIR/bench/models-200mb.json and
 # kept for the next run. Each tool reads it from the page cache, warmed
-# first; jsonfield runs BENCH_RUNS times (default 5), the peers
-# BENCH_PEER_RUNS times (default 1, jq 1.6 takes seconds), and the best
-# wall time of each counts (the CPU time of that run is shown beside it).
-# Peak RSS comes from /usr/bin/time -v.
-# Prints each tool's time and peak RSS, the ratios, and whether the target
-# holds: at least 50 times faster than jq with a peak RSS under 4 MB
-# (exit 1 when it does not).
+# first. The runs are interleaved, round by round, so that a change in the
+# machine's load hits every tool alike: BENCH_RUNS rounds (default 5) of
+# jsonfield, the peers in the first BENCH_PEER_RUNS of them (default 1;
+# jq 1.6 takes seconds). Each tool's best wall time and best CPU time
+# (user + system) count, separately; peak RSS comes from /usr/bin/time -v.
+# Prints each tool's times and peak RSS, the ratios of both times, and
+# whether the target holds: at least 50 times less CPU time than jq (the
+# steadier measure on a shared machine; the wall-clock ratio is printed
+# beside it) with a peak RSS under 4 MB (exit 1 when it does not).
 
 LC_ALL=C
 export LC_ALL
@@ -66,60 +68,65 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/jsonfield-bench.XXXXXX") || exit 3
 trap 'rm -rf "$out"' EXIT
 trap 'exit 130' INT TERM
 
-# measure NAME RUNS COMMAND...: best wall seconds and peak RSS (KB) into
-# $out/NAME; the command must print the element count.
-measure() {
+# run NAME COMMAND...: one timed run; keeps NAME's best wall time, best
+# CPU time and largest peak RSS in $out/NAME. The command must print the
+# element count.
+run() {
 	name=$1
-	runs=$2
-	shift 2
-	best=
-	cpu=
-	rss=0
-	i=0
-	while [ "$i" -lt "$runs" ]; do
-		/usr/bin/time -v "$@" >"$out/stdout" 2>"$out/time" ||
-			{ echo "bench: $name failed:" >&2; tail -n 30 "$out/time" >&2; exit 3; }
-		got=$(cat "$out/stdout")
-		[ "$got" = "$COUNT" ] ||
-			{ echo "bench: $name counted '$got', not $COUNT" >&2; exit 3; }
-		t=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-			n = split($2, p, ":"); s = 0
-			for (k = 1; k <= n; k++) s = s * 60 + p[k]
-			print s }' "$out/time")
-		m=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out/time")
-		c=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { print s }' "$out/time")
-		if [ -z "$best" ] || awk -v a="$best" -v b="$t" 'BEGIN { exit !(b < a) }'; then
-			best=$t
-			cpu=$c
-		fi
-		[ "$m" -gt "$rss" ] && rss=$m
-		i=$((i + 1))
-	done
-	echo "$best $rss" >"$out/$name"
-	printf '%-10s %8.3f s (cpu %.3f s)  peak RSS %8d KB  (%s, best of %d)\n' \
-	    "$name" "$best" "$cpu" "$rss" "$*" "$runs"
+	shift
+	/usr/bin/time -v "$@" >"$out/stdout" 2>"$out/time" ||
+		{ echo "bench: $name failed:" >&2; tail -n 30 "$out/time" >&2; exit 3; }
+	got=$(cat "$out/stdout")
+	[ "$got" = "$COUNT" ] ||
+		{ echo "bench: $name counted '$got', not $COUNT" >&2; exit 3; }
+	[ -f "$out/$name" ] || echo "- - 0 0 $*" >"$out/$name"
+	awk -F': ' -v prev="$(cat "$out/$name")" '
+		/Elapsed \(wall clock\)/ {
+			n = split($2, p, ":"); wall = 0
+			for (k = 1; k <= n; k++) wall = wall * 60 + p[k] }
+		/(User|System) time \(seconds\)/ { cpu += $2 }
+		/Maximum resident set size/ { rss = $2 }
+		END {
+			split(prev, b, " ")
+			if (b[1] == "-" || wall < b[1]) b[1] = wall
+			if (b[2] == "-" || cpu < b[2]) b[2] = cpu
+			if (rss > b[3]) b[3] = rss
+			sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, "", prev)
+			printf "%s %s %s %d %s\n", b[1], b[2], b[3], b[4] + 1, prev }' "$out/time" >"$out/$name.new" &&
+		mv "$out/$name.new" "$out/$name"
 }
 
 echo "document: $DOC, $size bytes, $COUNT models"
 [ -r /proc/loadavg ] && echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs"
-measure jsonfield "$RUNS" "$JF" -l .data "$DOC"
-measure jq "$PEER_RUNS" jq '.data | length' "$DOC"
 peers=jq
-if command -v gojq >/dev/null 2>&1; then
-	measure gojq "$PEER_RUNS" gojq '.data | length' "$DOC"
-	peers="jq gojq"
-else
-	echo "gojq: not installed, not measured"
-fi
-
-read -r jf_t jf_rss <"$out/jsonfield"
-for p in $peers; do
-	read -r p_t p_rss <"$out/$p"
-	awk -v p="$p" -v a="$p_t" -v b="$jf_t" -v ra="$p_rss" -v rb="$jf_rss" 'BEGIN {
-		printf "ratio %s/jsonfield: %.1fx the time, %.0fx the peak RSS\n", p, a / b, ra / rb }'
+command -v gojq >/dev/null 2>&1 && peers="jq gojq"
+round=0
+while [ "$round" -lt "$RUNS" ]; do
+	run jsonfield "$JF" -l .data "$DOC"
+	if [ "$round" -lt "$PEER_RUNS" ]; then
+		run jq jq '.data | length' "$DOC"
+		[ "$peers" = jq ] || run gojq gojq '.data | length' "$DOC"
+	fi
+	round=$((round + 1))
 done
-read -r jq_t _ <"$out/jq"
-awk -v a="$jq_t" -v b="$jf_t" -v r="$jf_rss" 'BEGIN {
-	ok = a / b >= 50 && r < 4096
-	printf "target (>= 50x faster than jq, peak RSS < 4096 KB): %s\n", ok ? "met" : "NOT met"
+[ -r /proc/loadavg ] && echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+for name in jsonfield $peers; do
+	read -r wall cpu rss runs cmd <"$out/$name"
+	printf '%-10s wall %8.3f s  cpu %8.3f s  peak RSS %8d KB  (%s, best of %d)\n' \
+	    "$name" "$wall" "$cpu" "$rss" "$cmd" "$runs"
+done
+[ "$peers" = jq ] && echo "gojq: not installed, not measured"
+
+read -r jf_wall jf_cpu jf_rss _ <"$out/jsonfield"
+for p in $peers; do
+	read -r p_wall p_cpu p_rss _ <"$out/$p"
+	awk -v p="$p" -v aw="$p_wall" -v bw="$jf_wall" -v ac="$p_cpu" -v bc="$jf_cpu" \
+	    -v ra="$p_rss" -v rb="$jf_rss" 'BEGIN {
+		printf "ratio %s/jsonfield: %.1fx the CPU time, %.1fx the wall time, %.0fx the peak RSS\n",
+		    p, ac / bc, aw / bw, ra / rb }'
+done
+read -r _ jq_cpu _ <"$out/jq"
+awk -v ac="$jq_cpu" -v bc="$jf_cpu" -v r="$jf_rss" 'BEGIN {
+	ok = ac / bc >= 50 && r < 4096
+	printf "target (>= 50x less CPU time than jq, peak RSS < 4096 KB): %s\n", ok ? "met" : "NOT met"
 	exit !ok }'
