@@ -73,6 +73,8 @@ struct run {
 	struct ndjson nd;
 	struct atomic_file out;
 	int have_out, progress, color, oom;
+	unsigned spin_skip;     /* sleep at once for this many more waits */
+	unsigned spin_backoff;  /* spin_skip after the next poll that finds nothing */
 #ifdef USE_EPOLL
 	int efd;
 #else
@@ -544,17 +546,80 @@ progress(struct run *r, double now, int last)
 	r->next_progress = now + 100;
 }
 
+#define SPIN_NS 50000           /* how long to poll before sleeping */
+#define SPIN_BACKOFF 64         /* waits that sleep at once after a poll found nothing, */
+#define SPIN_BACKOFF_MAX 8192   /* doubled up to this while polls keep finding nothing */
+#define NEVS 256
+
+/* One epoll_wait or poll for m descriptors, for up to timeout_ms. */
+static int
+sys_wait(struct run *r, void *evs, unsigned m, int timeout_ms)
+{
+#ifdef USE_EPOLL
+	(void)m;
+	return epoll_wait(r->efd, evs, NEVS, timeout_ms);
+#else
+	(void)evs;
+	return poll(r->pfd, m, timeout_ms);
+#endif
+}
+
+/*
+ * Waits like sys_wait, but while requests are in flight polls for up to
+ * SPIN_NS before going to sleep. A sleeping client is slow to wake: in a
+ * virtual machine an idle CPU halts, and the server's answer has to wake
+ * it through the hypervisor, which the latency of that request and the
+ * server's time both pay. A server that answers within microseconds then
+ * had the client asleep for nearly every answer: a higher tail and fewer
+ * requests a second than a busier client (such as wrk) gets. When a poll
+ * finds nothing in SPIN_NS (a slower server, or one that shares our CPU
+ * and cannot answer while we spin), the next waits sleep at once,
+ * SPIN_BACKOFF of them, twice as many after each further such poll, so
+ * that spinning costs little CPU, and delays a server on our CPU little,
+ * where it does not help.
+ */
+static int
+ready(struct run *r, void *evs, unsigned m, int timeout_ms)
+{
+	long long start, spun;
+	int n, polls = 0;
+
+	if (timeout_ms <= 0 || r->started == r->st.reqs)
+		return sys_wait(r, evs, m, timeout_ms);
+	if (r->spin_skip > 0) {
+		r->spin_skip--;
+		return sys_wait(r, evs, m, timeout_ms);
+	}
+	start = mono_ns();
+	do {
+		n = sys_wait(r, evs, m, 0);
+		polls++;
+		spun = mono_ns() - start;
+	} while (n == 0 && spun < SPIN_NS);
+	if (n != 0 && polls == 1)
+		return n;       /* ready at once: nothing learnt about spinning */
+	if (n != 0 && spun < SPIN_NS) {
+		r->spin_backoff = SPIN_BACKOFF;
+		return n;
+	}
+	/* Nothing, or found only after SPIN_NS: the server ran while we were out. */
+	r->spin_skip = r->spin_backoff;
+	if (r->spin_backoff < SPIN_BACKOFF_MAX)
+		r->spin_backoff *= 2;
+	return n != 0 ? n : sys_wait(r, evs, m, timeout_ms);
+}
+
 /* Waits for readiness until timeout_ms and handles what came. */
 static int
 wait_events(struct run *r, int timeout_ms)
 {
 #ifdef USE_EPOLL
-	struct epoll_event evs[256];
+	struct epoll_event evs[NEVS];
 	int n, i;
 	unsigned ev;
 	struct conn *c;
 
-	n = epoll_wait(r->efd, evs, 256, timeout_ms);
+	n = ready(r, evs, 0, timeout_ms);
 	for (i = 0; i < n; i++) {
 		c = &r->c[(uint32_t)evs[i].data.u64];
 		if ((uint32_t)(evs[i].data.u64 >> 32) != c->gen || c->fd < 0)
@@ -578,7 +643,7 @@ wait_events(struct run *r, int timeout_ms)
 		    POLLOUT : POLLIN;
 		r->pidx[m++] = i;
 	}
-	n = poll(r->pfd, m, timeout_ms);
+	n = ready(r, NULL, m, timeout_ms);
 	for (i = 0; n > 0 && i < m; i++) {
 		short re = r->pfd[i].revents;
 		c = &r->c[r->pidx[i]];
@@ -833,6 +898,7 @@ load_run(const struct load_config *cfg)
 	}
 	r.target = cfg->requests;
 	r.end = 0;
+	r.spin_backoff = SPIN_BACKOFF;
 	r.open_model = cfg->rate > 0;
 	r.interval = r.open_model ? 1000 / cfg->rate : 0;
 	/* Neither -n nor -D: one request on each connection. */
