@@ -42,7 +42,7 @@ if [ -n "$MAKE_OK" ]; then
 		expect_code 2 smoke_make smoke-local BASE_URL="$URL503" &&
 		grep "^smoke: FAIL healthz: GET /healthz: HTTP 503, wanted 200" out &&
 		status_has "\"exit_code\": 1," &&
-		sed -n "s/^\(make: \*\*\* \[mk\/smoke\.mk:[0-9]*: smoke-local\]\) Error 1\$/\1 Error 4/p" \
+		sed -n "s/^make\(\[[0-9]*\]\)\{0,1\}: \(\*\*\* \[mk\/smoke\.mk:[0-9]*: smoke-local\]\) Error 1\$/make: \2 Error 4/p" \
 		    err >make.line &&
 		test -s make.line &&
 		contains "$(cat make.line)" "$ROOT/README.md" &&
