@@ -470,6 +470,44 @@ test_expect_success 'a document larger than the read buffer' '
 	jf 0 "\"é\\n\"" .data[12345].s "$D/big.json"
 '
 
+# The same over lines, with one element (the 15000th, on line 15002) made
+# wrong in one of several ways: skipping the array (-l) and printing it
+# (every token read) must fail with the same message at the same place.
+spread() {
+	awk -v bad="$1" 'BEGIN {
+		printf "{\"data\": [\n"
+		for (i = 0; i < 20000; i++) {
+			s = "\\u00e9\\n \303\251"
+			n = "[1, -2.5e3, true, null]"
+			if (i == 15000 && bad == "ctl") s = "a\tb"
+			if (i == 15000 && bad == "esc") s = "a\\xb"
+			if (i == 15000 && bad == "utf8") s = "a\355\240\200b"
+			if (i == 15000 && bad == "comma") n = "[1 -2.5e3]"
+			if (i == 15000 && bad == "zero") n = "[1, 01]"
+			if (i == 15000 && bad == "deep") n = "[[[[[1]]]]}"
+			printf "%s  {\"id\": \"m-%d\", \"s\": \"%s\", \"n\": %s}",
+			    (i ? ",\n" : ""), i, s, n
+		}
+		printf "\n], \"last\": true}\n"
+	}'
+}
+spread "" >"$D/lines.json"
+
+test_expect_success 'a document over many lines, skipped' '
+	jf 0 20000 -l .data "$D/lines.json" &&
+	jf 0 true .last "$D/lines.json"
+'
+
+test_expect_success 'an error far into a document: the same place skipped or read' '
+	for bad in ctl esc utf8 comma zero deep; do
+		spread $bad >bad.json &&
+		expect_code 3 jsonfield -l .data bad.json >out 2>skipped &&
+		expect_code 3 jsonfield .data bad.json >out 2>read &&
+		check read skipped &&
+		contains "jsonfield: bad.json:15002:" skipped || return 1
+	done
+'
+
 # The manual's EXAMPLES, one test each.
 cat >"$D/models.json" <<'EOF'
 {"object":"list","data":[{"id":"gpt-4o-mini","object":"model"},{"id":"llama-3.1-8b","object":"model"}]}

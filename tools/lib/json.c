@@ -1227,10 +1227,12 @@ classify(const struct json_scanner *js, const unsigned char *s, struct block *b,
 		} else if (!short_escape[s[i + 1]]) {
 			bad |= 1ULL << i;
 		}
-		if (i < 63)
+		if (i < 63) {
 			esc |= 2ULL << i;
-		else
-			c->esc = c->done = 1;
+		} else {
+			c->esc = 1;
+			c->done |= 1;
+		}
 	}
 	real = quote & ~esc;
 	inside = prefix_xor(real) ^ c->inside; /* from an opening quote to before its closing one */
