@@ -8,6 +8,7 @@
 #include "dur.h"
 #include "json.h"
 #include "k6.h"
+#include "pctl.h"
 #include "xalloc.h"
 
 #define MARK_OK   "\xe2\x9c\x93"   /* ✓ */
@@ -198,21 +199,7 @@ k6_stat_pct(const char *s, size_t len, double *pct)
 double
 k6_percentile(const double *s, size_t n, double pct)
 {
-	double i, lo, f, j, k, d, p;
-
-	if (n == 0)
-		return NAN;
-	if (n == 1)
-		return s[0];
-	/* Separate statements keep the compiler from fusing a multiply-add. */
-	i = pct / 100 * ((double)n - 1.0);
-	lo = floor(i);
-	j = s[(size_t)lo];
-	k = s[(size_t)ceil(i)];
-	f = i - lo;
-	d = k - j;
-	p = d * f;
-	return j + p;
+	return pctl_sorted(s, n, pct / 100);
 }
 
 void
@@ -1767,13 +1754,6 @@ k6_ndjson_feed(struct k6_ndjson *nd, const char *buf, size_t len)
 	return 0;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 void
 k6_exact(struct k6_val *out, double v)
@@ -1807,7 +1787,7 @@ k6_ndjson_finish(struct k6_ndjson *nd, struct k6_result *r)
 		    nd->points, q->metric, full);
 		return -1;
 	}
-	qsort(nd->v, nd->n, sizeof *nd->v, cmp_double);
+	pctl_sort(nd->v, nd->n);
 	r->source = "k6-ndjson";
 	snprintf(r->metric, sizeof r->metric, "%s", full);
 	k6_exact(&r->pct, k6_percentile(nd->v, nd->n, q->pct));

@@ -10,6 +10,7 @@
 #include "jsonout.h"
 #include "load.h"
 #include "loadstats.h"
+#include "pctl.h"
 
 int
 trend_add(struct trend *t, double ms)
@@ -38,39 +39,17 @@ trend_avg(const struct trend *t)
 	return t->n ? t->sum / (double)t->n : 0;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 double
 trend_pct(struct trend *t, double p)
 {
-	double i, lo, j, k, f, d, prod;
-
 	if (t->n == 0)
 		return 0;
-	if (t->n == 1)
-		return t->v[0];
 	if (!t->sorted) {
-		qsort(t->v, t->n, sizeof t->v[0], cmp_double);
+		pctl_sort(t->v, t->n);
 		t->sorted = 1;
 	}
-	/*
-	 * The same operations as k6's TrendSink.P, so the results match bit
-	 * for bit; separate statements, so no compiler fuses a multiply-add.
-	 */
-	i = p * ((double)t->n - 1.0);
-	lo = floor(i);
-	j = t->v[(size_t)lo];
-	k = t->v[(size_t)ceil(i)];
-	f = i - lo;
-	d = k - j;
-	prod = d * f;
-	return j + prod;
+	return pctl_sorted(t->v, t->n, p);
 }
 
 void
