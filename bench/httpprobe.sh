@@ -18,16 +18,9 @@ for f in "$O/httpprobe" "$O/tests/fixture"; do
 	[ -x "$f" ] || { echo "bench: build first: make $f" >&2; exit 1; }
 done
 
-# Peers from Debian when missing (the machine reaches Debian's registry).
-need=
-command -v curl >/dev/null 2>&1 || need="$need curl"
-command -v hyperfine >/dev/null 2>&1 || need="$need hyperfine"
-if [ -n "$need" ]; then
-	echo "bench: installing$need"
-	# shellcheck disable=SC2086 # the package list is meant to split
-	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need; } >/dev/null ||
-		{ echo "bench: could not install$need" >&2; exit 1; }
-fi
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+bench_need curl:curl hyperfine:hyperfine || exit 1
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/smokekit-bench.XXXXXX")
 FIXTURE_PID=

@@ -28,10 +28,9 @@ DOC=$PWD/$O/bench/models-200mb.json
 
 [ -x "$JF" ] || { echo "bench: $JF not built (make $O/jsonfield)" >&2; exit 3; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time not found (Debian package: time)" >&2; exit 3; }
-if ! command -v jq >/dev/null 2>&1; then
-	echo "bench: installing jq" >&2
-	apt-get install -y -qq jq >/dev/null || exit 3
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_need jq:jq || exit 3
 
 # The model list: every element has escaped and raw UTF-8 strings, numbers
 # of every shape, literals and nested arrays. Park-Miller random numbers

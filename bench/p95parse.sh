@@ -22,16 +22,9 @@ DATA=$DIR/k6-$SIZE_MB.ndjson
 
 [ -x "$O/p95parse" ] || { echo "bench: build first: make $O/p95parse" >&2; exit 1; }
 
-# Peers from Debian when missing (the machine reaches Debian's registry).
-need=
-command -v mawk >/dev/null 2>&1 || need="$need mawk"
-command -v jq >/dev/null 2>&1 || need="$need jq"
-if [ -n "$need" ]; then
-	echo "bench: installing$need"
-	# shellcheck disable=SC2086 # the package list is meant to split
-	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need; } >/dev/null ||
-		{ echo "bench: could not install$need" >&2; exit 1; }
-fi
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+bench_need mawk:mawk jq:jq || exit 1
 
 # A deterministic k6-shaped NDJSON: 16 metrics, a Metric line before each
 # metric's first Point, tags ep=models/healthz alternating, 2% status 500,

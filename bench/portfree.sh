@@ -23,11 +23,9 @@ for tool in hyperfine python3; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		{ echo "bench: $tool not found" >&2; exit 3; }
 done
-for pair in ss:iproute2 lsof:lsof; do
-	command -v "${pair%%:*}" >/dev/null 2>&1 && continue
-	echo "bench: installing ${pair#*:}" >&2
-	apt-get install -y -qq "${pair#*:}" >/dev/null || exit 3
-done
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_need ss:iproute2 lsof:lsof || exit 3
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/portfree-bench.XXXXXX") || exit 3
 pids=
