@@ -30,11 +30,11 @@ LIB_JSON = $(L)/json.o $(L)/jsonout.o
 
 # What each program links.
 aclcheck_OBJ    = $(LIB_CORE) $(L)/jsonout.o
-httpprobe_OBJ   = $(LIB_CORE) $(L)/jsonout.o $(L)/http.o $(L)/loadstats.o $(L)/load.o $(L)/pctl.o
+httpprobe_OBJ   = $(LIB_CORE) $(L)/jsonout.o $(L)/clock.o $(L)/http.o $(L)/loadstats.o $(L)/load.o $(L)/pctl.o
 jsonfield_OBJ   = $(LIB_CORE) $(LIB_JSON)
 leakscan_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 p95parse_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o $(L)/pctl.o $(L)/prom.o $(L)/readall.o
-portfree_OBJ    = $(L)/die.o $(L)/num.o $(L)/jsonout.o
+portfree_OBJ    = $(L)/die.o $(L)/num.o $(L)/jsonout.o $(L)/clock.o
 smokereport_OBJ = $(LIB_CORE) $(L)/jsonout.o
 
 all: $(PROGS:%=$(O)/%)

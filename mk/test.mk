@@ -14,12 +14,13 @@ unit_num_OBJ     = $(LIB_CORE)
 unit_atomic_OBJ  = $(LIB_CORE)
 unit_jsonout_OBJ = $(LIB_CORE) $(L)/jsonout.o
 unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
-unit_http_OBJ    = $(L)/http.o $(L)/num.o
+unit_http_OBJ    = $(L)/clock.o $(L)/http.o $(L)/num.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
 unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o $(L)/pctl.o
 unit_prom_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o $(L)/pctl.o $(L)/prom.o
 unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(L)/loadstats.o $(L)/pctl.o
 unit_pctl_OBJ    = $(L)/pctl.o
+unit_clock_OBJ   = $(L)/clock.o
 
 UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
 $(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)
@@ -71,7 +72,7 @@ lint:
 # Every tests/fuzz/fuzz_NAME.c; each needs its fuzz_NAME_SRC line here.
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c tools/lib/num.c
-fuzz_http_SRC   = tools/lib/http.c tools/lib/num.c
+fuzz_http_SRC   = tools/lib/clock.c tools/lib/http.c tools/lib/num.c
 fuzz_k6text_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_ndjson_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_prom_SRC   = tools/lib/prom.c tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "atomic.h"
+#include "clock.h"
 #include "die.h"
 #include "http.h"
 #include "jsonout.h"
@@ -489,18 +490,6 @@ retryable_error(enum http_error e)
 	    e == HTTP_ERR_TIMEOUT || e == HTTP_ERR_RESET || e == HTTP_ERR_EMPTY;
 }
 
-static void
-sleep_ms(double ms)
-{
-	struct timespec ts;
-
-	if (ms <= 0)
-		return;
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)fmod(ms * 1e6, 1e9);
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 /*
  * Should attempt n (which ended as x and r say) be followed by another?
@@ -529,7 +518,7 @@ next_wait(const struct opts *o, const struct http_exchange *x, const struct resu
 		if (o->verbose)
 			warnf("attempt %lld: Retry-After: %s", r->attempts, after);
 	}
-	if (why == NULL && o->max_ms > 0 && http_now_ms() + wait >= deadline)
+	if (why == NULL && o->max_ms > 0 && clock_ms() + wait >= deadline)
 		why = "the next attempt would start after the -m deadline";
 	if (why != NULL) {
 		if (o->verbose)
@@ -556,7 +545,7 @@ take_result(const struct opts *o, const struct http_exchange *x, int rc,
 	r->total_ms = x->total_ms;
 	r->bytes = http_parser_body_bytes(x->parser);
 	snprintf(r->message, sizeof r->message, "%s%s", x->message,
-	    x->error == HTTP_ERR_TIMEOUT && o->max_ms > 0 && http_now_ms() >= deadline ?
+	    x->error == HTTP_ERR_TIMEOUT && o->max_ms > 0 && clock_ms() >= deadline ?
 	    " (the -m deadline)" : "");
 	if (r->status != 0)
 		r->exit = http_status_expected(&o->expect, r->status) ? EXIT_HOLDS : EXIT_FAILS;
@@ -592,7 +581,7 @@ sink_failed(const struct opts *o, struct result *r, int err)
 static void
 probe(const struct opts *o, struct result *r)
 {
-	double start = http_now_ms(), deadline = o->max_ms > 0 ? start + o->max_ms : HUGE_VAL;
+	double start = clock_ms(), deadline = o->max_ms > 0 ? start + o->max_ms : HUGE_VAL;
 	struct http_exchange x;
 	struct sink s;
 
@@ -620,7 +609,7 @@ probe(const struct opts *o, struct result *r)
 			    o->method, o->url_arg);
 			log_request(o);
 		}
-		x.deadline_ms = http_now_ms() + o->timeout_ms;
+		x.deadline_ms = clock_ms() + o->timeout_ms;
 		if (x.deadline_ms > deadline)
 			x.deadline_ms = deadline;
 		rc = http_exchange_run(&x);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "die.h"
 #include "jsonout.h"
 #include "num.h"
@@ -1090,25 +1091,7 @@ parse_target(const char *arg, struct target *t)
 	parse_port(colon + 1, arg, &t->port);
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void
-sleep_ms(double ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)((ms - ts.tv_sec * 1000.0) * 1e6);
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 static int
 all_hold(const struct target *t, size_t nt, const struct listeners *ls, const struct opts *o)
@@ -1126,7 +1109,7 @@ static int
 run_check(struct target *t, size_t nt, struct opts *o)
 {
 	struct listeners ls = { NULL, 0, 0 };
-	double deadline = o->wait_ms >= 0 ? now_ms() + o->wait_ms : -1;
+	double deadline = o->wait_ms >= 0 ? clock_ms() + o->wait_ms : -1;
 	int holds;
 
 	for (;;) {
@@ -1135,7 +1118,7 @@ run_check(struct target *t, size_t nt, struct opts *o)
 		if (holds || !o->wait)
 			break;
 		if (deadline >= 0) {
-			double left = deadline - now_ms();
+			double left = deadline - clock_ms();
 			if (left <= 0)
 				break;
 			sleep_ms(left < o->interval_ms ? left : o->interval_ms);

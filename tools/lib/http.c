@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "http.h"
 #include "num.h"
 
@@ -1078,14 +1079,6 @@ http_retry_after_ms(const char *value, long long now_epoch_s, double *ms)
 
 /* ---- one exchange ---- */
 
-double
-http_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
-}
 
 const char *
 http_error_class(enum http_error e)
@@ -1122,7 +1115,7 @@ wait_fd(int fd, short events, double deadline)
 	int r;
 
 	for (;;) {
-		double left = deadline - http_now_ms();
+		double left = deadline - clock_ms();
 		if (left <= 0)
 			return 0;
 		pfd.fd = fd;
@@ -1228,7 +1221,7 @@ resolve(struct http_exchange *x, struct addrs *out)
 	close(fds[0]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	if (!answered && http_now_ms() >= x->deadline_ms)
+	if (!answered && clock_ms() >= x->deadline_ms)
 		return x_fail(x, HTTP_ERR_TIMEOUT, "resolving %s: timed out", x->url->host);
 	if (!answered || gai != 0)
 		return x_fail(x, HTTP_ERR_DNS, "resolve %s: %s", x->url->host,
@@ -1290,7 +1283,7 @@ connect_any(struct http_exchange *x, const struct addrs *ad, double start)
 		return x_fail(x, HTTP_ERR_DNS, "resolve %s: no address", x->url->host);
 	for (i = 0; i < ad->n; i++) {
 		/* Share what is left of the budget between the addresses left. */
-		double now = http_now_ms();
+		double now = clock_ms();
 		double end = now + (budget_end - now) / (ad->n - i);
 		int err = 0, ev;
 		socklen_t elen = sizeof err;
@@ -1312,7 +1305,7 @@ connect_any(struct http_exchange *x, const struct addrs *ad, double start)
 			close(fd);
 			fd = -1;
 			x_fail(x, HTTP_ERR_TIMEOUT, "connect to %s: timed out after %.2f s",
-			    name, (http_now_ms() - now) / 1000);
+			    name, (clock_ms() - now) / 1000);
 			continue;
 		} else if (ev < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0) {
 			err = errno;
@@ -1429,7 +1422,7 @@ receive(struct http_exchange *x, int fd, double start)
 
 		if (ev == 0)
 			return x_fail(x, HTTP_ERR_TIMEOUT, "timed out after %.2f s %s",
-			    (http_now_ms() - start) / 1000, where(x, got, at, sizeof at));
+			    (clock_ms() - start) / 1000, where(x, got, at, sizeof at));
 		r = recv(fd, buf, sizeof buf, 0);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
@@ -1446,7 +1439,7 @@ receive(struct http_exchange *x, int fd, double start)
 			st = http_parser_eof(x->parser);
 		} else {
 			if (got == 0)
-				x->first_byte_ms = http_now_ms() - start;
+				x->first_byte_ms = clock_ms() - start;
 			got += (size_t)r;
 			while (off < (size_t)r && st == HTTP_PARSE_MORE) {
 				st = http_parser_feed(x->parser, buf + off, (size_t)r - off,
@@ -1466,7 +1459,7 @@ receive(struct http_exchange *x, int fd, double start)
 int
 http_exchange_run(struct http_exchange *x)
 {
-	double start = http_now_ms();
+	double start = clock_ms();
 	struct addrs ad;
 	char *head;
 	int fd, rc;
@@ -1484,19 +1477,19 @@ http_exchange_run(struct http_exchange *x)
 	    x->body_len, 0);
 	if (x->parser == NULL || head == NULL) {
 		free(head);
-		x->total_ms = http_now_ms() - start;
+		x->total_ms = clock_ms() - start;
 		return x_fail(x, HTTP_ERR_SYSTEM, "out of memory");
 	}
 	rc = -1;
 	if (resolve(x, &ad) == 0 && (fd = connect_any(x, &ad, start)) >= 0) {
-		x->connect_ms = http_now_ms() - start;
+		x->connect_ms = clock_ms() - start;
 		rc = send_request(x, fd, head);
 		if (rc == 0)
 			rc = receive(x, fd, start);
 		close(fd);
 	}
 	free(head);
-	x->total_ms = http_now_ms() - start;
+	x->total_ms = clock_ms() - start;
 	return rc;
 }
 

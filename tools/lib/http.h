@@ -110,9 +110,6 @@ int http_method_idempotent(const char *method);
  */
 int http_retry_after_ms(const char *value, long long now_epoch_s, double *ms);
 
-/* Milliseconds on a monotonic clock: the time base of every deadline below. */
-double http_now_ms(void);
-
 /* Why an exchange produced no valid response. */
 enum http_error {
 	HTTP_ERR_NONE,
@@ -143,7 +140,7 @@ struct http_exchange {
 	const char *body;
 	size_t body_len;
 	double connect_timeout_ms;   /* 0: only the deadline bounds the connect */
-	double deadline_ms;          /* absolute, on http_now_ms()'s clock */
+	double deadline_ms;          /* absolute, on clock_ms()'s clock (clock.h) */
 	/* Body bytes as they arrive; a non-zero return stops the exchange. */
 	int (*on_body)(void *ctx, const char *data, size_t n);
 	void *ctx;
