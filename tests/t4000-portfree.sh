@@ -354,6 +354,35 @@ else
 	test_skip "an unprivileged uid: owner not visible" "setpriv not found (Debian package: util-linux)"
 fi
 
+# hidepid: a /proc of its own, mounted with hidepid=invisible in a private
+# mount namespace (the host's /proc is left alone), where another user's
+# processes do not even have a /proc/PID. Needs root and unshare.
+HIDEPID_SH='
+	mount -t proc -o hidepid=invisible proc /proc || exit 90
+	# The option must have taken: the owner hidden from uid 65534, shown to root.
+	setpriv --reuid=65534 --regid=65534 --clear-groups test -e "/proc/$1" && exit 91
+	test -e "/proc/$1" || exit 92
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$2" "127.0.0.1:$3" >hidden.out
+	echo "hidden=$?"
+	"$2" "127.0.0.1:$3" >shown.out
+	echo "shown=$?"
+'
+if [ "$(id -u)" -eq 0 ] && have unshare && have setpriv &&
+	unshare -m sh -c 'mount -t proc -o hidepid=invisible proc /proc' 2>/dev/null; then
+	test_expect_success 'hidepid: owner not visible to another uid, port still in use' '
+		unshare -m sh -c "$HIDEPID_SH" sh "$LO4_PID" "$PROGS/portfree" "$LO4_PORT" >codes &&
+		printf "%s\n" hidden=1 shown=1 >want &&
+		check want codes &&
+		contains "state=listening" hidden.out &&
+		contains "owner=not visible" hidden.out &&
+		lacks "pid=" hidden.out &&
+		contains "pid=$LO4_PID" shown.out &&
+		contains "owner=process" shown.out
+	'
+else
+	test_skip "hidepid: owner not visible" "needs root, unshare and setpriv, and a /proc mount with hidepid= in a private namespace"
+fi
+
 if [ -n "$V6" ]; then
 	test_expect_success 'a v6-only :: listener leaves IPv4 free (proc errs on busy)' '
 		py -c "$BINDABLE_PY" $ONLY6_PORT 127.0.0.1 0.0.0.0 ::1 >truth &&
