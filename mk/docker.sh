@@ -41,8 +41,46 @@ compose_cmd() {
 }
 SMOKE_COMPOSE=
 
+# COMPOSE_FILE may be a list, as docker compose's own variable of that
+# name is (a user may have it exported for compose): the files separated by
+# COMPOSE_PATH_SEPARATOR, ":" by default. Each gets its -f, in order.
+
+# compose_file_list: the files, one a line.
+compose_file_list() {
+	cfl_ifs=$IFS
+	IFS=${COMPOSE_PATH_SEPARATOR:-:}
+	set -f
+	# shellcheck disable=SC2086 # split on the separator only, no globbing
+	set -- $COMPOSE_FILE
+	set +f
+	IFS=$cfl_ifs
+	for cfl; do printf '%s\n' "$cfl"; done
+}
+
+# compose_files_exist: every file of COMPOSE_FILE exists (and there is
+# one); else COMPOSE_MISSING names the first that does not.
+compose_files_exist() {
+	COMPOSE_MISSING=$(compose_file_list | while IFS= read -r cfe; do
+		[ -f "$cfe" ] || { printf '%s\n' "$cfe"; break; }
+	done)
+	[ -n "$COMPOSE_FILE" ] && [ -z "$COMPOSE_MISSING" ]
+}
+
+# compose ARG...: docker compose -f FILE ... ARG...
 compose() {
-	compose_cmd -f "$COMPOSE_FILE" "$@"
+	c_n=$#
+	while IFS= read -r c_file; do
+		[ -n "$c_file" ] && set -- "$@" -f "$c_file"
+	done <<EOF_FILES
+$(compose_file_list)
+EOF_FILES
+	# The command's own arguments, still first, go after the -f options.
+	while [ "$c_n" -gt 0 ]; do
+		set -- "$@" "$1"
+		shift
+		c_n=$((c_n - 1))
+	done
+	compose_cmd "$@"
 }
 
 # compose_container: the id of the service's container, or fail.
@@ -96,14 +134,14 @@ compose_up() {
 	UP_WHY=
 	if ! docker_answers; then
 		UP_WHY="no docker engine answers (docker info)"
-	elif [ ! -f "$COMPOSE_FILE" ]; then
-		UP_WHY="compose file $COMPOSE_FILE not found (COMPOSE_FILE=)"
+	elif ! compose_files_exist; then
+		UP_WHY="compose file ${COMPOSE_MISSING:-(none)} not found (COMPOSE_FILE=$COMPOSE_FILE)"
 	fi
 	if [ -n "$UP_WHY" ]; then
 		say "up: FAIL $UP_WHY"
 		return "$E_SETUP"
 	fi
-	say "up: docker compose -f $COMPOSE_FILE up -d"
+	say "up: docker compose $(compose_file_list | sed 's/^/-f /' | tr '\n' ' ')up -d"
 	if ! compose up -d; then
 		UP_WHY="docker compose up -d failed"
 		"$(tool portfree)" "$URL_HOSTPORT" >"$WORK/up.port" 2>&1 ||

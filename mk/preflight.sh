@@ -20,7 +20,7 @@ optional_version() {
 # exists: its evidence is then collected).
 resolve_mode() {
 	COMPOSE_IN_USE=no
-	if [ -f "$COMPOSE_FILE" ] && docker_answers; then
+	if compose_files_exist && docker_answers; then
 		COMPOSE_IN_USE=yes
 		compose_pick
 	fi
@@ -67,10 +67,16 @@ pf_item() {
 
 # compose_maps_port: the compose file publishes PORT:PORT (short syntax,
 # with or without a host address, or the long syntax's published/target).
+# With several files (COMPOSE_FILE=a.yml:b.yml), any of them.
 compose_maps_port() {
-	grep -E "(^|[^0-9])$PORT:$PORT([^0-9]|\$)" "$COMPOSE_FILE" >/dev/null 2>&1 && return 0
-	grep -E "published:[[:space:]]*\"?${PORT}\"?[[:space:]]*\$" "$COMPOSE_FILE" >/dev/null 2>&1 &&
-	    grep -E "target:[[:space:]]*${PORT}[[:space:]]*\$" "$COMPOSE_FILE" >/dev/null 2>&1
+	compose_file_list | {
+		while IFS= read -r cmp; do
+			grep -E "(^|[^0-9])$PORT:$PORT([^0-9]|\$)" "$cmp" >/dev/null 2>&1 && exit 0
+			grep -E "published:[[:space:]]*\"?${PORT}\"?[[:space:]]*\$" "$cmp" >/dev/null 2>&1 &&
+			    grep -E "target:[[:space:]]*${PORT}[[:space:]]*\$" "$cmp" >/dev/null 2>&1 && exit 0
+		done
+		exit 1
+	}
 }
 
 # preflight_list run|standalone: the checklist on stdout. "run" is part of
@@ -125,7 +131,7 @@ preflight_list() {
 	fi
 	if [ -z "$COMPOSE_FILE" ] && [ "$need_compose" = no ]; then
 		pf_item yes no "compose not used (COMPOSE_FILE is empty)"
-	elif [ -f "$COMPOSE_FILE" ]; then
+	elif compose_files_exist; then
 		pf_item yes "$need_compose" "compose file $COMPOSE_FILE"
 		if compose_maps_port; then
 			pf_item yes "$need_compose" "$COMPOSE_FILE publishes $PORT:$PORT"
@@ -134,8 +140,8 @@ preflight_list() {
 			    "add ports: [\"$PORT:$PORT\"] to service $COMPOSE_SERVICE (smokekit never edits it), or set PORT="
 		fi
 	else
-		pf_item no "$need_compose" "compose file $COMPOSE_FILE not found" \
-		    "run from the backend's directory, or COMPOSE_FILE=path/to/docker-compose.yml"
+		pf_item no "$need_compose" "compose file ${COMPOSE_MISSING:-(none)} not found" \
+		    "run from the backend's directory, or COMPOSE_FILE=path/to/docker-compose.yml (several: a.yml:b.yml)"
 	fi
 
 	if [ -n "$ENV_FILE" ]; then

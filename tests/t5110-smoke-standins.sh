@@ -238,6 +238,37 @@ test_expect_success 'make up: compose up -d, then the bounded wait for the port'
 	check_str "up: FAIL usage: K6_MODE=bogus: want auto, host, compose or native" out
 '
 
+cat >"$TRASH/base.yml" <<EOF
+services:
+  api:
+    build: .
+EOF
+cat >"$TRASH/ports.yml" <<EOF
+services:
+  api:
+    ports:
+      - "$FPORT:$FPORT"
+EOF
+
+test_expect_success 'COMPOSE_FILE as compose reads it, a list: a -f each, PORT:PORT in either' '
+	rm -f standin.log &&
+	SMOKE_CMD=up compose_smoke 0 COMPOSE_FILE="$TRASH/base.yml:$TRASH/ports.yml" &&
+	standin_calls "docker compose -f" >calls &&
+	check_str "docker compose -f $TRASH/base.yml -f $TRASH/ports.yml up -d" calls &&
+	contains "up: docker compose -f $TRASH/base.yml -f $TRASH/ports.yml up -d" out &&
+	compose_smoke 0 COMPOSE_FILE="$TRASH/base.yml:$TRASH/ports.yml" K6_MODE=compose &&
+	contains "✓ $TRASH/base.yml:$TRASH/ports.yml publishes $FPORT:$FPORT" runs/latest/preflight.txt &&
+	grep "^smoke: PASS .*, compose load" out
+'
+
+test_expect_success 'COMPOSE_FILE list: a missing file named, COMPOSE_PATH_SEPARATOR honoured' '
+	SMOKE_CMD=up compose_smoke 3 COMPOSE_FILE="$TRASH/base.yml:$TRASH/gone.yml" &&
+	check_str "up: FAIL compose file $TRASH/gone.yml not found (COMPOSE_FILE=$TRASH/base.yml:$TRASH/gone.yml)" out &&
+	compose_smoke 3 COMPOSE_PATH_SEPARATOR=";" COMPOSE_FILE="$TRASH/base.yml;$TRASH/base.yml" K6_MODE=compose &&
+	grep "^smoke: FAIL preflight: $TRASH/base.yml;$TRASH/base.yml does not publish $FPORT:$FPORT" out &&
+	compose_smoke 0 COMPOSE_PATH_SEPARATOR=";" COMPOSE_FILE="$TRASH/base.yml;$TRASH/ports.yml" K6_MODE=compose
+'
+
 test_expect_success 'make up with nothing coming up: exit 4 after WAIT_S' '
 	closed=$(portfree -p) &&
 	SMOKE_CMD=up smoke_code 4 "http://127.0.0.1:$closed" PATH="$BARE:$DOCKERDIR" \
