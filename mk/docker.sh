@@ -100,8 +100,12 @@ compose_network() {
 
 # What inspect.json keeps of "docker inspect": everything an incident needs
 # but the environment's values (they are the secrets): Env shows names only.
+# The CLI runs the template on the engine's JSON as a map (the names here
+# are its keys, .Id not .ID) where a missing key is an error, and the
+# engine leaves out empty ones (Healthcheck, ExposedPorts): each key below
+# the top is read with index, which gives null for one left out.
 # shellcheck disable=SC2016 # a Go template, not shell
-INSPECT_FORMAT='{"Id":{{json .Id}},"Name":{{json .Name}},"Created":{{json .Created}},"Image":{{json .Image}},"State":{{json .State}},"RestartCount":{{json .RestartCount}},"Config":{"Image":{{json .Config.Image}},"User":{{json .Config.User}},"Cmd":{{json .Config.Cmd}},"Entrypoint":{{json .Config.Entrypoint}},"WorkingDir":{{json .Config.WorkingDir}},"ExposedPorts":{{json .Config.ExposedPorts}},"Healthcheck":{{json .Config.Healthcheck}},"Labels":{{json .Config.Labels}},"EnvNames":[{{range $i, $e := .Config.Env}}{{if $i}},{{end}}{{json (index (split $e "=") 0)}}{{end}}]},"HostConfig":{"NetworkMode":{{json .HostConfig.NetworkMode}},"PortBindings":{{json .HostConfig.PortBindings}},"RestartPolicy":{{json .HostConfig.RestartPolicy}},"Memory":{{json .HostConfig.Memory}},"NanoCpus":{{json .HostConfig.NanoCpus}}},"Mounts":{{json .Mounts}},"NetworkSettings":{"Ports":{{json .NetworkSettings.Ports}},"Networks":{{json .NetworkSettings.Networks}}}}'
+INSPECT_FORMAT='{"Id":{{json .Id}},"Name":{{json .Name}},"Created":{{json .Created}},"Image":{{json .Image}},"State":{{json .State}},"RestartCount":{{json .RestartCount}},"Config":{"Image":{{json (index .Config "Image")}},"User":{{json (index .Config "User")}},"Cmd":{{json (index .Config "Cmd")}},"Entrypoint":{{json (index .Config "Entrypoint")}},"WorkingDir":{{json (index .Config "WorkingDir")}},"ExposedPorts":{{json (index .Config "ExposedPorts")}},"Healthcheck":{{json (index .Config "Healthcheck")}},"Labels":{{json (index .Config "Labels")}},"EnvNames":[{{range $i, $e := index .Config "Env"}}{{if $i}},{{end}}{{json (index (split $e "=") 0)}}{{end}}]},"HostConfig":{"NetworkMode":{{json (index .HostConfig "NetworkMode")}},"PortBindings":{{json (index .HostConfig "PortBindings")}},"RestartPolicy":{{json (index .HostConfig "RestartPolicy")}},"Memory":{{json (index .HostConfig "Memory")}},"NanoCpus":{{json (index .HostConfig "NanoCpus")}}},"Mounts":{{json .Mounts}},"NetworkSettings":{"Ports":{{json (index .NetworkSettings "Ports")}},"Networks":{{json (index .NetworkSettings "Networks")}}}}'
 
 # collect_evidence: compose_ps.txt, compose.log and router.log (no colour),
 # inspect.json, into RUN. Returns 1 with EVIDENCE_WHY when one is missing.

@@ -151,7 +151,7 @@ test_expect_success 'compose in use: the evidence, colourless logs, inspect with
 	contains "docker compose -f $f logs --no-color --timestamps" calls &&
 	contains "docker compose -f $f logs --no-color --timestamps api" calls &&
 	standin_calls "docker inspect --format {\"Id\"" >inspect &&
-	contains "\"EnvNames\":[{{range \$i, \$e := .Config.Env}}{{if \$i}},{{end}}{{json (index (split \$e \"=\") 0)}}{{end}}]" inspect &&
+	contains "\"EnvNames\":[{{range \$i, \$e := index .Config \"Env\"}}{{if \$i}},{{end}}{{json (index (split \$e \"=\") 0)}}{{end}}]" inspect &&
 	lacks "{{json .Config}}" inspect && lacks "{{json .Config.Env}}" inspect &&
 	contains "Up 2 minutes" runs/latest/compose_ps.txt &&
 	contains "Application startup complete." runs/latest/router.log &&

@@ -1,0 +1,124 @@
+#!/bin/sh
+# The pipeline against a real docker engine, when one answers. The backend
+# is our fixture server in an image FROM scratch built here (the image is
+# one static binary: nothing is pulled), run by docker compose (the plugin,
+# or docker-compose). make up brings it up and waits for the port;
+# portfree names the docker-proxy that publishes it; smoke-local collects
+# the docker evidence from the engine itself (the inspect template runs for
+# real, which the stand-in of t5110 cannot show); make down takes it away.
+# Skipped where no engine answers; .ci/run installs and starts one.
+# shellcheck disable=SC2317 # the helpers are called from test bodies
+# shellcheck source=tests/lib.sh
+. "${0%/*}/lib.sh"
+
+# shellcheck source=tests/smokelib.sh
+. "$ROOT/tests/smokelib.sh"
+
+have docker || skip_all "no docker CLI (Debian package: docker.io)"
+docker info >/dev/null 2>&1 || skip_all "no docker engine answers (docker info)"
+if docker compose version >/dev/null 2>&1; then
+	COMPOSE="docker compose"
+elif have docker-compose; then
+	COMPOSE=docker-compose
+else
+	skip_all "neither docker compose nor docker-compose (Debian package: docker-compose)"
+fi
+STATIC=$O/tests/fixture-static
+[ -x "$STATIC" ] || skip_all "no $STATIC (built when musl-gcc is there: Debian package musl-tools)"
+
+# The PATH of the runs: the bare one plus docker (and docker-compose).
+DOCKERPATH=$TRASH/withdocker
+bare_path "$DOCKERPATH" docker docker-compose
+
+PORT=$(portfree -p) || exit 1
+PROJECT=smokekit-t5130-$$
+APP=$TRASH/$PROJECT
+SECRET=sk-t5130-$$-Zq8Wm3Lx
+mkdir -p "$APP"
+cp "$STATIC" "$APP/fixture"
+cat >"$APP/Dockerfile" <<EOF
+FROM scratch
+COPY fixture /fixture
+ENTRYPOINT ["/fixture", "-b", "0.0.0.0", "-p", "$PORT"]
+EOF
+printf 'API_KEY=%s\n' "$SECRET" >"$APP/.env"
+cat >"$APP/docker-compose.yml" <<EOF
+services:
+  api:
+    build: .
+    image: $PROJECT:test
+    env_file: .env
+    ports:
+      - "127.0.0.1:$PORT:$PORT"
+EOF
+export PORT PROJECT APP SECRET DOCKERPATH
+
+# Whatever happens, no container, network or image of ours is left behind.
+docker_cleanup() {
+	(cd "$APP" && COMPOSE_PROJECT_NAME=$PROJECT $COMPOSE down -v --rmi all) >/dev/null 2>&1
+}
+trap 'docker_cleanup; test_cleanup' EXIT
+
+# docker_smoke STATUS [NAME=VALUE...]: the pipeline with docker on PATH,
+# against the service's published port. The fixture's first line is its
+# port: the startup line looked for in the service's log.
+docker_smoke() {
+	ds_want=$1
+	shift
+	smoke_code "$ds_want" "http://127.0.0.1:$PORT" PATH="$DOCKERPATH" \
+	    COMPOSE_FILE="$APP/docker-compose.yml" COMPOSE_PROJECT_NAME="$PROJECT" \
+	    PORT="$PORT" WAIT_S=60 STARTUP_LINE="port=$PORT" "$@"
+}
+
+# ours: the ids of the project's containers, running or not.
+ours() {
+	docker ps -aq --filter "label=com.docker.compose.project=$PROJECT"
+}
+
+test_expect_success 'make up: compose builds the image and starts it, the port listens' '
+	SMOKE_CMD=up docker_smoke 0 &&
+	contains "up: docker compose -f $APP/docker-compose.yml up -d" out &&
+	contains "up: 127.0.0.1:$PORT listens" out &&
+	ours >ids && line_count 1 ids &&
+	httpprobe -q -o healthz.json "http://127.0.0.1:$PORT/healthz" &&
+	jsonfield -e .ok healthz.json
+'
+
+test_expect_success 'portfree: published by a container, at the address docker gave it' '
+	id=$(ours) &&
+	ip=$(docker inspect --format "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}" "$id") &&
+	test -n "$ip" &&
+	expect_code 1 portfree "127.0.0.1:$PORT" >out &&
+	contains "owner=container" out &&
+	contains "comm=docker-proxy" out &&
+	contains "container=$ip:$PORT" out &&
+	contains "summary=127.0.0.1:$PORT published by a container at $ip:$PORT (docker-proxy pid " out
+'
+
+test_expect_success 'smoke-local with compose in use: PASS, the evidence from the engine, no secret' '
+	docker_smoke 0 K6_MODE=native ENV_FILE="$APP/.env" &&
+	grep "^smoke: PASS .*, native load" out &&
+	has_artifacts compose_ps.txt compose.log router.log inspect.json startup.txt &&
+	status_has "{\"name\":\"evidence\",\"ok\":true," &&
+	status_has "{\"name\":\"startup\",\"ok\":true," &&
+	grep "port=$PORT\$" runs/latest/startup.txt &&
+	contains "$PROJECT" runs/latest/compose_ps.txt &&
+	id=$(ours) &&
+	jsonfield -r .Id runs/latest/inspect.json >got &&
+	check_str "$(docker inspect --format "{{.Id}}" "$id")" got &&
+	jsonfield -t array .Config.EnvNames runs/latest/inspect.json &&
+	contains "\"API_KEY\"" runs/latest/inspect.json &&
+	server=$(docker version --format "{{.Server.Version}}") &&
+	contains "docker_server=$server" runs/latest/sysinfo.txt &&
+	contains "✓ $APP/docker-compose.yml publishes $PORT:$PORT" runs/latest/preflight.txt &&
+	! grep -r -e "$SECRET" runs/latest/ &&
+	status_has "{\"name\":\"leakscan\",\"ok\":true,"
+'
+
+test_expect_success 'make down: the container gone, the port free again' '
+	SMOKE_CMD=down docker_smoke 0 &&
+	test -z "$(ours)" &&
+	portfree -q -f -w 30 "127.0.0.1:$PORT"
+'
+
+test_done
