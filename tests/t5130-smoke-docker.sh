@@ -5,7 +5,9 @@
 # or docker-compose). make up brings it up and waits for the port;
 # portfree names the docker-proxy that publishes it; smoke-local collects
 # the docker evidence from the engine itself (the inspect template runs for
-# real, which the stand-in of t5110 cannot show); make down takes it away.
+# real, which the stand-in of t5110 cannot show); k6-compose's docker run
+# line runs on the engine with an image of ours standing in for grafana/k6;
+# make down takes it all away.
 # Skipped where no engine answers; .ci/run installs and starts one.
 # shellcheck disable=SC2317 # the helpers are called from test bodies
 # shellcheck source=tests/lib.sh
@@ -56,6 +58,7 @@ export PORT PROJECT APP SECRET DOCKERPATH
 # Whatever happens, no container, network or image of ours is left behind.
 docker_cleanup() {
 	(cd "$APP" && COMPOSE_PROJECT_NAME=$PROJECT $COMPOSE down -v --rmi all) >/dev/null 2>&1
+	docker rmi "$PROJECT-k6:test" >/dev/null 2>&1
 }
 trap 'docker_cleanup; test_cleanup' EXIT
 
@@ -114,6 +117,68 @@ test_expect_success 'smoke-local with compose in use: PASS, the evidence from th
 	! grep -r -e "$SECRET" runs/latest/ &&
 	status_has "{\"name\":\"leakscan\",\"ok\":true,"
 '
+
+# k6 in compose: the real engine runs the real docker run line of k6.sh
+# (network, --user, both mounts, -e, --add-host) with an image of ours in
+# place of grafana/k6, as nothing can be pulled here: busybox and its
+# libraries, the k6 stand-in of tests/standin/ with a real k6 run to
+# replay, and before it a GET of BASE_URL/v1/models, which shows the
+# service reached by its name on the compose network, and a look at the
+# script through the read-only mount.
+K6CASE=$TESTDATA/k6/v1.0.0/a_plain
+K6IMG=$TRASH/k6-image
+K6TAG=$PROJECT-k6:test
+build_k6_image() {
+	mkdir -p "$K6IMG/testdata" &&
+	cp -r "$K6CASE" "$K6IMG/testdata/case" &&
+	cp "$(command -v busybox)" "$ROOT/tests/standin/k6" "$K6IMG/" &&
+	for lib in $(ldd "$K6IMG/busybox" | sed -n "s|.*[[:space:]]\(/[^ ]*\) (0x.*|\1|p"); do
+		mkdir -p "$K6IMG/root${lib%/*}" && cp "$lib" "$K6IMG/root$lib" || return 1
+	done &&
+	cat >"$K6IMG/k6-entry" <<-\EOF &&
+	#!/bin/sh
+	# k6 in the image of t5130: the network and the mount, then the replay.
+	for a; do
+		case $a in BASE_URL=*) url=${a#BASE_URL=} ;; esac
+		script=$a
+	done
+	test -r "$script" || { echo "k6 (t5130 image): no $script" >&2; exit 107; }
+	wget -q -O /dev/null "$url/v1/models" ||
+		{ echo "k6 (t5130 image): $url/v1/models unreachable" >&2; exit 107; }
+	echo "k6 (t5130 image): reached $url/v1/models, read $script"
+	exec /bin/standin-k6 "$@"
+	EOF
+	chmod +x "$K6IMG/k6-entry" &&
+	cat >"$K6IMG/Dockerfile" <<-\EOF &&
+	FROM scratch
+	COPY root/ /
+	COPY busybox /bin/busybox
+	RUN ["/bin/busybox", "--install", "-s", "/bin"]
+	COPY k6 /bin/standin-k6
+	COPY k6-entry /bin/k6
+	COPY testdata/case /testdata/case
+	ENV STANDIN_K6_CASE=/testdata/case STANDIN_LOG=/dev/stderr
+	ENTRYPOINT ["/bin/k6"]
+	EOF
+	docker build -q --force-rm -t "$K6TAG" "$K6IMG" >/dev/null
+}
+if [ -f "$K6CASE/k6_models.json" ] && have busybox && have ldd; then
+	test_expect_success 'k6 in compose on the real engine: the service by name, the mounts, the gate' '
+		build_k6_image &&
+		docker_smoke 0 K6_MODE=compose K6_IMAGE="$K6TAG" &&
+		grep "^smoke: PASS .*, compose load" out &&
+		contains "k6 (t5130 image): reached http://api:$PORT/v1/models, read /scripts/k6_models.js" \
+		    runs/latest/k6_stdout.log &&
+		contains "k6 run -e BASE_URL=http://api:$PORT " runs/latest/k6_stdout.log &&
+		cmp "$K6CASE/k6_models.json" runs/latest/k6_out/k6_models.json &&
+		p95parse -t ep=models "$K6CASE/k6_models.json" | grep "^p95_ms=" >want &&
+		grep "^p95_ms=" runs/latest/metrics.txt >got &&
+		check want got &&
+		grep "^k6_mode=compose\$" runs/latest/metrics.txt
+	'
+else
+	test_skip "k6 in compose on the real engine" "needs busybox, ldd and real k6 output in $K6CASE"
+fi
 
 test_expect_success 'make down: the container gone, the port free again' '
 	SMOKE_CMD=down docker_smoke 0 &&
