@@ -71,10 +71,11 @@ uninstall:
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/smokekit.7
 
 # Static binaries with musl for busybox/alpine hosts: bin/static/, stripped.
+STATIC_MAKE = $(MAKE) O=bin/static CC=$(MUSL_CC) CFLAGS='-Os' LDFLAGS='-static -s' SANITIZE=
 static:
 	@command -v $(MUSL_CC) >/dev/null 2>&1 || \
 	    { echo "make static: $(MUSL_CC) not found (Debian package: musl-tools)" >&2; exit 1; }
-	$(MAKE) O=bin/static CC=$(MUSL_CC) CFLAGS='-Os' LDFLAGS='-static -s' SANITIZE= all
+	$(STATIC_MAKE) all
 	@for p in $(PROGS); do \
 	    s=$$(wc -c < bin/static/$$p); \
 	    echo "bin/static/$$p: $$s bytes"; \

@@ -33,17 +33,14 @@ $(FIXTURE): $(O)/obj/tests/fixture/fixture.o $(LIB_CORE)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# The same linked statically with musl, when musl-gcc is there: the whole
-# of a container image FROM scratch, which t5130 runs under a real docker
-# engine without pulling anything.
-FIXTURE_STATIC = $(O)/tests/fixture-static
-FIXTURE_STATIC_SRC = tests/fixture/fixture.c $(LIB_CORE:$(L)/%.o=tools/lib/%.c)
-$(FIXTURE_STATIC): $(FIXTURE_STATIC_SRC) $(wildcard tools/lib/*.h)
-	@mkdir -p $(@D)
-	$(MUSL_CC) -static -s -Os $(WARN) $(ALL_CPPFLAGS) -o $@ $(FIXTURE_STATIC_SRC)
+# The fixture built as bin/static is (make static), when musl-gcc is
+# there: the whole of a container image FROM scratch, which t5130 runs
+# under a real docker engine without pulling anything.
+static-fixture:
+	@$(STATIC_MAKE) --no-print-directory bin/static/tests/fixture
 
 test-build: all $(UNIT_BINS) $(if $(wildcard tests/fixture/fixture.c),$(FIXTURE)) \
-            $(if $(shell command -v $(MUSL_CC) 2>/dev/null),$(FIXTURE_STATIC))
+            $(if $(shell command -v $(MUSL_CC) 2>/dev/null),static-fixture)
 
 test: test-build
 	@sh tests/run.sh $(O)
@@ -105,4 +102,4 @@ fuzz: $(FUZZ_BINS)
 	    tail -n 1 bin/fuzz/fuzz_$$f.log; \
 	done
 
-.PHONY: test test-build test-static lint fuzz
+.PHONY: test test-build static-fixture test-static lint fuzz

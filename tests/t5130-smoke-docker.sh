@@ -25,8 +25,8 @@ elif have docker-compose; then
 else
 	skip_all "neither docker compose nor docker-compose (Debian package: docker-compose)"
 fi
-STATIC=$O/tests/fixture-static
-[ -x "$STATIC" ] || skip_all "no $STATIC (built when musl-gcc is there: Debian package musl-tools)"
+STATIC=$ROOT/bin/static/tests/fixture
+[ -x "$STATIC" ] || skip_all "no $STATIC (make test-build makes it when musl-gcc is there: Debian package musl-tools)"
 
 # The PATH of the runs: the bare one plus docker (and docker-compose).
 DOCKERPATH=$TRASH/withdocker
