@@ -14,7 +14,7 @@ O=${SMOKEKIT_O:-bin}
 case $O in /*) ;; *) O=$ROOT/$O ;; esac
 RUNS=${RUNS:-300}
 
-for f in "$O/httpprobe" "$O/tests/fixture"; do
+for f in "$O/httpprobe" "$O/demobackend"; do
 	[ -x "$f" ] || { echo "bench: build first: make $f" >&2; exit 1; }
 done
 
@@ -31,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$O/tests/fixture" -P "$DIR/port" >/dev/null &
+"$O/demobackend" -P "$DIR/port" >/dev/null &
 FIXTURE_PID=$!
 tries=100
 while [ ! -s "$DIR/port" ] && [ "$tries" -gt 0 ]; do

@@ -23,24 +23,35 @@ PROGS = aclcheck httpprobe jsonfield leakscan p95parse portfree smokereport
 MAN1  = $(PROGS:%=man/%.1)
 MAN7  = man/smokekit.7
 
-# Library objects, one concern per file (tools/lib/*.h says what each does).
+# Shared objects (tools/lib/): only what two or more programs link.
 L = $(O)/obj/tools/lib
-LIB_CORE = $(L)/die.o $(L)/num.o $(L)/atomic.o $(L)/xalloc.o
+LIB_CORE = $(L)/die.o $(L)/num.o $(L)/atomic.o $(L)/xalloc.o $(L)/usage.o
 LIB_JSON = $(L)/json.o $(L)/jsonout.o
 
-# What each program links.
-aclcheck_OBJ    = $(LIB_CORE) $(L)/jsonout.o
-httpprobe_OBJ   = $(LIB_CORE) $(L)/jsonout.o $(L)/clock.o $(L)/http.o $(L)/loadstats.o $(L)/load.o $(L)/pctl.o
-jsonfield_OBJ   = $(LIB_CORE) $(LIB_JSON)
-leakscan_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
-p95parse_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o $(L)/pctl.o $(L)/prom.o $(L)/readall.o
-portfree_OBJ    = $(L)/die.o $(L)/num.o $(L)/jsonout.o $(L)/clock.o
-smokereport_OBJ = $(LIB_CORE) $(L)/jsonout.o
+# Engines of one program each, in the program's own folder.
+HP = $(O)/obj/tools/httpprobe
+P9 = $(O)/obj/tools/p95parse
+HTTPPROBE_ENGINE = $(HP)/http.o $(HP)/loadstats.o $(HP)/load.o
+P95PARSE_ENGINE  = $(P9)/k6.o $(P9)/prom.o
 
-all: $(PROGS:%=$(O)/%)
+# What each program links: its own objects first, then the library.
+aclcheck_OBJ    = $(O)/obj/tools/aclcheck.o $(LIB_CORE) $(L)/jsonout.o
+httpprobe_OBJ   = $(HP)/httpprobe.o $(HTTPPROBE_ENGINE) $(LIB_CORE) $(L)/jsonout.o $(L)/clock.o $(L)/pctl.o
+jsonfield_OBJ   = $(O)/obj/tools/jsonfield.o $(LIB_CORE) $(LIB_JSON)
+leakscan_OBJ    = $(O)/obj/tools/leakscan.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
+p95parse_OBJ    = $(P9)/p95parse.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o $(L)/readall.o
+portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $(L)/jsonout.o $(L)/clock.o
+smokereport_OBJ = $(O)/obj/tools/smokereport.o $(LIB_CORE) $(L)/jsonout.o
+
+# The demo backend (make demo, and the suite's fixture server): built
+# from tools/ like the programs, never installed.
+demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE)
+DEMOBACKEND = $(O)/demobackend
+
+all: $(PROGS:%=$(O)/%) $(DEMOBACKEND)
 
 .SECONDEXPANSION:
-$(PROGS:%=$(O)/%): $(O)/%: $(O)/obj/tools/%.o $$(%_OBJ)
+$(PROGS:%=$(O)/%) $(DEMOBACKEND): $(O)/%: $$(%_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/obj/%.o: %.c

@@ -10,7 +10,7 @@ SMOKE_VARS = BASE_URL PORT ENV_FILE P95_MAX_MS FAILED_MAX K6_VUS K6_DURATION \
 # Each knob as a shell assignment, single-quoted: VAR='value'.
 smoke_q   = '$(subst ','\'',$(1))'
 SMOKE_ENV = $(foreach v,$(SMOKE_VARS),$(v)=$(call smoke_q,$($(v)))) \
-            SMOKEKIT_BIN=$(call smoke_q,$(O)) FIXTURE=$(call smoke_q,$(FIXTURE))
+            SMOKEKIT_BIN=$(call smoke_q,$(O)) FIXTURE=$(call smoke_q,$(DEMOBACKEND))
 SMOKE     = $(SMOKE_ENV) sh mk/smoke.sh
 
 # GNU make turns any failing recipe into its own exit status 2; the smoke's
@@ -19,7 +19,7 @@ SMOKE     = $(SMOKE_ENV) sh mk/smoke.sh
 smoke-local: all
 	@$(SMOKE) smoke
 
-demo: all $(FIXTURE)
+demo: all
 	@$(SMOKE) demo
 
 preflight: all

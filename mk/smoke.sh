@@ -713,7 +713,7 @@ cmd_build_log() {
 
 cmd_demo() {
 	CMD=demo
-	fixture=${FIXTURE:-$BIN/tests/fixture}
+	fixture=${FIXTURE:-$BIN/demobackend}
 	[ -x "$fixture" ] || { say "demo: FAIL setup: $fixture not built (make $fixture)"; exit "$E_SETUP"; }
 	begin
 	"$fixture" -p 0 -P "$WORK/port" >"$WORK/fixture.log" 2>&1 &

@@ -14,11 +14,11 @@ unit_num_OBJ     = $(LIB_CORE)
 unit_atomic_OBJ  = $(LIB_CORE)
 unit_jsonout_OBJ = $(LIB_CORE) $(L)/jsonout.o
 unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
-unit_http_OBJ    = $(L)/clock.o $(L)/http.o $(L)/num.o
+unit_http_OBJ    = $(L)/clock.o $(HP)/http.o $(L)/num.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
-unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o $(L)/pctl.o
-unit_prom_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/k6.o $(L)/pctl.o $(L)/prom.o
-unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(L)/loadstats.o $(L)/pctl.o
+unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P9)/k6.o $(L)/pctl.o
+unit_prom_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P95PARSE_ENGINE) $(L)/pctl.o
+unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(HP)/loadstats.o $(L)/pctl.o
 unit_pctl_OBJ    = $(L)/pctl.o
 unit_clock_OBJ   = $(L)/clock.o
 
@@ -27,20 +27,19 @@ $(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# The fixture HTTP server (tests/fixture/): used by tests, load mode, demo.
-FIXTURE = $(O)/tests/fixture
-$(FIXTURE): $(O)/obj/tests/fixture/fixture.o $(LIB_CORE)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+# Unit tests and fuzzers reach into a program's engine: its folder is on
+# their include path (the programs themselves need only tools/lib).
+ENGINE_INC = -Itools/httpprobe -Itools/p95parse
+$(O)/obj/tests/%.o: ALL_CPPFLAGS += $(ENGINE_INC)
 
-# The fixture built as bin/static is (make static), when musl-gcc is
+# The demo backend built as bin/static is (make static), when musl-gcc is
 # there: the whole of a container image FROM scratch, which t5130 runs
 # under a real docker engine without pulling anything.
-static-fixture:
-	@$(STATIC_MAKE) --no-print-directory bin/static/tests/fixture
+static-demobackend:
+	@$(STATIC_MAKE) --no-print-directory bin/static/demobackend
 
-test-build: all $(UNIT_BINS) $(if $(wildcard tests/fixture/fixture.c),$(FIXTURE)) \
-            $(if $(shell command -v $(MUSL_CC) 2>/dev/null),static-fixture)
+test-build: all $(UNIT_BINS) \
+            $(if $(shell command -v $(MUSL_CC) 2>/dev/null),static-demobackend)
 
 test: test-build
 	@sh tests/run.sh $(O)
@@ -79,15 +78,15 @@ lint:
 # Every tests/fuzz/fuzz_NAME.c; each needs its fuzz_NAME_SRC line here.
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c tools/lib/num.c
-fuzz_http_SRC   = tools/lib/clock.c tools/lib/http.c tools/lib/num.c
-fuzz_k6text_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
-fuzz_ndjson_SRC = tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
-fuzz_prom_SRC   = tools/lib/prom.c tools/lib/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c
+fuzz_k6text_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_ndjson_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_prom_SRC   = tools/p95parse/prom.c tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 FUZZ_BINS = $(FUZZERS:%=bin/fuzz/fuzz_%)
 
 $(FUZZ_BINS): bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRC)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(ALL_CPPFLAGS) \
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(ALL_CPPFLAGS) $(ENGINE_INC) \
 	    -o $@ $^
 
 fuzz: $(FUZZ_BINS)
@@ -102,4 +101,4 @@ fuzz: $(FUZZ_BINS)
 	    tail -n 1 bin/fuzz/fuzz_$$f.log; \
 	done
 
-.PHONY: test test-build static-fixture test-static lint fuzz
+.PHONY: test test-build static-demobackend test-static lint fuzz

@@ -32,7 +32,7 @@ O=${SMOKEKIT_O:-bin}
 case $O in /*) ;; *) O=$ROOT/$O ;; esac
 PROGS=${SMOKEKIT_PROGS:-$O}
 case $PROGS in /*) ;; *) PROGS=$ROOT/$PROGS ;; esac
-FIXTURE=$O/tests/fixture
+FIXTURE=$O/demobackend
 TESTDATA=${SMOKEKIT_TESTDATA:-$ROOT/../shared/testdata}
 PATH=$PROGS:$PATH
 export ROOT O PROGS FIXTURE TESTDATA PATH

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The fixture server (tests/fixture/fixture.c) behaves as specified, seen
+# The fixture server (tools/demobackend.c) behaves as specified, seen
 # through clients we did not write: python3's urllib, http.client and raw
 # sockets, and curl where present.
 
@@ -224,26 +224,26 @@ stop_with INT
 
 test_expect_success '-h prints the usage line on stdout, exit 0' '
 	"$FIXTURE" -h >out 2>err &&
-	contains "usage: fixture [-hVv] [-b addr]" out &&
+	contains "usage: demobackend [-hVv] [-b addr]" out &&
 	check /dev/null err
 '
 
 test_expect_success '-V prints the version' '
 	"$FIXTURE" -V >out &&
-	contains "fixture smokekit " out
+	contains "demobackend smokekit " out
 '
 
 test_expect_success 'a bad option or operand is exit 2 with the usage' '
 	expect_code 2 "$FIXTURE" -x 2>err &&
-	contains "usage: fixture" err &&
+	contains "usage: demobackend" err &&
 	expect_code 2 "$FIXTURE" extra 2>err &&
-	contains "usage: fixture" err
+	contains "usage: demobackend" err
 '
 
 if [ -w /dev/full ]; then
 test_expect_success '-V to a full disk is exit 3' '
 	expect_code 3 "$FIXTURE" -V >/dev/full 2>err &&
-	contains "fixture: write error" err
+	contains "demobackend: write error" err
 '
 else
 	test_skip '-V to a full disk is exit 3' 'no /dev/full'
@@ -251,7 +251,7 @@ fi
 
 test_expect_success 'bad numbers are exit 2, naming the option' '
 	expect_code 2 "$FIXTURE" -p 70000 2>err &&
-	contains "fixture: bad -p '\''70000'\''" err &&
+	contains "demobackend: bad -p '\''70000'\''" err &&
 	expect_code 2 "$FIXTURE" -e 0 2>err &&
 	contains "bad -e" err &&
 	expect_code 2 "$FIXTURE" -l 5x 2>err &&
@@ -267,7 +267,7 @@ test_expect_success 'an unreadable -m file is exit 3, naming it' '
 
 test_expect_success 'an address it cannot bind is exit 3' '
 	expect_code 3 "$FIXTURE" -b 192.0.2.1 -P port 2>err &&
-	contains "fixture: listen on 192.0.2.1" err &&
+	contains "demobackend: listen on 192.0.2.1" err &&
 	test ! -e port
 '
 
@@ -409,7 +409,7 @@ test_expect_success '-H, -s, -m, -M set the bodies and statuses' '
 
 test_expect_success '-v logs each request line on stderr' '
 	h get "$K_URL/healthz?from=v" >got &&
-	contains "fixture: GET /healthz?from=v" "$TRASH/k.err"
+	contains "demobackend: GET /healthz?from=v" "$TRASH/k.err"
 '
 
 test_expect_success '-l 200: /healthz and /v1/models take at least 200 ms' '

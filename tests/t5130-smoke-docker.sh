@@ -25,7 +25,7 @@ elif have docker-compose; then
 else
 	skip_all "neither docker compose nor docker-compose (Debian package: docker-compose)"
 fi
-STATIC=$ROOT/bin/static/tests/fixture
+STATIC=$ROOT/bin/static/demobackend
 [ -x "$STATIC" ] || skip_all "no $STATIC (make test-build makes it when musl-gcc is there: Debian package musl-tools)"
 
 # The PATH of the runs: the bare one plus docker (and docker-compose).
