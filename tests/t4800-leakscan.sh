@@ -152,6 +152,7 @@ test_expect_success 'env syntax: what a value is not (comment, quotes, CR, escap
 	log:1: A (raw)
 	log:2: B (raw)
 	log:3: C (raw)
+	log:4: D (json)
 	EOF
 	check want out &&
 	printf "d\ne-value\n" >log2 &&
