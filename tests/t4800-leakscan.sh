@@ -102,6 +102,149 @@ test_expect_success 'one line, several keys and encodings: one line each, sorted
 	check want out
 '
 
+# JSON escaping: every form a JSON writer may produce for a value, each on
+# its own line; the value has '/', '"', '\', a newline, a tab, non-ASCII
+# text of two, three and four UTF-8 bytes.
+test_expect_success 'json: escaped slash, quote, backslash, newline, tab; u-escapes in any case, surrogate pairs' '
+	printf "W=\"p/a\\\\\"s\\\\\\\\s\\\\nx\\\\ty\303\244\342\202\254\360\237\230\200-tail\"\n" >.env &&
+	{
+		printf "%s\n" "{\"w\":\"p\\/a\\\"s\\\\s\\nx\\ty\\u00e4\\u20ac\\ud83d\\ude00-tail\"}"
+		printf "%s\n" "{\"w\":\"p/a\\\"s\\\\s\\nx\\ty\\u00E4\\u20AC\\uD83D\\uDE00-tail\"}"
+		printf "%s\303\244\342\202\254\360\237\230\200%s\n" "p/a\\\"s\\\\s\\nx\\ty" "-tail"
+		printf "%s\n" "p\\u002fa\\u0022s\\u005cs\\u000ax\\u0009y\\u00e4\\u20aC\\uD83d\\udE00-tail"
+		printf "%s\n" "p/a\\\"s\\\\s\\nx\\ty\\u00e4\\u20ac\\ud83d-tail"
+	} >log &&
+	expect_code 1 leakscan .env log >out 2>err &&
+	printf "log:%s: W (json)\n" 1 2 3 4 >want &&
+	check want out && test ! -s err
+'
+test_expect_success 'json: every character u-escaped, control characters, b f r escapes' '
+	printf "K=k3y/\303\244!\nC=\"ctl\001\\\\b\\\\f\\\\r-end\"\n" >.env &&
+	printf "%s\n" "\\u006b\\u0033\\u0079\\u002F\\u00E4\\u0021" \
+	    "\\u006B\\u0033\\u0079\\/\\u00e4!" "ctl\\u0001\\b\\f\\r-end" \
+	    "ctl\\u0001\\u0008\\u000C\\u000d-end" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:1: K (json)\nlog:2: K (json)\nlog:3: C (json)\nlog:4: C (json)\n" >want &&
+	check want out
+'
+test_expect_success 'json: a byte that is not UTF-8, u-escaped as Latin-1 writers do' '
+	printf "L=caf\344-latin\n" >.env &&
+	printf "%s\n" "{\"l\":\"caf\\u00e4-latin\"}" "{\"l\":\"caf\\u00C3\\u00A4-latin\"}" >log &&
+	expect_code 1 leakscan .env log >out &&
+	check_str "log:1: L (json)" out &&
+	printf "M=caf\303\244-utf8\n" >.env &&
+	printf "%s\n" "caf\\u00c3\\u00a4-utf8" "caf\\u00e4-utf8" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:1: M (json)\nlog:2: M (json)\n" >want && check want out
+'
+test_expect_success 'json: a backslash that escapes nothing stays; a value already raw is raw' '
+	printf "K=\"back\\\\\\\\slash-value\"\n" >.env &&
+	printf "%s\n" "back\\slash-value" "back\\\\slash-value" "back\\qslash-value" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:1: K (raw)\nlog:2: K (json)\n" >want && check want out
+'
+if have python3; then
+	test_expect_success 'json: what python3 json.dumps writes, ASCII-only or not' '
+		printf "K=\"v/al\\\\\"ue\\\\\\\\ \303\244\360\237\230\200\\\\n\001end\"\n" >.env &&
+		python3 -c "import json,sys
+v = \"v/al\\\"ue\\\\ \u00e4\U0001F600\n\x01end\"
+print(json.dumps({\"k\": v}))
+print(json.dumps({\"k\": v}, ensure_ascii=False))
+print(json.dumps(json.dumps({\"k\": v})))" >log &&
+		expect_code 1 leakscan .env log >out &&
+		printf "log:1: K (json)\nlog:2: K (json)\n" >want && check want out
+	'
+else
+	test_skip "json: what python3 json.dumps writes" "no python3"
+fi
+
+# A malformed env file: every readable value is still looked for.
+test_expect_success 'a malformed line: said by number, the other values scanned, exit 3' '
+	printf "A=alpha-value-1\nBAD KEY=bad-key-secret\nB=beta-value-2\n=no-key-secret\nC=\"gamma-value-3\"junk\nD=delta-value-4\n" >.env &&
+	printf "alpha-value-1 beta-value-2\ngamma-value-3\ndelta-value-4\n" >log &&
+	expect_code 3 leakscan .env log >out 2>err &&
+	printf "log:1: A (raw)\nlog:1: B (raw)\nlog:2: C (raw)\nlog:3: D (raw)\n" >want &&
+	check want out &&
+	cat >want <<-\EOF &&
+	leakscan: .env:2: expected '\''='\'' after the variable name
+	leakscan: .env:4: not a variable name
+	leakscan: .env:5: text after the closing quote
+	EOF
+	check want err && lacks secret err && lacks junk err
+'
+test_expect_success 'an unterminated quote: its line taken as the value, the next lines read' '
+	printf "A=\"open-secret-1 \nB=beta-value-2\nC='\''single-open-3\nD=\"delta-value-4\"\n" >.env &&
+	printf "x open-secret-1 x\nbeta-value-2\nsingle-open-3\ndelta-value-4\n" >log &&
+	expect_code 3 leakscan .env log >out 2>err &&
+	printf "log:1: A (raw)\nlog:2: B (raw)\nlog:3: C (raw)\nlog:4: D (raw)\n" >want &&
+	check want out &&
+	printf "leakscan: .env:1: unterminated double quote\nleakscan: .env:3: unterminated single quote\n" >want &&
+	check want err
+'
+
+# What is no secret: a host the run uses, a common word.
+test_expect_success 'no secret: loopback hosts and URLs of them, alone or with a port' '
+	cat >.env <<-\EOF &&
+	DB_HOST=localhost
+	BASE_URL=http://localhost:8082
+	SLASHED=http://LocalHost:8082/
+	LOOP=127.0.0.1
+	LOOP2=127.1.2.3:5432
+	ANY=0.0.0.0
+	V6=[::1]:8080
+	V6URL=http://[::1]/
+	DOCKER=host.docker.internal
+	API_KEY=the-real-secret
+	EOF
+	cat >log <<-\EOF &&
+	GET http://localhost:8082/ from 127.0.0.1 and 127.1.2.3:5432 on 0.0.0.0
+	[::1]:8080 http://[::1]/ host.docker.internal http://LocalHost:8082/
+	the-real-secret
+	EOF
+	expect_code 1 leakscan -n 1 .env log >out &&
+	check_str "log:3: API_KEY (raw)" out
+'
+test_expect_success 'a URL of a loopback host that carries more is still a secret' '
+	cat >.env <<-\EOF &&
+	CRED=postgres://app:pw@localhost:5432/db
+	HOOK=http://localhost:8082/hook/T0KEN
+	QUERY=http://127.0.0.1/?key=abc
+	NOTLOOP=128.0.0.1
+	BADPORT=localhost:80x
+	EOF
+	printf "postgres://app:pw@localhost:5432/db http://localhost:8082/hook/T0KEN\n" >log &&
+	printf "http://127.0.0.1/?key=abc 128.0.0.1 localhost:80x\n" >>log &&
+	expect_code 1 leakscan -n 1 .env log >out &&
+	cat >want <<-\EOF &&
+	log:1: CRED (raw)
+	log:1: HOOK (raw)
+	log:2: QUERY (raw)
+	log:2: NOTLOOP (raw)
+	log:2: BADPORT (raw)
+	EOF
+	check want out
+'
+test_expect_success '-H: a value naming a host the run uses is no secret' '
+	printf "DB_HOST=api.internal\nURL=https://API.internal:8443\nKEY=api.internal.secret\n" >.env &&
+	printf "api.internal https://API.internal:8443 api.internal.secret\n" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:1: DB_HOST (raw)\nlog:1: URL (raw)\nlog:1: KEY (raw)\n" >want &&
+	check want out &&
+	expect_code 1 leakscan -H api.internal .env log >out &&
+	check_str "log:1: KEY (raw)" out &&
+	expect_code 1 leakscan -H API.INTERNAL -H other .env log >out &&
+	check_str "log:1: KEY (raw)" out
+'
+test_expect_success 'no secret: booleans, environment names, log levels, in any case' '
+	printf "A=true\nB=False\nC=production\nD=Development\nE=WARNING\nF=disabled\nG=staging\nH=s3cret\n" >.env &&
+	printf "true False production Development WARNING disabled staging\ns3cret\n" >log &&
+	expect_code 1 leakscan -n 1 .env log >out &&
+	check_str "log:2: H (raw)" out &&
+	printf "A=true\nC=production\n" >only.env &&
+	expect_code 0 leakscan -n 1 only.env log >out 2>err &&
+	test ! -s out && contains "nothing to look for" err
+'
+
 # Env-file syntax: each line of syntax.env and the value it must yield.
 test_expect_success 'env syntax: quotes, escapes, export, comments, CRLF, blanks' '
 	cat >syntax.env <<-\EOF &&
@@ -312,6 +455,12 @@ test_expect_success 'EXAMPLES: two env files, a key that is no secret' '
 	printf "SIGNING=signing-secret\n" >secrets.env &&
 	printf "connected to localhost\n" >runs/db.log &&
 	expect_code 0 leakscan -x DB_HOST -e .env -e secrets.env runs >out &&
+	test ! -s out
+'
+test_expect_success 'EXAMPLES: a host the run uses is no secret' '
+	mkdir -p runs/latest && printf "API_KEY=%s\nDB_HOST=api.internal\n" "$V" >.env &&
+	printf "GET http://api.internal/v1/models\n" >runs/latest/k6_stdout.log &&
+	expect_code 0 leakscan -H api.internal .env runs/latest >out &&
 	test ! -s out
 '
 test_expect_success 'EXAMPLES: in a script, only the status' '

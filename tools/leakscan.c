@@ -288,8 +288,10 @@ rest_of_line(const char *p, const char *end, size_t *len)
 
 /*
  * A quoted value from just past its opening quote; may span lines. Without
- * a closing quote, the value is taken to be the rest of the opening line
- * (what was most likely meant) and the parse goes on at the next line.
+ * a closing quote (or with one lines later that has text after it: the
+ * opening quote of another value), the value is taken to be the rest of
+ * the opening line (what was most likely meant) and the parse goes on at
+ * the next line.
  */
 static unsigned char *
 quoted(struct envparse *e, int q, size_t *len)
@@ -311,22 +313,28 @@ quoted(struct envparse *e, int q, size_t *len)
 		}
 		v[n++] = (unsigned char)*e->p;
 	}
-	if (e->p == e->end) {
-		free(v);
-		bad_line(e, start, q == '"' ? "unterminated double quote" :
-		    "unterminated single quote");
-		e->p = open;
-		e->line = start;
-		return rest_of_line(open, e->end, len);
-	}
-	e->p++;
-	/* After the closing quote: blanks, a comment, the end of the line. */
-	while (e->p < e->end && (blank(*e->p) || *e->p == '\r'))
+	if (e->p < e->end) {
 		e->p++;
-	if (e->p < e->end && *e->p != '\n' && *e->p != '#')
-		bad_line(e, e->line, "text after the closing quote");
-	*len = n;
-	return v;
+		/* After the closing quote: blanks, a comment, the end of the line. */
+		while (e->p < e->end && (blank(*e->p) || *e->p == '\r'))
+			e->p++;
+		if (e->p == e->end || *e->p == '\n' || *e->p == '#') {
+			*len = n;
+			return v;
+		}
+		/* On its own line, the text is junk; lines later, the quote was not closed. */
+		if (e->line == start) {
+			bad_line(e, e->line, "text after the closing quote");
+			*len = n;
+			return v;
+		}
+	}
+	free(v);
+	bad_line(e, start, q == '"' ? "unterminated double quote" :
+	    "unterminated single quote");
+	e->p = open;
+	e->line = start;
+	return rest_of_line(open, e->end, len);
 }
 
 /*
