@@ -21,6 +21,7 @@
 #include "jsonout.h"
 #include "num.h"
 #include "usage.h"
+#include "xalloc.h"
 
 #define CMDLINE_SHOWN 80       /* bytes of a command line shown, then "..." */
 #define SOURCE_ENV "PORTFREE_SOURCE"
@@ -199,10 +200,7 @@ listener_add(struct listeners *ls)
 {
 	if (ls->n == ls->cap) {
 		size_t cap = ls->cap ? ls->cap * 2 : 16;
-		struct listener *v = realloc(ls->v, cap * sizeof *v);
-		if (v == NULL)
-			die(EXIT_ERROR, "out of memory");
-		ls->v = v;
+		ls->v = xreallocarray(ls->v, cap, sizeof *ls->v);
 		ls->cap = cap;
 	}
 	memset(&ls->v[ls->n], 0, sizeof ls->v[0]);
@@ -763,8 +761,7 @@ list_pids(DIR *d, size_t *n)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 512;
-			if ((v = realloc(v, cap * sizeof *v)) == NULL)
-				die(EXIT_ERROR, "out of memory");
+			v = xreallocarray(v, cap, sizeof *v);
 		}
 		v[(*n)++] = pid;
 	}
@@ -954,8 +951,7 @@ report(const struct target *t, size_t nt, struct listeners *ls, const struct opt
 	struct listener **want;
 	size_t i, k, n = 0;
 
-	if ((want = malloc((ls->n + 1) * sizeof *want)) == NULL)
-		die(EXIT_ERROR, "out of memory");
+	want = xreallocarray(NULL, ls->n + 1, sizeof *want);
 	for (i = 0; i < ls->n; i++) {
 		for (k = 0; k < nt; k++) {
 			if (ls->v[i].probed == NULL && blocks(&ls->v[i], &t[k], o->v6only)) {
