@@ -1,5 +1,6 @@
 /* smokereport: write a smoke run's status.json, metrics.txt, TAP and JUnit XML from key=value lines. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "atomic.h"
 #include "die.h"
 #include "jsonout.h"
+#include "readall.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -245,48 +247,58 @@ take_line(char *line)
 	return NULL;
 }
 
+/* The lines of one input; NUL-terminated in place, CR LF taken as LF. */
+static int
+take_lines(const char *name, char *buf, size_t len)
+{
+	char *line = buf, *end = buf + len, *nl;
+	const char *why;
+	size_t n;
+	long lineno = 0;
+
+	while (line < end) {
+		lineno++;
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		*nl = '\0';
+		n = (size_t)(nl - line);
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (strlen(line) != n) {
+			warnf("%s:%ld: a NUL byte in the line", name, lineno);
+			return -1;
+		}
+		if (n > 0 && line[0] != '#' && (why = take_line(line)) != NULL) {
+			warnf("%s:%ld: %s", name, lineno, why);
+			return -1;
+		}
+		line = nl + 1;
+	}
+	return 0;
+}
+
 static int
 read_input(const char *path)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	const char *name = fp == stdin ? "<stdin>" : path;
-	char *line = NULL;
-	const char *why;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int status = 0;
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+	const char *name = fd == STDIN_FILENO ? "<stdin>" : path;
+	size_t len;
+	char *buf;
+	int status;
 
-	if (fp == NULL) {
+	if (fd < 0) {
 		warnf("open %s:", path);
 		return -1;
 	}
-	while (status == 0) {
-		errno = 0;
-		if ((len = getline(&line, &cap, fp)) == -1)
-			break;
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		if ((size_t)len != strlen(line)) {
-			warnf("%s:%ld: a NUL byte in the line", name, lineno);
-			status = -1;
-		} else if (len > 0 && line[0] != '#' && (why = take_line(line)) != NULL) {
-			warnf("%s:%ld: %s", name, lineno, why);
-			status = -1;
-		}
-	}
-	if (status == 0 && errno == ENOMEM)
-		die(EXIT_ERROR, "out of memory");
-	if (status == 0 && ferror(fp)) {
+	buf = read_all(fd, &len);
+	if (buf == NULL)
 		warnf("read %s:", name);
-		status = -1;
-	}
-	free(line);
-	if (fp != stdin)
-		fclose(fp);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (buf == NULL)
+		return -1;
+	status = take_lines(name, buf, len);
+	free(buf);
 	return status;
 }
 
