@@ -144,7 +144,7 @@ test_expect_success 'json: a backslash that escapes nothing stays; a value alrea
 	printf "log:1: K (raw)\nlog:2: K (json)\n" >want && check want out
 '
 if have python3; then
-	test_expect_success 'json: what python3 json.dumps writes, ASCII-only or not' '
+	test_expect_success 'json: what python3 json.dumps writes, ASCII-only or not, and JSON in a JSON string' '
 		printf "K=\"v/al\\\\\"ue\\\\\\\\ \303\244\360\237\230\200\\\\n\001end\"\n" >.env &&
 		python3 -c "import json,sys
 v = \"v/al\\\"ue\\\\ \u00e4\U0001F600\n\x01end\"
@@ -152,11 +152,33 @@ print(json.dumps({\"k\": v}))
 print(json.dumps({\"k\": v}, ensure_ascii=False))
 print(json.dumps(json.dumps({\"k\": v})))" >log &&
 		expect_code 1 leakscan .env log >out &&
-		printf "log:1: K (json)\nlog:2: K (json)\n" >want && check want out
+		printf "log:1: K (json)\nlog:2: K (json)\nlog:3: K (json)\n" >want && check want out
 	'
 else
-	test_skip "json: what python3 json.dumps writes" "no python3"
+	test_skip "json: what python3 json.dumps writes, ASCII-only or not, and JSON in a JSON string" "no python3"
 fi
+
+test_expect_success 'json: escaped two and three times (JSON logs of JSON bodies)' '
+	printf "K=\"a/b\\\\\"c-value\"\n" >.env &&
+	printf "%s\n" "{\"log\":\"{\\\"k\\\":\\\"a\\\\/b\\\\\\\"c-value\\\"}\"}" \
+	    "a\\\\\\\\\\\\/b\\\\\\\\\\\\\\\"c-value" "a\\\\u002fb\\\\u0022c-value" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:%s: K (json)\n" 1 2 3 >want && check want out
+'
+test_expect_success 'json: an escaped value across the 1 MiB chunk boundary' '
+	printf "K=\"%s\"\n" "$V" >.env &&
+	e=$(printf %s "$V" | od -An -tx1 | tr -d " \n" | sed "s/../\\\\u00&/g") &&
+	: >want &&
+	for k in 1 3 40 100 125; do
+		# The boundary falls after the first k characters of the escaped value.
+		awk -v k=$k -v e="$e" -v f=f$k "BEGIN { n = 1048576 - k; q = int(n / 10);
+			for (i = 0; i < q; i++) print \"xxxxxxxxx\" >f;
+			for (i = 0; i < n - 10 * q; i++) printf \"y\" >f;
+			print e >f; printf \"%s:%d: K (json)\\n\", f, q + 1 }" >>want || exit 1
+	done &&
+	expect_code 1 leakscan .env f1 f3 f40 f100 f125 >out &&
+	check want out
+'
 
 # A malformed env file: every readable value is still looked for.
 test_expect_success 'a malformed line: said by number, the other values scanned, exit 3' '

@@ -22,6 +22,7 @@
 
 #define CHUNK	(1 << 20)	/* bytes read at a time */
 #define MINB64	4		/* shorter base64 fragments would match anything */
+#define JSON_LEVELS 3		/* JSON in a JSON string in a JSON string */
 
 enum enc { ENC_RAW, ENC_BASE64, ENC_URL, ENC_JSON };
 static const char *enc_name[] = { "raw", "base64", "urlencoded", "json" };
@@ -538,10 +539,13 @@ build_patterns(void)
 		add_base64(&secrets[i], i, url);
 		/*
 		 * Percent-encoded, a byte takes up to three characters; escaped
-		 * in JSON, up to six (\u00e4, or a surrogate pair for four).
+		 * in JSON, up to six (\u00e4, or a surrogate pair for four), and
+		 * escaped again inside a JSON string, more: twelve covers a
+		 * writer that escapes each of those six, and all usual writers
+		 * at any level.
 		 */
-		if (6 * secrets[i].len > maxspan)
-			maxspan = 6 * secrets[i].len;
+		if (12 * secrets[i].len > maxspan)
+			maxspan = 12 * secrets[i].len;
 		if (memchr(secrets[i].val, ' ', secrets[i].len) != NULL)
 			space_values = 1;
 		for (k = 0; k < secrets[i].len; k++)
@@ -768,30 +772,58 @@ json_decode(const unsigned char *b, size_t n, int bytes, unsigned char *out,
 	return k;
 }
 
+/*
+ * JSON-unescaped, level after level: a JSON document kept as a string in
+ * another (a log line of docker's json-file driver, a body in a report) is
+ * escaped twice. dec and map are two buffers each, used in turn; every map
+ * leads back to b.
+ */
+static void
+search_json(struct scan *sc, const unsigned char *b, size_t n, int bytes,
+    unsigned char *dec[2], uint32_t *map[2])
+{
+	const unsigned char *src = b;
+	const uint32_t *prev = NULL;
+	size_t slen = n, dlen, k;
+	int level, cur;
+
+	for (level = 0; level < JSON_LEVELS; level++) {
+		cur = level % 2;
+		dlen = json_decode(src, slen, bytes, dec[cur], map[cur]);
+		if (dlen == slen)
+			break;		/* no escape: nothing new to see */
+		for (k = 0; prev != NULL && k <= dlen; k++)
+			map[cur][k] = prev[map[cur][k]];
+		search(sc, dec[cur], dlen, map[cur], ENC_JSON);
+		if (memchr(dec[cur], '\\', dlen) == NULL)
+			break;
+		src = dec[cur];
+		slen = dlen;
+		prev = map[cur];
+	}
+}
+
 /* One buffer: raw and base64 as they are, then percent-decoded, then JSON-unescaped. */
 static void
 search_all(struct scan *sc, const unsigned char *b, size_t n,
-    unsigned char *dec, uint32_t *map)
+    unsigned char *dec[2], uint32_t *map[2])
 {
 	size_t dlen;
 
 	sc->buf = b;
 	search(sc, b, n, NULL, ENC_RAW);
 	if (memchr(b, '%', n) != NULL) {
-		dlen = url_decode(b, n, 0, dec, map);
-		search(sc, dec, dlen, map, ENC_URL);
+		dlen = url_decode(b, n, 0, dec[0], map[0]);
+		search(sc, dec[0], dlen, map[0], ENC_URL);
 	}
 	if (space_values && memchr(b, '+', n) != NULL) {
-		dlen = url_decode(b, n, 1, dec, map);
-		search(sc, dec, dlen, map, ENC_URL);
+		dlen = url_decode(b, n, 1, dec[0], map[0]);
+		search(sc, dec[0], dlen, map[0], ENC_URL);
 	}
 	if (memchr(b, '\\', n) != NULL) {
-		dlen = json_decode(b, n, 0, dec, map);
-		search(sc, dec, dlen, map, ENC_JSON);
-		if (high_values) {
-			dlen = json_decode(b, n, 1, dec, map);
-			search(sc, dec, dlen, map, ENC_JSON);
-		}
+		search_json(sc, b, n, 0, dec, map);
+		if (high_values)
+			search_json(sc, b, n, 1, dec, map);
 	}
 }
 
@@ -848,16 +880,19 @@ report(struct scan *sc)
 static void
 scan_fd(int fd, const char *name)
 {
-	static unsigned char *buf, *dec;
-	static uint32_t *map;
+	static unsigned char *buf, *dec[2];
+	static uint32_t *map[2];
 	size_t keep = maxspan - 1, carry = 0, total;
 	struct scan sc;
 	ssize_t n;
+	int i;
 
 	if (buf == NULL) {
-		buf = xrealloc(NULL, keep + CHUNK);
-		dec = xrealloc(NULL, keep + CHUNK);
-		map = xrealloc(NULL, (keep + CHUNK + 1) * sizeof *map);
+		buf = xmalloc(keep + CHUNK);
+		for (i = 0; i < 2; i++) {
+			dec[i] = xmalloc(keep + CHUNK);
+			map[i] = xreallocarray(NULL, keep + CHUNK + 1, sizeof *map[i]);
+		}
 	}
 	memset(&sc, 0, sizeof sc);
 	sc.name = name;
