@@ -755,10 +755,20 @@ static size_t
 json_decode(const unsigned char *b, size_t n, int bytes, unsigned char *out,
     uint32_t *map)
 {
-	size_t i = 0, k = 0, used, olen, j;
+	const unsigned char *bs;
+	size_t i = 0, k = 0, used, olen, j, run;
 
 	while (i < n) {
-		if (b[i] == '\\' && (used = json_escape(b, n, i, bytes, out + k, &olen)) > 0) {
+		/* The text up to the next backslash, as it is. */
+		bs = memchr(b + i, '\\', n - i);
+		run = (bs != NULL ? (size_t)(bs - b) : n) - i;
+		memcpy(out + k, b + i, run);
+		for (j = 0; j < run; j++)
+			map[k + j] = (uint32_t)(i + j);
+		k += run;
+		if ((i += run) == n)
+			break;
+		if ((used = json_escape(b, n, i, bytes, out + k, &olen)) > 0) {
 			for (j = 0; j < olen; j++)
 				map[k + j] = (uint32_t)i;
 			k += olen;
