@@ -1160,11 +1160,11 @@ parse_mode(const char *s)
 
 static const struct usage_opt opts[] = {
 	{ "-g group", "also a member of group (name or gid); repeatable" },
-	{ "-h", "print this help and exit" },
+	{ "-h, --help", "print this help and exit" },
 	{ "-j", "one JSON object per path" },
 	{ "-m rwx", "the permissions wanted (default r)" },
 	{ "-u user", "the user (name or uid; default the caller)" },
-	{ "-V", "print the version and exit" },
+	{ "-V, --version", "print the version and exit" },
 	{ "-v", "list every component of the walk as getfacl does" },
 	{ NULL, NULL },
 };

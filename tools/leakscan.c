@@ -1017,11 +1017,11 @@ scan_path(const char *path, int top)
 static const struct usage_opt opts[] = {
 	{ "-e envfile", "an env file whose values are looked for; repeatable" },
 	{ "-H host", "a host name the run uses: a value naming it is no secret" },
-	{ "-h", "print this help and exit" },
+	{ "-h, --help", "print this help and exit" },
 	{ "-j", "one JSON object per finding" },
 	{ "-n minlen", "ignore values shorter than minlen bytes (default 6)" },
 	{ "-q", "print nothing; the exit status says it" },
-	{ "-V", "print the version and exit" },
+	{ "-V, --version", "print the version and exit" },
 	{ "-x key", "do not look for the value of key; repeatable" },
 	{ NULL, NULL },
 };

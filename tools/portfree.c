@@ -1191,13 +1191,13 @@ pick(struct target *t, struct opts *o)
 
 static const struct usage_opt opts[] = {
 	{ "-f", "wait until every target is free" },
-	{ "-h", "print this help and exit" },
+	{ "-h, --help", "print this help and exit" },
 	{ "-i interval", "how often to look while waiting (default 0.1s)" },
 	{ "-j", "one JSON object per target" },
 	{ "-l", "wait until every target is listening" },
 	{ "-p, --pick", "print a port that is free now on host (default 127.0.0.1)" },
 	{ "-q", "print nothing; the exit status tells" },
-	{ "-V", "print the version and exit" },
+	{ "-V, --version", "print the version and exit" },
 	{ "-w seconds", "wait at most this long" },
 	{ NULL, NULL },
 };

@@ -641,12 +641,12 @@ put_junit(FILE *fp, int pass)
 }
 
 static const struct usage_opt opts[] = {
-	{ "-h", "print this help and exit" },
+	{ "-h, --help", "print this help and exit" },
 	{ "-J junit.xml", "also write the checks as JUnit XML" },
 	{ "-m metrics.txt", "also write the metrics section as key=value lines" },
 	{ "-o status.json", "write the JSON object there (default: standard output)" },
 	{ "-t", "print the checks as TAP on standard output" },
-	{ "-V", "print the version and exit" },
+	{ "-V, --version", "print the version and exit" },
 	{ NULL, NULL },
 };
 
