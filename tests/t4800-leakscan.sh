@@ -180,6 +180,21 @@ test_expect_success 'json: an escaped value across the 1 MiB chunk boundary' '
 	check want out
 '
 
+test_expect_success 'env files around the reader'\''s buffer sizes, from a file and standard input' '
+	for size in 4094 4095 4096 4097 8191 8192 70000; do
+		# Comment lines pad the file so that the last line ends at size bytes.
+		line="LAST=last-secret-$size" &&
+		awk -v n=$((size - ${#line} - 1)) "BEGIN { while (n > 0) { k = n > 80 ? 80 : n;
+			if (n - k > 0 && n - k < 2) k = n - 2;
+			s = \"#\"; for (i = 2; i < k; i++) s = s \"x\"; print s; n -= k } }" >e$size &&
+		echo "$line" >>e$size && test "$(wc -c <e$size)" -eq $size &&
+		echo "last-secret-$size" >log$size &&
+		expect_code 1 leakscan e$size log$size >out && check_str "log$size:1: LAST (raw)" out &&
+		expect_code 1 leakscan -e - log$size <e$size >out && check_str "log$size:1: LAST (raw)" out ||
+		exit 1
+	done
+'
+
 # A malformed env file: every readable value is still looked for.
 test_expect_success 'a malformed line: said by number, the other values scanned, exit 3' '
 	printf "A=alpha-value-1\nBAD KEY=bad-key-secret\nB=beta-value-2\n=no-key-secret\nC=\"gamma-value-3\"junk\nD=delta-value-4\n" >.env &&

@@ -406,6 +406,13 @@ else
 	test_skip '-J or -t to a full disk is exit 3' 'no /dev/full'
 fi
 
+test_expect_success 'a long input, from a file and standard input: every line read' '
+	awk "BEGIN { for (i = 1; i <= 3000; i++) printf \"check.c%d.ok=true\n\", i;
+		print \"check.last.ok=false\" }" >in &&
+	expect_code 1 smokereport -t in >out &&
+	tail -n 1 out >last && check_str "not ok 3001 - last" last &&
+	expect_code 1 smokereport -t <in >out2 && check out out2
+'
 test_expect_success 'a CR or ESC in a value cannot reach metrics.txt' '
 	printf "metrics.note=a\rb\033[31mc\ncheck.x.ok=true\n" >in &&
 	expect_code 0 smokereport -o status.json -m metrics.txt in &&
