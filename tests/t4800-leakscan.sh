@@ -127,6 +127,12 @@ test_expect_success 'json: every character u-escaped, control characters, b f r 
 	printf "log:1: K (json)\nlog:2: K (json)\nlog:3: C (json)\nlog:4: C (json)\n" >want &&
 	check want out
 '
+test_expect_success 'json: HTML-safe writers (Go: u003c u003e u0026, u2028)' '
+	printf "K=\"<a&b>\342\200\250tail\"\n" >.env &&
+	printf "%s\n" "{\"k\":\"\\u003ca\\u0026b\\u003e\\u2028tail\"}" >log &&
+	expect_code 1 leakscan .env log >out &&
+	check_str "log:1: K (json)" out
+'
 test_expect_success 'json: a byte that is not UTF-8, u-escaped as Latin-1 writers do' '
 	printf "L=caf\344-latin\n" >.env &&
 	printf "%s\n" "{\"l\":\"caf\\u00e4-latin\"}" "{\"l\":\"caf\\u00C3\\u00A4-latin\"}" >log &&
