@@ -225,6 +225,20 @@ test_expect_success 'an unterminated quote: its line taken as the value, the nex
 	check want err
 '
 
+test_expect_success 'a NUL byte is a malformed line; a binary file says ten and stops saying' '
+	printf "A=alpha-value-1\nB=be\000ta-secret\nC=gamma-value-3\n" >.env &&
+	printf "alpha-value-1 gamma-value-3\n" >log &&
+	expect_code 3 leakscan .env log >out 2>err &&
+	printf "log:1: A (raw)\nlog:1: C (raw)\n" >want && check want out &&
+	check_str "leakscan: .env:2: a NUL byte" err &&
+	i=0 && while [ $i -lt 50 ]; do printf "X\000=%d\n" $i; i=$((i + 1)); done >bin.env &&
+	printf "D=delta-value-4\n" >>bin.env && echo delta-value-4 >log &&
+	expect_code 3 leakscan bin.env log >out 2>err &&
+	check_str "log:1: D (raw)" out &&
+	grep -c "a NUL byte" err >n && check_str 10 n &&
+	tail -n 1 err >last && check_str "leakscan: bin.env:11: more malformed lines, not shown" last
+'
+
 # What is no secret: a host the run uses, a common word.
 test_expect_success 'no secret: loopback hosts and URLs of them, alone or with a port' '
 	cat >.env <<-\EOF &&

@@ -82,7 +82,10 @@ struct envparse {
 	const char *p, *end;
 	unsigned long line;	/* where p is */
 	size_t minlen;
+	unsigned long nbad;	/* malformed lines so far */
 };
+
+#define MAXBAD	10	/* malformed lines said one by one; a binary file has many */
 
 /*
  * Hosts the run itself uses (-H): a value naming one is no secret, since
@@ -250,9 +253,12 @@ add_secret(const char *key, size_t klen, unsigned char *val, size_t vlen)
  * value), remembered for the exit status; the scan goes on.
  */
 static void
-bad_line(const struct envparse *e, unsigned long line, const char *what)
+bad_line(struct envparse *e, unsigned long line, const char *what)
 {
-	warnf("%s:%lu: %s", e->name, line, what);
+	if (++e->nbad <= MAXBAD)
+		warnf("%s:%lu: %s", e->name, line, what);
+	else if (e->nbad == MAXBAD + 1)
+		warnf("%s:%lu: more malformed lines, not shown", e->name, line);
 	failed = 1;
 }
 
@@ -386,9 +392,13 @@ env_value(struct envparse *e, const char *key, size_t klen)
 static void
 env_line(struct envparse *e)
 {
-	const char *key;
+	const char *key, *nl = memchr(e->p, '\n', (size_t)(e->end - e->p));
 	size_t klen;
 
+	if (memchr(e->p, '\0', (size_t)((nl != NULL ? nl : e->end) - e->p)) != NULL) {
+		bad_line(e, e->line, "a NUL byte");
+		e->p = nl != NULL ? nl : e->end;
+	}
 	while (e->p < e->end && (blank(*e->p) || *e->p == '\r'))
 		e->p++;
 	if (e->p < e->end && *e->p != '\n' && *e->p != '#') {
@@ -442,8 +452,7 @@ read_env(const char *path, size_t minlen)
 	if (fd != STDIN_FILENO)
 		close(fd);
 	/* The NUL read_all puts after the text ends it, so strspn stops there. */
-	if (strlen(buf) != len)
-		die(EXIT_ERROR, "%s: a NUL byte: not an env file", path);
+	memset(&e, 0, sizeof e);
 	e.name = path;
 	e.p = buf;
 	e.end = buf + len;
