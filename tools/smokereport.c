@@ -1,5 +1,4 @@
 /* smokereport: write a smoke run's status.json, metrics.txt, TAP and JUnit XML from key=value lines. */
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
