@@ -1,5 +1,4 @@
 /* smokereport: write a smoke run's status.json, metrics.txt, TAP and JUnit XML from key=value lines. */
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,141 +6,12 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "facts.h"
 #include "die.h"
 #include "jsonout.h"
 #include "readall.h"
 #include "usage.h"
 #include "xalloc.h"
-
-/*
- * The input is a list of facts, one "key=value" per line:
- *   name=value              a member of the top-level object
- *   section.name=value      a member of the object "section"
- *   check.NAME.field=value  a field of the check NAME (ok, detail, ms, ...)
- * A later line with the same key replaces the value in place, so a step may
- * record a provisional answer and correct it.
- */
-struct kv {
-	char *key;
-	char *val;
-};
-
-struct group {
-	char *name;          /* NULL for the top level */
-	struct kv *kv;
-	size_t n, cap;
-};
-
-struct groups {
-	struct group *g;
-	size_t n, cap;
-};
-
-static struct group top;
-static struct groups sections, checks;
-
-static const char *
-group_get(const struct group *g, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < g->n; i++)
-		if (strcmp(g->kv[i].key, key) == 0)
-			return g->kv[i].val;
-	return NULL;
-}
-
-static void
-group_set(struct group *g, const char *key, size_t klen, const char *val)
-{
-	size_t i;
-
-	for (i = 0; i < g->n; i++)
-		if (strlen(g->kv[i].key) == klen && memcmp(g->kv[i].key, key, klen) == 0) {
-			free(g->kv[i].val);
-			g->kv[i].val = xstrdup(val);
-			return;
-		}
-	if (g->n == g->cap) {
-		g->cap = g->cap ? 2 * g->cap : 8;
-		g->kv = xreallocarray(g->kv, g->cap, sizeof *g->kv);
-	}
-	g->kv[g->n].key = xstrndup(key, klen);
-	g->kv[g->n].val = xstrdup(val);
-	g->n++;
-}
-
-static struct group *
-groups_find(struct groups *gs, const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < gs->n; i++)
-		if (strlen(gs->g[i].name) == len && memcmp(gs->g[i].name, name, len) == 0)
-			return &gs->g[i];
-	if (gs->n == gs->cap) {
-		gs->cap = gs->cap ? 2 * gs->cap : 8;
-		gs->g = xreallocarray(gs->g, gs->cap, sizeof *gs->g);
-	}
-	memset(&gs->g[gs->n], 0, sizeof gs->g[gs->n]);
-	gs->g[gs->n].name = xstrndup(name, len);
-	return &gs->g[gs->n++];
-}
-
-static void
-group_free(struct group *g)
-{
-	size_t i;
-
-	for (i = 0; i < g->n; i++) {
-		free(g->kv[i].key);
-		free(g->kv[i].val);
-	}
-	free(g->kv);
-	free(g->name);
-}
-
-static void
-groups_free(struct groups *gs)
-{
-	size_t i;
-
-	for (i = 0; i < gs->n; i++)
-		group_free(&gs->g[i]);
-	free(gs->g);
-}
-
-/* RFC 8259's number grammar, the whole string. */
-static int
-is_json_number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (*s == '0')
-		s++;
-	else if (*s >= '1' && *s <= '9')
-		while (*s >= '0' && *s <= '9')
-			s++;
-	else
-		return 0;
-	if (*s == '.') {
-		s++;
-		if (!(*s >= '0' && *s <= '9'))
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!(*s >= '0' && *s <= '9'))
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	return *s == '\0';
-}
 
 /* A value as JSON: true, false, null and numbers as such, anything else a string. */
 static void
@@ -154,169 +24,7 @@ put_typed(FILE *fp, const char *val)
 		json_put_cstring(fp, val);
 }
 
-static int
-is_key_char(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-/* Splits key into at most three dot-separated parts; returns how many, 0 if bad. */
-static int
-split_key(const char *key, size_t len, const char *part[3], size_t plen[3])
-{
-	size_t i, start = 0;
-	int n = 0;
-
-	for (i = 0; i <= len; i++) {
-		if (i < len && is_key_char((unsigned char)key[i]))
-			continue;
-		if ((i < len && key[i] != '.') || i == start || n == 3)
-			return 0;
-		part[n] = key + start;
-		plen[n++] = i - start;
-		start = i + 1;
-	}
-	return n;
-}
-
-static int
-is(const char *s, size_t len, const char *word)
-{
-	return strlen(word) == len && memcmp(s, word, len) == 0;
-}
-
-/* Is name[0..len) a top-level value, or a section? */
-static int
-top_has(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < top.n; i++)
-		if (is(name, len, top.kv[i].key))
-			return 1;
-	return 0;
-}
-
-static int
-section_has(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sections.n; i++)
-		if (is(name, len, sections.g[i].name))
-			return 1;
-	return 0;
-}
-
-/* One input line; returns NULL or what is wrong with it. */
-static const char *
-take_line(char *line)
-{
-	const char *part[3];
-	size_t plen[3];
-	char *eq = strchr(line, '=');
-	int n;
-
-	if (eq == NULL)
-		return "no '=' in the line";
-	n = split_key(line, (size_t)(eq - line), part, plen);
-	if (n == 0)
-		return "bad key: want name, section.name or check.NAME.field of [A-Za-z0-9_-]";
-	if (n <= 2 && (is(part[0], plen[0], "status") || is(part[0], plen[0], "checks")))
-		return "reserved key: smokereport writes \"status\" and \"checks\" itself";
-	/* status.json would have the member twice, and readers keep one. */
-	if ((n == 1 && section_has(part[0], plen[0])) || (n == 2 && top_has(part[0], plen[0])))
-		return "bad key: a name is a value or a section, not both";
-	if ((n == 3) != is(part[0], plen[0], "check"))
-		return "bad key: only check.NAME.field has three parts";
-	if (n == 3 && is(part[2], plen[2], "ok") &&
-	    strcmp(eq + 1, "true") != 0 && strcmp(eq + 1, "false") != 0)
-		return "a check's ok must be true or false";
-	if (n == 3 && is(part[2], plen[2], "ms") && !is_json_number(eq + 1))
-		return "a check's ms must be a number";
-	if (n == 3 && is(part[2], plen[2], "name"))
-		return "a check's name is its key: check.NAME.field";
-	if (n == 1)
-		group_set(&top, part[0], plen[0], eq + 1);
-	else if (n == 2)
-		group_set(groups_find(&sections, part[0], plen[0]), part[1], plen[1], eq + 1);
-	else
-		group_set(groups_find(&checks, part[1], plen[1]), part[2], plen[2], eq + 1);
-	return NULL;
-}
-
-/* The lines of one input; NUL-terminated in place, CR LF taken as LF. */
-static int
-take_lines(const char *name, char *buf, size_t len)
-{
-	char *line = buf, *end = buf + len, *nl;
-	const char *why;
-	size_t n;
-	long lineno = 0;
-
-	while (line < end) {
-		lineno++;
-		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
-			nl = end;
-		*nl = '\0';
-		n = (size_t)(nl - line);
-		if (n > 0 && line[n - 1] == '\r')
-			line[--n] = '\0';
-		if (strlen(line) != n) {
-			warnf("%s:%ld: a NUL byte in the line", name, lineno);
-			return -1;
-		}
-		if (n > 0 && line[0] != '#' && (why = take_line(line)) != NULL) {
-			warnf("%s:%ld: %s", name, lineno, why);
-			return -1;
-		}
-		line = nl + 1;
-	}
-	return 0;
-}
-
-static int
-read_input(const char *path)
-{
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
-	const char *name = fd == STDIN_FILENO ? "<stdin>" : path;
-	size_t len;
-	char *buf;
-	int status;
-
-	if (fd < 0) {
-		warnf("open %s:", path);
-		return -1;
-	}
-	buf = read_all(fd, &len);
-	if (buf == NULL)
-		warnf("read %s:", name);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (buf == NULL)
-		return -1;
-	status = take_lines(name, buf, len);
-	free(buf);
-	return status;
-}
-
-/* The checks and whether all of them passed; no check at all is not a pass. */
-static int
-all_ok(void)
-{
-	const char *ok;
-	size_t i;
-
-	for (i = 0; i < checks.n; i++) {
-		ok = group_get(&checks.g[i], "ok");
-		if (ok == NULL)
-			die(EXIT_ERROR, "check %s has no ok line", checks.g[i].name);
-		if (strcmp(ok, "true") != 0)
-			return 0;
-	}
-	return checks.n > 0;
-}
+static struct run F;
 
 /* The members of g, one a line; "first" when nothing precedes them. */
 static void
@@ -366,20 +74,20 @@ put_status(FILE *fp, int pass)
 	size_t i;
 
 	fprintf(fp, "{\n  \"status\": \"%s\"", pass ? "pass" : "fail");
-	put_members(fp, &top, "  ", 0);
-	for (i = 0; i < sections.n; i++) {
+	put_members(fp, &F.top, "  ", 0);
+	for (i = 0; i < F.sections.n; i++) {
 		fputs(",\n  ", fp);
-		json_put_cstring(fp, sections.g[i].name);
+		json_put_cstring(fp, F.sections.g[i].name);
 		fputs(": {", fp);
-		put_members(fp, &sections.g[i], "    ", 1);
-		fputs(sections.g[i].n > 0 ? "\n  }" : "}", fp);
+		put_members(fp, &F.sections.g[i], "    ", 1);
+		fputs(F.sections.g[i].n > 0 ? "\n  }" : "}", fp);
 	}
 	fputs(",\n  \"checks\": [", fp);
-	for (i = 0; i < checks.n; i++) {
+	for (i = 0; i < F.checks.n; i++) {
 		fputs(i > 0 ? ",\n    " : "\n    ", fp);
-		put_check(fp, &checks.g[i]);
+		put_check(fp, &F.checks.g[i]);
 	}
-	fputs(checks.n > 0 ? "\n  ]\n}\n" : "]\n}\n", fp);
+	fputs(F.checks.n > 0 ? "\n  ]\n}\n" : "]\n}\n", fp);
 }
 
 static void
@@ -387,14 +95,14 @@ put_metrics(FILE *fp)
 {
 	size_t i, k;
 
-	for (i = 0; i < sections.n; i++)
-		if (strcmp(sections.g[i].name, "metrics") == 0)
-			for (k = 0; k < sections.g[i].n; k++)
+	for (i = 0; i < F.sections.n; i++)
+		if (strcmp(F.sections.g[i].name, "metrics") == 0)
+			for (k = 0; k < F.sections.g[i].n; k++)
 			{
 				/* A CR or ESC in a value must not reach a key=value line. */
-				put_line_safe(fp, sections.g[i].kv[k].key);
+				put_line_safe(fp, F.sections.g[i].kv[k].key);
 				putc('=', fp);
-				put_line_safe(fp, sections.g[i].kv[k].val);
+				put_line_safe(fp, F.sections.g[i].kv[k].val);
 				putc('\n', fp);
 			}
 }
@@ -429,19 +137,6 @@ put_metrics_file(FILE *fp, int pass)
 
 /* --- TAP and JUnit: one test per check ----------------------------- */
 
-/* How a check ends up: passed, failed, or skipped (ok, with a skip reason). */
-enum verdict { V_PASS, V_FAIL, V_SKIP };
-
-static enum verdict
-verdict_of(const struct group *c)
-{
-	const char *ok = group_get(c, "ok"), *skip = group_get(c, "skip");
-
-	if (ok == NULL || strcmp(ok, "true") != 0)
-		return V_FAIL;
-	return skip != NULL && *skip != '\0' ? V_SKIP : V_PASS;
-}
-
 /* A TAP description: '#' and '\' escaped (TAP 13), control characters as '?'. */
 static void
 tap_put(FILE *fp, const char *s)
@@ -466,13 +161,13 @@ put_tap(FILE *fp, int pass)
 	size_t i;
 
 	(void)pass;
-	if (checks.n == 0) {
+	if (F.checks.n == 0) {
 		fputs("1..1\nnot ok 1 - checks: no check was recorded\n", fp);
 		return;
 	}
-	fprintf(fp, "1..%zu\n", checks.n);
-	for (i = 0; i < checks.n; i++) {
-		c = &checks.g[i];
+	fprintf(fp, "1..%zu\n", F.checks.n);
+	for (i = 0; i < F.checks.n; i++) {
+		c = &F.checks.g[i];
 		v = verdict_of(c);
 		fprintf(fp, "%sok %zu - ", v == V_FAIL ? "not " : "", i + 1);
 		tap_put(fp, c->name);
@@ -599,43 +294,43 @@ put_junit(FILE *fp, int pass)
 	int timed = 0;
 
 	(void)pass;
-	for (i = 0; i < checks.n; i++) {
-		enum verdict v = verdict_of(&checks.g[i]);
+	for (i = 0; i < F.checks.n; i++) {
+		enum verdict v = verdict_of(&F.checks.g[i]);
 
 		nfail += v == V_FAIL;
 		nskip += v == V_SKIP;
-		if ((ms = group_get(&checks.g[i], "ms")) != NULL) {
+		if ((ms = group_get(&F.checks.g[i], "ms")) != NULL) {
 			total_ms += strtod(ms, NULL);
 			timed = 1;
 		}
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
 	fprintf(fp, "<testsuites name=\"smokekit\" tests=\"%zu\" failures=\"%zu\" "
-	    "errors=\"0\" skipped=\"%zu\">\n", checks.n ? checks.n : 1,
-	    checks.n ? nfail : 1, nskip);
+	    "errors=\"0\" skipped=\"%zu\">\n", F.checks.n ? F.checks.n : 1,
+	    F.checks.n ? nfail : 1, nskip);
 	fprintf(fp, "  <testsuite name=\"smokekit\" tests=\"%zu\" failures=\"%zu\" "
-	    "errors=\"0\" skipped=\"%zu\"", checks.n ? checks.n : 1,
-	    checks.n ? nfail : 1, nskip);
+	    "errors=\"0\" skipped=\"%zu\"", F.checks.n ? F.checks.n : 1,
+	    F.checks.n ? nfail : 1, nskip);
 	if (timed)
 		fprintf(fp, " time=\"%.3f\"", total_ms / 1000);
 	fputs(">\n", fp);
-	if (top.n > 0) {
+	if (F.top.n > 0) {
 		fputs("    <properties>\n", fp);
-		for (i = 0; i < top.n; i++) {
+		for (i = 0; i < F.top.n; i++) {
 			fputs("      <property name=\"", fp);
-			xml_put(fp, top.kv[i].key);
+			xml_put(fp, F.top.kv[i].key);
 			fputs("\" value=\"", fp);
-			xml_put(fp, top.kv[i].val);
+			xml_put(fp, F.top.kv[i].val);
 			fputs("\"/>\n", fp);
 		}
 		fputs("    </properties>\n", fp);
 	}
-	if (checks.n == 0)
+	if (F.checks.n == 0)
 		put_testcase(fp, "checks", V_FAIL, "no check was recorded", NULL, NULL);
-	for (i = 0; i < checks.n; i++)
-		put_testcase(fp, checks.g[i].name, verdict_of(&checks.g[i]),
-		    group_get(&checks.g[i], "detail"), group_get(&checks.g[i], "skip"),
-		    group_get(&checks.g[i], "ms"));
+	for (i = 0; i < F.checks.n; i++)
+		put_testcase(fp, F.checks.g[i].name, verdict_of(&F.checks.g[i]),
+		    group_get(&F.checks.g[i], "detail"), group_get(&F.checks.g[i], "skip"),
+		    group_get(&F.checks.g[i], "ms"));
 	fputs("  </testsuite>\n</testsuites>\n", fp);
 }
 
@@ -698,13 +393,13 @@ main(int argc, char *argv[])
 		usage_error(&usage);
 	}
 	if (optind == argc) {
-		if (read_input("-") == -1)
+		if (facts_read(&F, "-") == -1)
 			return EXIT_ERROR;
 	}
 	for (i = optind; i < argc; i++)
-		if (read_input(argv[i]) == -1)
+		if (facts_read(&F, argv[i]) == -1)
 			return EXIT_ERROR;
-	pass = all_ok();
+	pass = facts_all_ok(&F);
 	if (out != NULL && write_file(out, put_status, pass) == -1)
 		status = EXIT_ERROR;
 	if (metrics != NULL && write_file(metrics, put_metrics_file, pass) == -1)
@@ -713,9 +408,7 @@ main(int argc, char *argv[])
 		status = EXIT_ERROR;
 	if (tflag)
 		put_tap(stdout, pass);
-	group_free(&top);
-	groups_free(&sections);
-	groups_free(&checks);
+	facts_free(&F);
 	if (status == EXIT_HOLDS && !pass)
 		status = EXIT_FAILS;
 	return finish_stdout(status);
