@@ -41,7 +41,7 @@ jsonfield_OBJ   = $(O)/obj/tools/jsonfield.o $(LIB_CORE) $(LIB_JSON)
 leakscan_OBJ    = $(O)/obj/tools/leakscan.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 p95parse_OBJ    = $(P9)/p95parse.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o $(L)/readall.o
 portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $(L)/xalloc.o $(L)/jsonout.o $(L)/clock.o
-smokereport_OBJ = $(O)/obj/tools/smokereport/smokereport.o $(O)/obj/tools/smokereport/facts.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
+smokereport_OBJ = $(O)/obj/tools/smokereport/smokereport.o $(O)/obj/tools/smokereport/facts.o $(O)/obj/tools/smokereport/figures.o $(O)/obj/tools/smokereport/html.o $(O)/obj/tools/smokereport/markup.o $(O)/obj/tools/smokereport/series.o $(O)/obj/tools/smokereport/svg.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 
 # The demo backend (make demo, and the suite's fixture server): built
 # from tools/ like the programs, never installed.

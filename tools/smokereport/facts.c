@@ -181,8 +181,10 @@ take_line(struct run *f, char *line)
 	n = split_key(line, (size_t)(eq - line), part, plen);
 	if (n == 0)
 		return "bad key: want name, section.name or check.NAME.field of [A-Za-z0-9_-]";
-	if (n <= 2 && (is(part[0], plen[0], "status") || is(part[0], plen[0], "checks")))
-		return "reserved key: smokereport writes \"status\" and \"checks\" itself";
+	if (n <= 2 && (is(part[0], plen[0], "status") || is(part[0], plen[0], "checks") ||
+	    is(part[0], plen[0], "latency") || is(part[0], plen[0], "warnings")))
+		return "reserved key: smokereport writes \"status\", \"checks\", "
+		    "\"latency\" and \"warnings\" itself";
 	/* status.json would have the member twice, and readers keep one. */
 	if ((n == 1 && section_has(f, part[0], plen[0])) || (n == 2 && top_has(f, part[0], plen[0])))
 		return "bad key: a name is a value or a section, not both";

@@ -7,9 +7,13 @@
 
 #include "atomic.h"
 #include "facts.h"
+#include "figures.h"
+#include "html.h"
 #include "die.h"
 #include "jsonout.h"
+#include "markup.h"
 #include "readall.h"
+#include "series.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -68,6 +72,40 @@ put_check(FILE *fp, const struct group *c)
 	jo_end(&o);
 }
 
+/*
+ * "latency": each latency figure with the samples it rests on (null when
+ * not known), and "warnings" when a percentile rests on too few of them.
+ */
+static void
+put_latency(FILE *fp)
+{
+	struct figure fig[FIGURES_MAX];
+	size_t i, n = latency_figures(&F, fig, FIGURES_MAX);
+	char buf[256];
+	int any = 0;
+
+	if (n == 0)
+		return;
+	fputs(",\n  \"latency\": {", fp);
+	for (i = 0; i < n; i++) {
+		fputs(i > 0 ? ",\n    " : "\n    ", fp);
+		json_put_cstring(fp, fig[i].key);
+		fputs(": {\"value\":", fp);
+		put_typed(fp, fig[i].value);
+		fputs(",\"samples\":", fp);
+		json_put_number(fp, fig[i].samples);
+		fputs("}", fp);
+	}
+	fputs("\n  }", fp);
+	for (i = 0; i < n; i++)
+		if (figure_warning(&fig[i], buf, sizeof buf) != NULL) {
+			fputs(any++ ? ",\n    " : ",\n  \"warnings\": [\n    ", fp);
+			json_put_cstring(fp, buf);
+		}
+	if (any)
+		fputs("\n  ]", fp);
+}
+
 static void
 put_status(FILE *fp, int pass)
 {
@@ -82,6 +120,7 @@ put_status(FILE *fp, int pass)
 		put_members(fp, &F.sections.g[i], "    ", 1);
 		fputs(F.sections.g[i].n > 0 ? "\n  }" : "}", fp);
 	}
+	put_latency(fp);
 	fputs(",\n  \"checks\": [", fp);
 	for (i = 0; i < F.checks.n; i++) {
 		fputs(i > 0 ? ",\n    " : "\n    ", fp);
@@ -183,69 +222,6 @@ put_tap(FILE *fp, int pass)
 	}
 }
 
-/*
- * The length of the valid UTF-8 sequence at s that XML 1.0 allows as a
- * character, or 0.
- */
-static size_t
-xml_char_len(const unsigned char *s)
-{
-	unsigned long c;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
-		return 0;
-	return n;
-}
-
-/*
- * s as XML character data or an attribute value: markup characters as
- * entities, what XML cannot hold (control characters, bytes that are not
- * UTF-8) as U+FFFD, so the document always parses.
- */
-static void
-xml_put(FILE *fp, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n;
-
-	while (*s) {
-		switch (*s) {
-		case '&': fputs("&amp;", fp); s++; continue;
-		case '<': fputs("&lt;", fp); s++; continue;
-		case '>': fputs("&gt;", fp); s++; continue;
-		case '"': fputs("&quot;", fp); s++; continue;
-		case '\'': fputs("&apos;", fp); s++; continue;
-		case '\t': fputs("&#9;", fp); s++; continue;
-		case '\n': fputs("&#10;", fp); s++; continue;
-		case '\r': fputs("&#13;", fp); s++; continue;
-		}
-		if ((n = xml_char_len(s)) == 0) {
-			fputs("\xef\xbf\xbd", fp);
-			s++;
-			continue;
-		}
-		fwrite(s, 1, n, fp);
-		s += n;
-	}
-}
-
 /* A check's ms as JUnit's seconds, when it has one. */
 static void
 put_junit_time(FILE *fp, const char *ms)
@@ -334,18 +310,64 @@ put_junit(FILE *fp, int pass)
 	fputs("  </testsuite>\n</testsuites>\n", fp);
 }
 
+/* --- report.html ------------------------------------------------------ */
+
+static struct page page;
+
+static void
+put_html(FILE *fp, int pass)
+{
+	page.pass = pass;
+	html_page(fp, &page);
+}
+
+/*
+ * The page's directory and its own name there, for the list of the run's
+ * files; the series, when one is given and readable. A series that exists
+ * and is malformed is an error (said, and the page says why too); one that
+ * does not exist is a run without raw samples.
+ */
+static int
+prepare_page(const char *html, const char *series_path, struct series *s,
+    char *why, size_t size, char **dir)
+{
+	const char *slash = strrchr(html, '/');
+	int rc = 0;
+
+	*dir = slash == NULL ? xstrdup(".") : slash == html ? xstrdup("/") :
+	    xstrndup(html, (size_t)(slash - html));
+	page.run = &F;
+	page.dir = *dir;
+	page.self = slash == NULL ? html : slash + 1;
+	page.series_path = series_path;
+	if (series_path == NULL)
+		return 0;
+	if (series_read(s, series_path, why, size) == 0) {
+		page.series = s;
+		return 0;
+	}
+	if (access(series_path, F_OK) == 0) {
+		warnf("%s: %s", series_path, why);
+		rc = -1;
+	}
+	page.series_why = why;
+	return rc;
+}
+
 static const struct usage_opt opts[] = {
+	{ "-H report.html", "also write the run as one self-contained HTML page" },
 	{ "-h, --help", "print this help and exit" },
 	{ "-J junit.xml", "also write the checks as JUnit XML" },
 	{ "-m metrics.txt", "also write the metrics section as key=value lines" },
 	{ "-o status.json", "write the JSON object there (default: standard output)" },
+	{ "-s series.txt", "the per-second series for the page's plots (p95parse --series)" },
 	{ "-t", "print the checks as TAP on standard output" },
 	{ "-V, --version", "print the version and exit" },
 	{ NULL, NULL },
 };
 
 static const struct usage usage = {
-	"[-htV] [-J junit.xml] [-m metrics.txt] [-o status.json] [file ...]",
+	"[-htV] [-H report.html] [-J junit.xml] [-m metrics.txt] [-o status.json] [-s series.txt] [file ...]",
 	opts,
 };
 
@@ -359,12 +381,18 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = { USAGE_LONGOPTS, { NULL, 0, NULL, 0 } };
-	const char *metrics = NULL, *out = NULL, *junit = NULL;
+	const char *metrics = NULL, *out = NULL, *junit = NULL, *html = NULL;
+	const char *series_path = NULL;
+	struct series series;
+	char why[256], *dir = NULL;
 	int c, i, pass, tflag = 0, status = EXIT_HOLDS;
 
 	setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "hJ:m:o:tV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "H:hJ:m:o:s:tV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'H':
+			html = optarg;
+			break;
 		case 'h':
 			usage_help(&usage);
 		case 'J':
@@ -375,6 +403,9 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			out = optarg;
+			break;
+		case 's':
+			series_path = optarg;
 			break;
 		case 't':
 			tflag = 1;
@@ -388,8 +419,8 @@ main(int argc, char *argv[])
 	/* status.json takes standard output only when nothing else does. */
 	if (out == NULL && !tflag && !is_stdout(junit))
 		out = "-";
-	if (tflag + is_stdout(out) + is_stdout(junit) + is_stdout(metrics) > 1) {
-		warnf("only one of -t, -o -, -J - and -m - may write to standard output");
+	if (tflag + is_stdout(out) + is_stdout(junit) + is_stdout(metrics) + is_stdout(html) > 1) {
+		warnf("only one of -t, -o -, -H -, -J - and -m - may write to standard output");
 		usage_error(&usage);
 	}
 	if (optind == argc) {
@@ -406,6 +437,16 @@ main(int argc, char *argv[])
 		status = EXIT_ERROR;
 	if (junit != NULL && write_file(junit, put_junit, pass) == -1)
 		status = EXIT_ERROR;
+	if (html != NULL) {
+		memset(&series, 0, sizeof series);
+		if (prepare_page(is_stdout(html) ? "report.html" : html, series_path, &series,
+		    why, sizeof why, &dir) == -1)
+			status = EXIT_ERROR;
+		if (write_file(html, put_html, pass) == -1)
+			status = EXIT_ERROR;
+		series_free(&series);
+		free(dir);
+	}
 	if (tflag)
 		put_tap(stdout, pass);
 	facts_free(&F);
