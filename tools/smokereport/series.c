@@ -255,7 +255,7 @@ series_read(struct series *s, const char *path, char *why, size_t size)
 	if (s->nrow > SERIES_MAX_POINTS) {
 		span = isnan(s->step) || s->step <= 0 ? 1 : s->step;
 		k = (unsigned)ceil((s->row[s->nrow - 1].t / span + 1) / SERIES_MAX_POINTS);
-		while ((s->row[s->nrow - 1].t / span) / k + 1 > SERIES_MAX_POINTS)
+		while (floor(s->row[s->nrow - 1].t / span / k) + 1 > SERIES_MAX_POINTS)
 			k++;
 		merge_rows(s, k < 2 ? 2 : k);
 	}

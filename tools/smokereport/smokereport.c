@@ -417,7 +417,7 @@ main(int argc, char *argv[])
 		}
 	}
 	/* status.json takes standard output only when nothing else does. */
-	if (out == NULL && !tflag && !is_stdout(junit))
+	if (out == NULL && !tflag && !is_stdout(junit) && !is_stdout(html))
 		out = "-";
 	if (tflag + is_stdout(out) + is_stdout(junit) + is_stdout(metrics) + is_stdout(html) > 1) {
 		warnf("only one of -t, -o -, -H -, -J - and -m - may write to standard output");
