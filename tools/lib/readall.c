@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "readall.h"
+#include "xalloc.h"
 
 ssize_t
 read_full(int fd, void *buf, size_t size)
@@ -22,4 +23,25 @@ read_full(int fd, void *buf, size_t size)
 		got += (size_t)n;
 	}
 	return (ssize_t)got;
+}
+
+int
+read_all(int fd, char **buf, size_t *len, size_t max)
+{
+	size_t cap = *len + 65536;
+	ssize_t got;
+
+	for (;;) {
+		if (cap > max)
+			cap = max + 1;
+		*buf = xrealloc(*buf, cap);
+		if ((got = read_full(fd, *buf + *len, cap - *len)) < 0)
+			return -1;
+		*len += (size_t)got;
+		if (*len < cap)
+			return 0;
+		if (*len > max)
+			return 1;
+		cap *= 2;
+	}
 }

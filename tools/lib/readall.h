@@ -11,4 +11,12 @@
  */
 ssize_t read_full(int fd, void *buf, size_t size);
 
+/*
+ * Reads the rest of fd onto the end of *buf, which holds *len bytes (NULL
+ * and 0 to read a whole file), growing it through xalloc.h. Returns 0; -1
+ * with errno set on a read error; 1 when the whole would pass max bytes
+ * (*buf then holds at least max of them).
+ */
+int read_all(int fd, char **buf, size_t *len, size_t max);
+
 #endif
