@@ -20,7 +20,11 @@ hash(const struct names *ns, const char *s, size_t len)
 
 	for (i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	h ^= h >> 29;
+	h ^= h >> 33;           /* MurmurHash3's finalizer: every bit moves the low ones */
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
 	return (size_t)h;
 }
 
@@ -31,11 +35,11 @@ same(const char *z, const char *s, size_t len)
 }
 
 static size_t *
-lookup(const struct names *ns, const char *s, size_t len)
+lookup(const struct names *ns, const char *s, size_t len, size_t h)
 {
-	size_t i = hash(ns, s, len) & (ns->nslot - 1);
+	size_t i = h & (ns->nslot - 1), k;
 
-	while (ns->slot[i] != 0 && !same(ns->v[ns->slot[i] - 1], s, len))
+	while ((k = ns->slot[i]) != 0 && (ns->hv[k - 1] != h || !same(ns->v[k - 1], s, len)))
 		i = (i + 1) & (ns->nslot - 1);
 	return &ns->slot[i];
 }
@@ -53,7 +57,7 @@ grow(struct names *ns)
 	ns->slot = xreallocarray(NULL, ns->nslot, sizeof *ns->slot);
 	memset(ns->slot, 0, ns->nslot * sizeof *ns->slot);
 	for (i = 0; i < ns->n; i++) {
-		j = hash(ns, ns->v[i], strlen(ns->v[i])) & (ns->nslot - 1);
+		j = ns->hv[i] & (ns->nslot - 1);
 		while (ns->slot[j] != 0)
 			j = (j + 1) & (ns->nslot - 1);
 		ns->slot[j] = i + 1;
@@ -67,24 +71,27 @@ names_find(const struct names *ns, const char *s, size_t len)
 
 	if (ns->nslot == 0)
 		return -1;
-	at = lookup(ns, s, len);
+	at = lookup(ns, s, len, hash(ns, s, len));
 	return *at == 0 ? -1 : (long)(*at - 1);
 }
 
 size_t
 names_add(struct names *ns, const char *s, size_t len)
 {
-	size_t *at;
+	size_t *at, h;
 
 	if (2 * (ns->n + 1) > ns->nslot)
 		grow(ns);
-	at = lookup(ns, s, len);
+	h = hash(ns, s, len);
+	at = lookup(ns, s, len, h);
 	if (*at != 0)
 		return *at - 1;
 	if (ns->n == ns->cap) {
 		ns->cap = ns->cap ? 2 * ns->cap : 32;
 		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
+		ns->hv = xreallocarray(ns->hv, ns->cap, sizeof *ns->hv);
 	}
+	ns->hv[ns->n] = h;
 	ns->v[ns->n] = xstrndup(s, len);
 	*at = ++ns->n;
 	return ns->n - 1;
@@ -96,6 +103,7 @@ names_free(struct names *ns)
 	while (ns->n > 0)
 		free(ns->v[--ns->n]);
 	free(ns->v);
+	free(ns->hv);
 	free(ns->slot);
 	memset(ns, 0, sizeof *ns);
 }

@@ -36,6 +36,7 @@ struct bsample {
 /* One spelling of the metric: its bucket samples, sum, count. */
 struct cand {
 	char name[RESULT_NAME_MAX];
+	size_t nlen;
 	struct bsample *bs;
 	size_t nb, capb;
 	double sum, count;
@@ -214,13 +215,13 @@ labels_match(const struct sample *sm, const struct query *q)
 
 /* name[0..len) is cand + suffix */
 static int
-is(const struct sample *sm, const char *cand, const char *suffix)
+is_(const struct sample *sm, const char *cand, size_t cl, const char *suffix, size_t sl)
 {
-	size_t cl = strlen(cand), sl = strlen(suffix);
-
 	return sm->nlen == cl + sl && memcmp(sm->name, cand, cl) == 0 &&
 	    memcmp(sm->name + cl, suffix, sl) == 0;
 }
+
+#define is(sm, c, suffix) is_(sm, (c)->name, (c)->nlen, suffix, sizeof suffix - 1)
 
 static int
 cmp_label(const void *x, const void *y)
@@ -295,7 +296,7 @@ take_sample(struct ctx *x, const struct sample *sm)
 		return 0;
 	for (i = 0; i < NCAND; i++) {
 		struct cand *c = &x->cs[i];
-		if (is(sm, c->name, "_bucket")) {
+		if (is(sm, c, "_bucket")) {
 			if ((l = label(sm, "le")) == NULL || parse_float(l->v, l->vl, &le) != 0)
 				continue;
 			if (isnan(le)) {
@@ -312,13 +313,13 @@ take_sample(struct ctx *x, const struct sample *sm)
 			}
 			add_bucket(c, le, sm->value, series_of(sm, &x->series, &x->key, &x->capkey),
 			    x->line);
-		} else if (is(sm, c->name, "_sum")) {
+		} else if (is(sm, c, "_sum")) {
 			c->sum += sm->value;
 			c->have_sum = 1;
-		} else if (is(sm, c->name, "_count")) {
+		} else if (is(sm, c, "_count")) {
 			c->count += sm->value;
 			c->have_count = 1;
-		} else if (is(sm, c->name, "") && (l = label(sm, "quantile")) != NULL &&
+		} else if (is(sm, c, "") && (l = label(sm, "quantile")) != NULL &&
 		    parse_float(l->v, l->vl, &qq) == 0) {
 			c->qlines++;
 			if (fabs(qq - x->q->pct / 100) <= 1e-9 * fabs(x->q->pct / 100)) {
@@ -597,8 +598,10 @@ prom_parse(const char *buf, size_t len, const struct query *q, struct result *r)
 	x.q = q;
 	x.cs = cs;
 	x.r = r;
-	for (i = 0; i < NCAND; i++)
+	for (i = 0; i < NCAND; i++) {
 		snprintf(cs[i].name, sizeof cs[i].name, forms[i], q->metric);
+		cs[i].nlen = strlen(cs[i].name);
+	}
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
