@@ -209,5 +209,66 @@ main(void)
 	ok(summary_parse("[1]", 3, &q, &r) == -1 && strstr(r.err, "not an object") != NULL,
 	    "top level not an object");
 	result_free(&r);
+
+	/* Issue 12, item 8: a latency that is negative is bad input, in every k6 format. */
+	result_init(&r);
+	ok(summary_parse("{\"metrics\":{\"a\":{\"p(95)\":-5}}}", 30,
+	    &(struct query){ "a", NULL, 0, 95 }, &r) == -1 &&
+	    strstr(r.err, "a: p(95) is -5 ms; a latency is never negative") != NULL,
+	    "summary: negative p(95): %s", r.err);
+	ok(log_parse("     a...: avg=1ms p(95)=-5ms\n", &(struct query){ "a", NULL, 0, 95 }, &r) == -1 &&
+	    strstr(r.err, "p(95) is -5 ms") != NULL, "log: negative p(95): %s", r.err);
+	ok(log_parse("     a...: avg=-0.5 p(95)=5\n", &(struct query){ "a", NULL, 0, 95 }, &r) == -1 &&
+	    strstr(r.err, "avg is -0.5 ms") != NULL, "log: negative avg: %s", r.err);
+	result_free(&r);
+	ok(ndjson_both("{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{\"time\":\"t\","
+	    "\"value\":-1,\"tags\":{\"ep\":\"models\"}}}\n", &q, &r) == -1 &&
+	    strstr(r.err, "line 1: http_req_duration is -1") != NULL, "NDJSON: a negative Point: %s",
+	    r.err);
+	result_free(&r);
+
+	/* Issue 12, item 14: a key given twice counts by its first, fast path or plain. */
+	ok(ndjson_both("{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{\"time\":\"t\","
+	    "\"value\":4,\"tags\":{\"ep\":\"models\",\"ep\":\"x\"}}}\n", &q, &r) == 0 &&
+	    r.pct.v == 4, "first tag of a key matches");
+	result_free(&r);
+	ok(ndjson_both("{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{\"time\":\"t\","
+	    "\"value\":4,\"tags\":{\"ep\":\"x\",\"ep\":\"models\"}}}\n", &q, &r) == -1,
+	    "a later tag of a key does not");
+	result_free(&r);
+	ok(ndjson_both("{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{\"time\":\"t\","
+	    "\"value\":4,\"tags\":{\"ep\":1,\"ep\":\"models\"}}}\n", &q, &r) == -1,
+	    "a first tag that is no string still counts as the first");
+	result_free(&r);
+	ok(ndjson_both("{\"type\":\"Point\",\"metric\":\"http_req_duration\",\"data\":{\"value\":4,"
+	    "\"value\":9,\"tags\":{\"ep\":\"models\"},\"tags\":{}},\"metric\":\"vus\",\"type\":\"Metric\"}\n",
+	    &q, &r) == 0 && r.pct.v == 4, "first value, tags, metric and type");
+	result_free(&r);
+	result_init(&r);
+	ok(summary_parse("{\"metrics\":{\"a\":{\"p(95)\":1,\"p(95)\":2},\"a\":{\"p(95)\":3}}}", 55,
+	    &(struct query){ "a", NULL, 0, 95 }, &r) == 0 && r.pct.v == 1,
+	    "summary: first metric, first stat");
+	result_free(&r);
+
+	{
+		struct names ns;
+		char name[32];
+		size_t i;
+		memset(&ns, 0, sizeof ns);
+		ok(names_find(&ns, "a", 1) == -1, "an empty set has nothing");
+		for (i = 0; i < 100000; i++) {
+			snprintf(name, sizeof name, "n%zu", i % 50000);
+			if (names_add(&ns, name, strlen(name)) != i % 50000)
+				break;
+		}
+		ok(i == 100000 && ns.n == 50000, "each name once, by its first index");
+		ok(names_find(&ns, "n49999", 6) == 49999 && names_find(&ns, "n50000", 6) == -1,
+		    "found, not found");
+		result_init(&r);
+		names_tell(&ns, &r, "metrics");
+		ok(strncmp(r.err, "; metrics present: n0, n1, n10, n100,", 37) == 0 &&
+		    strstr(r.err, " more") != NULL, "told sorted, cut to fit: %.60s", r.err);
+		names_free(&ns);
+	}
 	return tap_done();
 }

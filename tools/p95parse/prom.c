@@ -462,9 +462,14 @@ buckets(struct cand *c, struct prom_bucket **out, size_t *n, unsigned long *seri
 	for (i = 0; i < c->nb; i++) {
 		const struct bsample *s = &c->bs[i];
 		if (i > 0 && s->le == s[-1].le && s->series == s[-1].series) {
-			result_seterr(r, "%s_bucket: the same series gives le=\"%g\" twice "
+			char le[40];
+			if (isinf(s->le))
+				snprintf(le, sizeof le, "%cInf", s->le > 0 ? '+' : '-');
+			else
+				snprintf(le, sizeof le, "%g", s->le);
+			result_seterr(r, "%s_bucket: the same series gives le=\"%s\" twice "
 			    "(lines %lu and %lu); duplicate series are an error, not added up",
-			    c->name, s->le, s[-1].line, s->line);
+			    c->name, le, s[-1].line, s->line);
 			free(b);
 			return -1;
 		}
