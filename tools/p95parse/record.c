@@ -47,7 +47,8 @@ rec_put(struct rec *rc, const char *key, size_t klen, double v)
 	return e;
 }
 
-const struct kv *
+/* The first stat of that key, or NULL. */
+static const struct kv *
 rec_get(const struct rec *rc, const char *key)
 {
 	size_t i;

@@ -42,8 +42,6 @@ void rec_init(struct rec *rc);
 void rec_clear(struct rec *rc);
 /* Adds a stat; NULL when the key is too long to be one. */
 struct kv *rec_put(struct rec *rc, const char *key, size_t klen, double v);
-/* The first stat of that key, or NULL. */
-const struct kv *rec_get(const struct rec *rc, const char *key);
 void rec_verdict(struct rec *rc, const char *src, size_t len, int ok);
 
 /*
