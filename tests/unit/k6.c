@@ -249,6 +249,15 @@ main(void)
 	    &(struct query){ "a", NULL, 0, 95 }, &r) == 0 && r.pct.v == 1,
 	    "summary: first metric, first stat");
 	result_free(&r);
+	{
+		const char *hs = "{\"metrics\":{\"a\":{\"type\":\"trend\",\"type\":\"rate\","
+		    "\"values\":{\"p(95)\":5},\"values\":{\"p(95)\":6},\"thresholds\":{\"p(95)<9\":"
+		    "{\"ok\":true,\"ok\":false}}}},\"metrics\":{\"a\":{\"p(95)\":7}}}";
+		result_init(&r);
+		ok(summary_parse(hs, strlen(hs), &(struct query){ "a", NULL, 0, 95 }, &r) == 0 &&
+		    r.pct.v == 5 && r.verdict == 1, "handleSummary: first type, values, ok, metrics");
+		result_free(&r);
+	}
 
 	{
 		struct names ns;

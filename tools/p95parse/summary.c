@@ -76,9 +76,11 @@ j_thresholds(struct jctx *c, struct rec *rc)
 		if (t == JSON_TRUE || t == JSON_FALSE) {
 			ok = t == JSON_FALSE;
 		} else if (t == JSON_OBJECT) {
+			int ok_seen = 0;
 			while ((t = json_next(c->js)) == JSON_KEY) {
 				s = json_text(c->js, &len);
-				int is_ok = k6_span_eq(s, len, "ok");
+				int is_ok = !ok_seen && k6_span_eq(s, len, "ok");
+				ok_seen |= is_ok;
 				t = json_next(c->js);
 				if (is_ok && (t == JSON_TRUE || t == JSON_FALSE))
 					ok = t == JSON_TRUE;
@@ -114,6 +116,17 @@ type_char(const char *s, size_t len)
 	return 0;
 }
 
+/* Members of a metric that count by their first (G_ bits). */
+enum { G_VALUES = 1, G_THRESHOLDS = 2, G_TYPE = 4, G_NAME = 8 };
+
+static unsigned
+member_bit(const char *key)
+{
+	return strcmp(key, "values") == 0 ? G_VALUES : strcmp(key, "thresholds") == 0 ?
+	    G_THRESHOLDS : strcmp(key, "type") == 0 ? G_TYPE : strcmp(key, "name") == 0 ?
+	    G_NAME : 0;
+}
+
 /*
  * One metric object (its '{' just read). Stats are its number members
  * (export) or the members of "values" (handleSummary, machine-readable);
@@ -126,6 +139,7 @@ j_metric(struct jctx *c, struct rec *rc, char **name)
 	char key[64];
 	size_t klen;
 	const char *s;
+	unsigned got = 0, bit;
 
 	while ((t = json_next(c->js)) == JSON_KEY) {
 		s = json_text(c->js, &klen);
@@ -133,11 +147,16 @@ j_metric(struct jctx *c, struct rec *rc, char **name)
 			klen = sizeof key - 1;
 		memcpy(key, s, klen);
 		key[klen] = '\0';
+		bit = member_bit(key);
+		if (got & bit)
+			key[0] = '\0';     /* a later one: validated, otherwise ignored */
+		got |= bit;
 		t = json_next(c->js);
 		if (t == JSON_NUMBER) {
 			if (!isfinite(k6_json_num(c->js)))
 				return jfail(c, "a number out of range");
-			rec_put(rc, key, klen, k6_json_num(c->js));
+			if (key[0] != '\0')
+				rec_put(rc, key, klen, k6_json_num(c->js));
 		} else if (t == JSON_OBJECT && strcmp(key, "values") == 0) {
 			c->values_seen = 1;
 			if (j_values(c, rc) != 0)
@@ -248,7 +267,7 @@ static int
 j_document(struct jctx *c)
 {
 	enum json_token t;
-	int found = 0;
+	int found = 0, which, got = 0;
 	size_t len;
 	const char *s;
 
@@ -261,7 +280,10 @@ j_document(struct jctx *c)
 	}
 	while ((t = json_next(c->js)) == JSON_KEY) {
 		s = json_text(c->js, &len);
-		int which = k6_span_eq(s, len, "metrics") ? 1 : k6_span_eq(s, len, "results") ? 2 : 0;
+		which = k6_span_eq(s, len, "metrics") ? 1 : k6_span_eq(s, len, "results") ? 2 : 0;
+		if (got & which)
+			which = 0;          /* a later one: validated, otherwise ignored */
+		got |= which;
 		t = json_next(c->js);
 		if (which == 1 && t == JSON_OBJECT) {
 			found = 1;
