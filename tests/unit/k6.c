@@ -273,6 +273,9 @@ main(void)
 		ok(i == 100000 && ns.n == 50000, "each name once, by its first index");
 		ok(names_find(&ns, "n49999", 6) == 49999 && names_find(&ns, "n50000", 6) == -1,
 		    "found, not found");
+		ok(names_add(&ns, "a\0b", 3) == 50000 && names_add(&ns, "a\0b", 3) == 50000 &&
+		    names_find(&ns, "a\0c", 3) == -1 && names_find(&ns, "a", 1) == -1,
+		    "a name with a NUL in it is one name, not a new one each time");
 		result_init(&r);
 		names_tell(&ns, &r, "metrics");
 		ok(strncmp(r.err, "; metrics present: n0, n1, n10, n100,", 37) == 0 &&

@@ -28,18 +28,13 @@ hash(const struct names *ns, const char *s, size_t len)
 	return (size_t)h;
 }
 
-static int
-same(const char *z, const char *s, size_t len)
-{
-	return strncmp(z, s, len) == 0 && z[len] == '\0' && memchr(s, '\0', len) == NULL;
-}
-
 static size_t *
 lookup(const struct names *ns, const char *s, size_t len, size_t h)
 {
 	size_t i = h & (ns->nslot - 1), k;
 
-	while ((k = ns->slot[i]) != 0 && (ns->hv[k - 1] != h || !same(ns->v[k - 1], s, len)))
+	while ((k = ns->slot[i]) != 0 && (ns->hv[k - 1] != h || ns->lv[k - 1] != len ||
+	    memcmp(ns->v[k - 1], s, len) != 0))
 		i = (i + 1) & (ns->nslot - 1);
 	return &ns->slot[i];
 }
@@ -89,8 +84,10 @@ names_add(struct names *ns, const char *s, size_t len)
 	if (ns->n == ns->cap) {
 		ns->cap = ns->cap ? 2 * ns->cap : 32;
 		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
+		ns->lv = xreallocarray(ns->lv, ns->cap, sizeof *ns->lv);
 		ns->hv = xreallocarray(ns->hv, ns->cap, sizeof *ns->hv);
 	}
+	ns->lv[ns->n] = len;
 	ns->hv[ns->n] = h;
 	ns->v[ns->n] = xstrndup(s, len);
 	*at = ++ns->n;
@@ -103,6 +100,7 @@ names_free(struct names *ns)
 	while (ns->n > 0)
 		free(ns->v[--ns->n]);
 	free(ns->v);
+	free(ns->lv);
 	free(ns->hv);
 	free(ns->slot);
 	memset(ns, 0, sizeof *ns);

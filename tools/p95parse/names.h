@@ -13,7 +13,7 @@
 
 struct names {
 	char **v;               /* in order of first appearance */
-	size_t *hv;             /* their hashes */
+	size_t *lv, *hv;        /* their lengths and hashes */
 	size_t n, cap;
 	size_t *slot;           /* open addressing: index + 1 into v, 0 empty */
 	size_t nslot;           /* a power of two, at least 2 * n */
