@@ -511,7 +511,7 @@ from_histogram(struct cand *c, const struct query *q, struct result *r)
 	if (c->have_count && c->count > 0 && c->have_sum && isfinite(c->sum / c->count))
 		val_exact(&r->avg, c->sum / c->count * u);
 	r->requests = c->have_count ? c->count : b[nb - 1].count;
-	r->have_requests = isfinite(r->requests);
+	r->have_requests = isfinite(r->requests) && r->requests >= 0;
 	free(b);
 	return 0;
 }
@@ -535,7 +535,7 @@ from_summary(struct cand *c, const struct query *q, struct result *r)
 	r->series = 1;
 	if (c->have_count && c->count > 0 && c->have_sum && isfinite(c->sum / c->count))
 		val_exact(&r->avg, c->sum / c->count * u);
-	if (c->have_count && isfinite(c->count)) {
+	if (c->have_count && isfinite(c->count) && c->count >= 0) {
 		r->requests = c->count;
 		r->have_requests = 1;
 	}
