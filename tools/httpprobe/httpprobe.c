@@ -893,6 +893,7 @@ static int
 load_mode(struct opts *o)
 {
 	o->lc.url = o->url_arg;
+	o->lc.parsed = &o->url;
 	o->lc.method = o->method;
 	o->lc.headers = o->headers;
 	o->lc.nheaders = o->nheaders;
