@@ -144,7 +144,11 @@ test_expect_success '-j after a body: the object always on a line of its own' '
 	httpprobe -j "$U/status?code=204" >out &&
 	line_count 1 out &&
 	httpprobe -j -q "$U/healthz" >out &&
-	line_count 1 out
+	line_count 1 out &&
+	expect_code 3 httpprobe -j "$U/fault/reset-body" >out 2>err &&
+	tail -n 1 out | grep "^{\"url\":.*\"error_class\":\"reset\"" &&
+	expect_code 3 httpprobe -j -r 1 "$U/fault/short-body" >out 2>err &&
+	tail -n 1 out | grep "^{\"url\":.*\"error_class\":\"protocol\""
 '
 
 test_expect_success '-j with no response: status, error class and message' '

@@ -711,7 +711,9 @@ probe(const struct opts *o, struct result *r)
 			log_attempt(o, &x, r);
 		if ((wait = next_wait(o, &x, r, deadline)) < 0) {
 			/* The final attempt: its body is the evidence, if it has one. */
-			r->open_line = rc == 0 && s.to_stdout && s.wrote && s.lastc != '\n';
+			/* Written straight to stdout, a failed attempt's bytes are there too. */
+			r->open_line = s.to_stdout && s.wrote && s.lastc != '\n' &&
+			    (rc == 0 || !s.spool);
 			if (rc != 0)
 				sink_abort(&s);
 			else if (sink_commit(&s) != 0)
