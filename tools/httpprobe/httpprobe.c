@@ -90,7 +90,7 @@ static const struct usage_opt usage_opts[] = {
 	{ "-H header", "add, replace (Name: value) or remove (Name:) a request header" },
 	{ "-h, --help", "print this help and exit" },
 	{ "-j", "print the result as one JSON object (load mode: one per request)" },
-	{ "-m seconds", "overall deadline over every attempt and every wait" },
+	{ "-m seconds", "overall deadline over every attempt and wait (from -r and -t)" },
 	{ "-n requests", "load mode: make this many requests" },
 	{ "-o file", "write the body to file, atomically; print key=value facts" },
 	{ "-q", "no body on standard output; load mode: no summary" },
