@@ -710,8 +710,11 @@ probe(const struct opts *o, struct result *r)
 		if (o->verbose)
 			log_attempt(o, &x, r);
 		if ((wait = next_wait(o, &x, r, deadline)) < 0) {
-			/* The final attempt: its body is the evidence, if it has one. */
-			/* Written straight to stdout, a failed attempt's bytes are there too. */
+			/*
+			 * The final attempt: its body is the evidence, if it has
+			 * one. Written straight to stdout, even a failed attempt's
+			 * bytes are there.
+			 */
 			r->open_line = s.to_stdout && s.wrote && s.lastc != '\n' &&
 			    (rc == 0 || !s.spool);
 			if (rc != 0)
