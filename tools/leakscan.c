@@ -446,7 +446,7 @@ read_env(const char *path, size_t minlen)
 		envst = xrealloc(envst, (nenvst + 1) * sizeof *envst);
 		envst[nenvst++] = st;
 	}
-	if ((buf = read_all(fd, &len)) == NULL)
+	if ((buf = read_whole(fd, &len)) == NULL)
 		die(EXIT_ERROR, "read %s:", path);
 	if (fd != STDIN_FILENO)
 		close(fd);

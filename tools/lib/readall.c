@@ -26,33 +26,41 @@ read_full(int fd, void *buf, size_t size)
 	return (ssize_t)got;
 }
 
-char *
-read_all(int fd, size_t *len)
+int
+read_all(int fd, char **buf, size_t *len, size_t max)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = NULL;
-	ssize_t r;
-	int saved;
+	size_t cap = *len + 65536;
+	ssize_t got;
 
-	/* One byte is always left for the NUL: a short read means the end. */
 	for (;;) {
-		buf = xrealloc(buf, cap);
-		if ((r = read_full(fd, buf + n, cap - 1 - n)) < 0) {
-			saved = errno;
-			free(buf);
-			errno = saved;
-			return NULL;
-		}
-		n += (size_t)r;
-		if (n < cap - 1)
-			break;
-		if (cap > (size_t)-1 / 2) {
-			free(buf);
-			errno = EFBIG;
-			return NULL;
-		}
+		if (cap > max)
+			cap = max + 1;
+		*buf = xrealloc(*buf, cap);
+		if ((got = read_full(fd, *buf + *len, cap - *len)) < 0)
+			return -1;
+		*len += (size_t)got;
+		if (*len < cap)
+			return 0;
+		if (*len > max)
+			return 1;
 		cap *= 2;
 	}
+}
+
+char *
+read_whole(int fd, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	int saved;
+
+	if (read_all(fd, &buf, &n, (size_t)-1 / 2) != 0) {
+		saved = errno;
+		free(buf);
+		errno = saved == 0 ? EFBIG : saved;
+		return NULL;
+	}
+	buf = xrealloc(buf, n + 1);
 	buf[n] = '\0';
 	*len = n;
 	return buf;

@@ -249,7 +249,7 @@ facts_read(struct run *f, const char *path)
 		warnf("open %s:", path);
 		return -1;
 	}
-	buf = read_all(fd, &len);
+	buf = read_whole(fd, &len);
 	if (buf == NULL)
 		warnf("read %s:", name);
 	if (fd != STDIN_FILENO)

@@ -231,7 +231,7 @@ series_read(struct series *s, const char *path, char *why, size_t size)
 		snprintf(why, size, "%s", strerror(errno));
 		return -1;
 	}
-	buf = read_all(fd, &len);
+	buf = read_whole(fd, &len);
 	if (buf == NULL)
 		snprintf(why, size, "%s", strerror(errno));
 	close(fd);
