@@ -367,6 +367,96 @@ test_expect_success 'latency and warnings are reserved names' '
 	contains "reserved key" err
 '
 
+test_expect_success 'man page example: samples, a percentile of seven in status.json (EXAMPLES)' '
+	printf "%s\n" check.gate.ok=false metrics.p95_ms=1430.98 metrics.requests=7 >in &&
+	expect_code 1 smokereport -o - <in >out &&
+	sed -n "/latency/,/^  ]/p" out >got &&
+	cat >want <<-\EOF &&
+	  "latency": {
+	    "p95_ms": {"value":1430.98,"samples":7}
+	  },
+	  "warnings": [
+	    "p95 of 7 samples: fewer than 20, so it is close to their maximum, not a percentile to rely on"
+	  ],
+	EOF
+	check want got
+'
+
+# --- p95parse --series: the series from the raw samples --------------------
+
+# point METRIC TIME VALUE TAGS: one NDJSON Point line in k6's own layout.
+point() {
+	printf '{"metric":"%s","type":"Point","data":{"time":"%s","value":%s,"tags":{%s}}}\n' "$@"
+}
+
+test_expect_success 'p95parse --series: rows, failures, bins and codes of hand-made samples' '
+	{
+		point http_req_duration 2026-12-03T06:34:26.5Z 1 "\"ep\":\"models\",\"status\":\"200\"" &&
+		point http_req_duration 2026-12-03T06:34:26.9Z 3 "\"ep\":\"models\",\"status\":\"200\"" &&
+		point http_req_failed 2026-12-03T06:34:26.9Z 0 "\"ep\":\"models\"" &&
+		point http_req_duration 2026-12-03T06:34:26.9Z 500 "\"ep\":\"other\",\"status\":\"200\"" &&
+		point http_req_duration 2026-12-03T07:34:28.2+01:00 10 "\"ep\":\"models\",\"status\":\"503\"" &&
+		point http_req_failed 2026-12-03T07:34:28.2+01:00 1 "\"ep\":\"models\"" &&
+		printf "%s\n" "{\"type\":\"Point\",\"metric\":\"http_req_duration\",\"data\":{\"value\":2,\"time\":\"2026-12-03T06:34:28.7Z\",\"tags\":{\"status\":\"\u0032\u0030\u0030\",\"ep\":\"models\"}}}"
+	} >raw.ndjson &&
+	expect_code 0 p95parse -t ep=models -s series.txt raw.ndjson >out 2>err &&
+	test ! -s err &&
+	cat >want <<-\EOF &&
+	# smokekit series 1 (p95parse --series; see p95parse(1))
+	series metric=http_req_duration{ep:models} start=2026-12-03T06:34:26Z step=1 samples=4 failed=1 p50=2.5 p95=8.949999999999998 p99=9.79 max=10
+	row t=0 n=2 failed=0 p50=2 p95=2.9 max=3
+	row t=1 n=0 failed=0
+	row t=2 n=2 failed=1 p50=6 p95=9.6 max=10
+	hist le=1 count=1
+	hist le=1.25 count=0
+	hist le=1.6 count=0
+	hist le=2 count=1
+	hist le=2.5 count=0
+	hist le=3.2 count=1
+	hist le=4 count=0
+	hist le=5 count=0
+	hist le=6.3 count=0
+	hist le=8 count=0
+	hist le=10 count=1
+	status code=200 count=3
+	status code=503 count=1
+	EOF
+	check want series.txt &&
+	contains p95_ms=8.949999999999998 out
+'
+
+test_expect_success 'p95parse --series: a summary has no series: said, not written, the gate decides' '
+	printf "%s" "{\"metrics\":{\"http_req_duration\":{\"avg\":1,\"min\":1,\"med\":1,\"max\":1,\"p(90)\":1,\"p(95)\":1}}}" >export.json &&
+	expect_code 0 p95parse --series series.txt --max 10 export.json >out 2>err &&
+	test ! -e series.txt &&
+	check_str "p95parse: --series series.txt: not written: export.json is not NDJSON, and only the raw samples (k6'"'"'s --out json, httpprobe'"'"'s --out) have the time of each request" err
+'
+
+test_expect_success 'p95parse --series: a time that is not RFC 3339 is exit 3, no file' '
+	point http_req_duration "03/12/2026 06:34" 1 "" >raw.ndjson &&
+	expect_code 3 p95parse -s series.txt raw.ndjson >out 2>err &&
+	test ! -e series.txt &&
+	contains "p95parse: --series series.txt: 1 Points have a time that is not RFC 3339, the first '"'"'03/12/2026 06:34'"'"'" err
+'
+
+test_expect_success 'p95parse --series: 10^5 samples over two hours: 600 rows of 12 s, a small page' '
+	awk "BEGIN {
+		for (i = 0; i < 100000; i++) {
+			t = int(i * 7200 / 100000)
+			printf \"{\\\"metric\\\":\\\"http_req_duration\\\",\\\"type\\\":\\\"Point\\\",\\\"data\\\":{\\\"time\\\":\\\"2026-12-03T%02d:%02d:%02dZ\\\",\\\"value\\\":%d,\\\"tags\\\":{\\\"status\\\":\\\"200\\\"}}}\\n\", int(t / 3600), int(t / 60) % 60, t % 60, 1 + i % 97
+		}
+	}" >raw.ndjson &&
+	expect_code 0 p95parse -s series.txt raw.ndjson >p95.txt &&
+	grep -c "^row " series.txt >n && check_str 600 n &&
+	contains " step=12 samples=100000 " series.txt &&
+	awk "/^row /{ split(\$3, a, \"=\"); n += a[2] } END { print n }" series.txt >sum &&
+	check_str 100000 sum &&
+	mkdir run && sed "s/^/metrics./" p95.txt >facts && echo check.gate.ok=true >>facts &&
+	expect_code 0 smokereport -o /dev/null -H run/report.html -s series.txt facts &&
+	test "$(wc -c <run/report.html)" -lt 100000 &&
+	html_facts run/report.html >facts.out && contains balanced facts.out
+'
+
 # --- in a real browser ---------------------------------------------------
 
 # The PNG decoder and the box checks, in python3's standard library only.
@@ -504,5 +594,35 @@ else
 	test_skip 'Chromium: the page is not blank and every plot is where the page lays it out' 'no chromium'
 	test_skip 'Chromium: the checker sees a plot that is not there' 'no chromium'
 fi
+
+# --- the whole chain against the fixture -----------------------------------
+
+start_fixture -j 2
+test_expect_success 'man page example: p95parse --series from a native load, then the page (EXAMPLES)' '
+	httpprobe -c 4 -D 1s --tag ep=models --out samples.ndjson \
+	    --summary-export export.json "$FIXTURE_URL/v1/models" >load.txt 2>load.err &&
+	expect_code 0 p95parse -t ep=models -s series.txt samples.ndjson >p95.txt &&
+	sed -n 2p series.txt >line2 &&
+	grep "^series metric=http_req_duration{ep:models} start=[0-9T:-]*Z step=1 samples=[0-9]* failed=0 p50=" line2 &&
+	sed -n 3p series.txt | grep "^row t=0 n=[0-9]* failed=0 p50=[0-9.e-]* p95=[0-9.e-]* max=[0-9.e-]*$" &&
+	sed -n "s/^requests=//p" p95.txt >n &&
+	grep -c "^status code=200 count=$(cat n)$" series.txt >c && check_str 1 c &&
+	grep "^series .* samples=$(cat n) .* p95=$(sed -n "s/^p95_ms=//p" p95.txt) " series.txt &&
+	awk "/^hist /{ split(\$3, a, \"=\"); h += a[2] } END { print h }" series.txt >h &&
+	check n h &&
+	expect_code 0 p95parse -t ep=models export.json >p95e.txt &&
+	test "$(sed -n "s/^p95_ms=//p" p95e.txt)" = "$(sed -n "s/^p95_ms=//p" p95.txt)" &&
+	mkdir run && sed "s/^/metrics./" p95.txt >facts && echo check.gate.ok=true >>facts &&
+	echo p95_max_ms=1200 >>facts &&
+	expect_code 0 smokereport -o run/status.json -m run/metrics.txt -H run/report.html \
+	    -s series.txt facts &&
+	html_facts run/report.html >facts.out &&
+	contains balanced facts.out &&
+	contains "svg: svg-latency svg-histogram svg-requests svg-status" facts.out &&
+	metrics_rows run/metrics.txt >want && grep "^metrics: " facts.out >got && check want got &&
+	awk -F= "/^p95_ms=/{ printf \"p95 %.2f ms\", \$2 }" p95.txt >p95s &&
+	contains "$(cat p95s)" run/report.html
+'
+stop_bg "$FIXTURE_PID"
 
 test_done

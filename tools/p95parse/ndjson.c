@@ -29,6 +29,7 @@ struct ndjson {
 	unsigned long long points;      /* of the metric, whatever the tags */
 	unsigned long long fail_n, fail_total, all_n, all_total;
 	struct names names;
+	const struct ndjson_sink *sink; /* --series, or NULL */
 	int failed;
 	char err[512];
 };
@@ -47,6 +48,12 @@ ndjson_new(const struct query *q, int fast)
 	nd->mlen = strlen(q->metric);
 	nd->all_tags = q->ntags == 64 ? ~0ull : (1ull << q->ntags) - 1;
 	return nd;
+}
+
+void
+ndjson_sink(struct ndjson *nd, const struct ndjson_sink *sink)
+{
+	nd->sink = sink;
 }
 
 void
@@ -74,12 +81,19 @@ nd_fail(struct ndjson *nd, const char *fmt, ...)
 	return -1;
 }
 
-/* want: 1 a Point of the metric, 2 of http_req_failed; match: it has the tags. */
+/*
+ * want: 1 a Point of the metric, 2 of http_req_failed; match: it has the
+ * tags; pt: its time and status, for the series.
+ */
 static int
-nd_point(struct ndjson *nd, int want, double v, int match)
+nd_point(struct ndjson *nd, int want, double v, int match, const struct ndjson_point *pt)
 {
 	if ((want & 1) && match && !(v >= 0))
 		return nd_fail(nd, "%s is %g; a latency is never negative", nd->q->metric, v);
+	if (nd->sink != NULL && nd->sink->sample != NULL && (want & 1) && match)
+		nd->sink->sample(nd->sink->ctx, pt->time, pt->tlen, v, pt->status, pt->slen);
+	if (nd->sink != NULL && nd->sink->failed != NULL && (want & 2))
+		nd->sink->failed(nd->sink->ctx, pt->time, pt->tlen, v != 0, match);
 	if (want & 1) {
 		nd->points++;
 		if (match) {
@@ -117,9 +131,11 @@ struct sline {
 	double value;
 	unsigned long long seen, match;
 	unsigned got;           /* G_ bits: the keys already met */
+	char *time, *status;    /* data.time, the first tag status */
 };
 
-enum { G_TYPE = 1, G_METRIC = 2, G_DATA = 4, G_VALUE = 8, G_TAGS = 16, G_NAME = 32 };
+enum { G_TYPE = 1, G_METRIC = 2, G_DATA = 4, G_VALUE = 8, G_TAGS = 16, G_NAME = 32,
+    G_TIME = 64 };
 
 /* Is this the first member of key bit g? Marks it met. */
 static int
@@ -145,6 +161,8 @@ slow_tags(const struct query *q, struct json_scanner *js, struct sline *sl)
 		if ((t = json_next(js)) == JSON_STRING) {
 			s = json_text(js, &len);
 			k6_tag_first(q, key, kl, s, len, &sl->seen, &sl->match);
+			if (sl->status == NULL && k6_span_eq(key, kl, "status"))
+				sl->status = xstrndup(s, len);
 		} else {
 			k6_tag_first(q, key, kl, NULL, 0, &sl->seen, &sl->match);
 			if (t == JSON_ERROR || json_skip(js) == JSON_ERROR) {
@@ -168,7 +186,8 @@ slow_data(const struct query *q, struct json_scanner *js, struct sline *sl)
 	while ((t = json_next(js)) == JSON_KEY) {
 		s = json_text(js, &len);
 		which = k6_span_eq(s, len, "value") ? G_VALUE : k6_span_eq(s, len, "tags") ?
-		    G_TAGS : k6_span_eq(s, len, "name") ? G_NAME : 0;
+		    G_TAGS : k6_span_eq(s, len, "name") ? G_NAME :
+		    k6_span_eq(s, len, "time") ? G_TIME : 0;
 		if (which != 0 && !first(sl, (unsigned)which))
 			which = 0;
 		t = json_next(js);
@@ -181,6 +200,9 @@ slow_data(const struct query *q, struct json_scanner *js, struct sline *sl)
 		} else if (which == G_NAME && t == JSON_STRING) {
 			s = json_text(js, &len);
 			sl->name = xstrndup(s, len);
+		} else if (which == G_TIME && t == JSON_STRING) {
+			s = json_text(js, &len);
+			sl->time = xstrndup(s, len);
 		} else if (t == JSON_ERROR || json_skip(js) == JSON_ERROR) {
 			return -1;
 		}
@@ -238,9 +260,12 @@ slow_line(struct ndjson *nd, const char *s, size_t n)
 		else
 			rc = nd_fail(nd, "not a JSON object");
 	} else if (sl.type == 1 && sl.metric != NULL && sl.have_value) {
+		struct ndjson_point pt = { sl.value, sl.seen, sl.match, sl.time, sl.status,
+		    sl.time != NULL ? strlen(sl.time) : 0, sl.status != NULL ? strlen(sl.status) : 0 };
+
 		names_add(&nd->names, sl.metric, strlen(sl.metric));
 		rc = nd_point(nd, want_of(nd, sl.metric, strlen(sl.metric)), sl.value,
-		    sl.match == nd->all_tags);
+		    sl.match == nd->all_tags, &pt);
 	} else if (sl.type == 2 && sl.name != NULL) {
 		names_add(&nd->names, sl.name, strlen(sl.name));
 	} else {
@@ -248,6 +273,8 @@ slow_line(struct ndjson *nd, const char *s, size_t n)
 	}
 	free(sl.metric);
 	free(sl.name);
+	free(sl.time);
+	free(sl.status);
 	json_close(js);
 	return rc;
 }
@@ -267,6 +294,8 @@ ndjson_is_k6_line(const char *s, size_t n)
 	json_close(js);
 	free(sl.metric);
 	free(sl.name);
+	free(sl.time);
+	free(sl.status);
 	return complete && (sl.type == 1 || sl.type == 2);
 }
 
@@ -289,7 +318,7 @@ nd_line(struct ndjson *nd, const char *s, size_t n)
 		if (want == 0)
 			return s[n - 1] == '}' ? 0 : nd_fail(nd, "truncated line");
 		if (ndjson_fast_point(s, n, nd->q, &pt) == 0)
-			return nd_point(nd, want, pt.value, pt.match == nd->all_tags);
+			return nd_point(nd, want, pt.value, pt.match == nd->all_tags, &pt);
 	}
 	return slow_line(nd, s, n);
 }

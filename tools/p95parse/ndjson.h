@@ -26,6 +26,20 @@ int ndjson_finish(struct ndjson *nd, struct result *r);
 void ndjson_free(struct ndjson *nd);
 
 /*
+ * Where each Point of the metric with the query's tags (sample) and each
+ * Point of http_req_failed (failed) goes as well, with its time and status
+ * tag as written (p95parse --series); either may be NULL.
+ */
+struct ndjson_sink {
+	void (*sample)(void *ctx, const char *time, size_t tlen, double ms,
+	    const char *status, size_t slen);
+	void (*failed)(void *ctx, const char *time, size_t tlen, int failed, int match);
+	void *ctx;
+};
+
+void ndjson_sink(struct ndjson *nd, const struct ndjson_sink *sink);
+
+/*
  * Is s[0..n) one whole JSON object with a k6 "type" (Metric or Point)?
  * For telling another producer's JSON lines from a summary.
  */

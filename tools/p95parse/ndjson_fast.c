@@ -54,6 +54,10 @@ fast_strmap(const struct query *q, const char **p, const char *end,
 			return -1;
 		if (q != NULL)
 			k6_tag_first(q, k, kl, v, vl, &pt->seen, &pt->match);
+		if (q != NULL && pt->status == NULL && k6_span_eq(k, kl, "status")) {
+			pt->status = v;
+			pt->slen = vl;
+		}
 		if (*p == end)
 			return -1;
 		if (*(*p)++ == '}')
@@ -89,6 +93,7 @@ ndjson_fast_point(const char *s, size_t n, const struct query *q,
 		return -1;
 	p = name + len + 1;
 	pt->seen = pt->match = 0;
+	pt->status = NULL;
 	if (LIT(&p, end, ",\"type\":\"Point\",\"data\":{\"time\":") != 0 ||
 	    fast_str(&p, end, &t, &tl) != 0 || LIT(&p, end, ",\"value\":") != 0)
 		return -1;
@@ -102,5 +107,7 @@ ndjson_fast_point(const char *s, size_t n, const struct query *q,
 		return -1;
 	if (LIT(&p, end, "}}") != 0 || p != end || k6_parse_num(num, nl, &pt->value) != 0)
 		return -1;
+	pt->time = t;
+	pt->tlen = tl;
 	return 0;
 }

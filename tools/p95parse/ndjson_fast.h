@@ -14,6 +14,8 @@
 struct ndjson_point {
 	double value;
 	unsigned long long seen, match;  /* k6_tag_first's bits for q's filters */
+	const char *time, *status;       /* data.time, the first tag status (or NULL) */
+	size_t tlen, slen;
 };
 
 /*

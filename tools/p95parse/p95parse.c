@@ -19,6 +19,7 @@
 #include "prom.h"
 #include "readall.h"
 #include "result.h"
+#include "series.h"
 #include "summary.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -35,13 +36,14 @@ static const struct usage_opt options_help[] = {
 	{ "-l ms", "gate: the percentile must be below ms milliseconds, --max" },
 	{ "-m metric", "the trend metric (default http_req_duration), --metric" },
 	{ "-p pct", "the percentile, 0 to 100 (default 95), --percentile" },
+	{ "-s file", "also write NDJSON's per-second series there, for smokereport -H, --series" },
 	{ "-t tag=value", "only the sub-metric (series) with this tag; repeatable, --tag" },
 	{ "-V", "print the version and exit, --version" },
 	{ NULL, NULL },
 };
 
 static const struct usage usage_p95parse = {
-	"[-hjV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-t tag=value] file ...",
+	"[-hjV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-s file] [-t tag=value] file ...",
 	options_help,
 };
 
@@ -53,7 +55,11 @@ struct opts {
 	int have_max, have_fmax;
 	double max, fmax;
 	char pname[48];         /* "p95", "p99.9" */
+	const char *series;     /* --series: where, or NULL */
 };
+
+/* --series: 1 written, -1 could not be, 0 no NDJSON input gave one. */
+static int series_done;
 
 /* The shortest decimal that reads back as v (jsonout's form), into buf. */
 static const char *
@@ -113,13 +119,40 @@ rest_mapped(int fd, size_t off, struct ndjson *nd)
 	return 1;
 }
 
+static void
+to_sample(void *se, const char *time, size_t tlen, double ms, const char *status, size_t slen)
+{
+	series_sample(se, time, tlen, ms, status, slen);
+}
+
+static void
+to_failed(void *se, const char *time, size_t tlen, int failed, int match)
+{
+	series_failed(se, time, tlen, failed, match);
+}
+
+static int
+write_series(struct series *se, const struct opts *o, const struct result *r)
+{
+	char why[256];
+
+	if (series_write(se, o->series, r->metric, why, sizeof why) == 0)
+		return 0;
+	warnf("--series %s: %s", o->series, why);
+	return -1;
+}
+
 static int
 parse_ndjson(int fd, char *buf, size_t n, const struct opts *o, struct result *r)
 {
 	struct ndjson *nd = ndjson_new(&o->q, 1);
+	struct series *se = o->series != NULL ? series_new() : NULL;
+	struct ndjson_sink sink = { to_sample, to_failed, se };
 	ssize_t got = 0;
 	int rc = -1;
 
+	if (se != NULL)
+		ndjson_sink(nd, &sink);
 	if (ndjson_feed(nd, buf, n) == 0 && n == CHUNK &&
 	    (got = rest_mapped(fd, n, nd)) == 0)
 		while ((got = read_full(fd, buf, CHUNK)) > 0 &&
@@ -129,6 +162,9 @@ parse_ndjson(int fd, char *buf, size_t n, const struct opts *o, struct result *r
 		fail_errno(r, "read");
 	else
 		rc = ndjson_finish(nd, r);
+	if (rc == 0 && se != NULL)
+		series_done = write_series(se, o, r) == 0 ? 1 : -1;
+	series_free(se);
 	ndjson_free(nd);
 	return rc;
 }
@@ -381,6 +417,7 @@ options(int argc, char *argv[], struct opts *o)
 		{ "max", required_argument, NULL, 'l' },
 		{ "metric", required_argument, NULL, 'm' },
 		{ "percentile", required_argument, NULL, 'p' },
+		{ "series", required_argument, NULL, 's' },
 		{ "tag", required_argument, NULL, 't' },
 		USAGE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -394,7 +431,7 @@ options(int argc, char *argv[], struct opts *o)
 	o->q.metric = "http_req_duration";
 	o->q.pct = 95;
 	o->q.tags = o->tags;
-	while ((c = getopt_long(argc, argv, "Ve:f:hjl:m:p:t:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Ve:f:hjl:m:p:s:t:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			usage_version();
@@ -430,6 +467,9 @@ options(int argc, char *argv[], struct opts *o)
 		case 'p':
 			if (parse_double(optarg, 0, 100, &o->q.pct) != 0)
 				die(EXIT_USAGE, "bad percentile '%s': not a number from 0 to 100", optarg);
+			break;
+		case 's':
+			o->series = optarg;
 			break;
 		case 't':
 			add_tag(o, optarg);
@@ -468,10 +508,16 @@ main(int argc, char *argv[])
 	if (r.fixed_monotonic)
 		warnf("%s: the bucket counts of %s decrease; repaired as histogram_quantile does",
 		    argv[i], r.metric);
+	if (o.series != NULL && series_done == 0)
+		warnf("--series %s: not written: %s is not NDJSON, and only the raw samples "
+		    "(k6's --out json, httpprobe's --out) have the time of each request",
+		    o.series, argv[i]);
 	gp = gate_pct(&o, argv[i], &r);
 	gf = gate_failed(&o, argv[i], &r);
 	output(&o, argv[i], &r, gp, gf);
 	result_free(&r);
 	status = gp == 0 || gf == 0 ? EXIT_FAILS : gp == 2 || gf == 2 ? EXIT_ERROR : EXIT_HOLDS;
+	if (series_done < 0)
+		status = EXIT_ERROR;
 	return finish_stdout(status);
 }
