@@ -444,7 +444,8 @@ html_page(FILE *fp, const struct page *p)
 	size_t i;
 
 	list_dir(&fs, p->dir, "", 0);
-	qsort(fs.f, fs.n, sizeof *fs.f, by_name);
+	if (fs.n > 1)
+		qsort(fs.f, fs.n, sizeof *fs.f, by_name);
 	/* The page itself is no evidence; it may exist from an earlier write. */
 	for (i = 0; i < fs.n; i++)
 		if (strcmp(fs.f[i].name, p->self) == 0) {
