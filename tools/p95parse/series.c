@@ -255,7 +255,7 @@ put_series(FILE *fp, struct series *s, const char *metric)
 	double t0, tmax, step, nfailed = 0, *all, *row, *rfail;
 	unsigned long long bins[BINS + 1] = { 0 }, codes[STATUS_MAX + 1] = { 0 };
 	size_t i, j, k, nrow, nsec;
-	int match = failed_match(s), lo = BINS, hi = -1, b;
+	int match = failed_match(s), lo = BINS, hi = -1, b, order[STATUS_MAX];
 	char start[32];
 	time_t tt;
 	struct tm tm;
@@ -317,7 +317,17 @@ put_series(FILE *fp, struct series *s, const char *metric)
 			fprintf(fp, "hist le=%g count=%llu\n", bin_le(b), bins[b]);
 	}
 	for (b = 0; b < s->ncodes; b++)
-		fprintf(fp, "status code=%s count=%llu\n", s->codes[b], codes[b]);
+		order[b] = b;
+	/* Codes in order (insertion sort: 64 at most). */
+	for (b = 1; b < s->ncodes; b++)
+		for (k = (size_t)b; k > 0 && strcmp(s->codes[order[k - 1]], s->codes[order[k]]) > 0; k--) {
+			int tmp = order[k];
+
+			order[k] = order[k - 1];
+			order[k - 1] = tmp;
+		}
+	for (b = 0; b < s->ncodes; b++)
+		fprintf(fp, "status code=%s count=%llu\n", s->codes[order[b]], codes[order[b]]);
 	if (codes[STATUS_MAX] > 0)
 		fprintf(fp, "status code=other count=%llu\n", codes[STATUS_MAX]);
 	free(all);

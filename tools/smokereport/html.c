@@ -356,8 +356,8 @@ put_plots(FILE *fp, const struct page *p)
 	fputs(": <span style=\"color:" C_P50 "\">p50</span>, <span style=\"color:" C_P95
 	    "\">p95</span> and <span style=\"color:" C_MAX "\">max</span>", fp);
 	if (!isnan(gate))
-		fprintf(fp, "; the dashed line is the gate, p95 below %s",
-		    fmt_ms(a, sizeof a, gate));
+		fprintf(fp, "; the gate is p95 below %s (the dashed line, or named at the top "
+		    "edge when it is far above the latencies)", fmt_ms(a, sizeof a, gate));
 	if (clipped)
 		fputs("; a max above the top of the plot is drawn at the top edge", fp);
 	if (s->merged > 1)

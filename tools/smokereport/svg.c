@@ -153,9 +153,13 @@ svg_latency(FILE *fp, const struct series *s, double gate_ms, int *clipped)
 	for (i = 0; i < s->nrow; i++)
 		if (!isnan(s->row[i].p95) && s->row[i].p95 > hi)
 			hi = s->row[i].p95;
-	if (!isnan(gate_ms) && gate_ms > hi)
+	/*
+	 * Room above p95 and the gate; a max far above is clipped, and said
+	 * so. A gate far above the latencies would flatten them to a line at
+	 * the bottom: it is then named at the top edge instead of drawn.
+	 */
+	if (!isnan(gate_ms) && gate_ms > hi && gate_ms <= 4 * hi)
 		hi = gate_ms;
-	/* Room above p95 and the gate; a max far above is clipped, and said so. */
 	top = nice_top(hi * 1.25, &step);
 	*clipped = 0;
 	svg_begin(fp, "svg-latency", SVG_H, "latency per second: p50, p95 and max, with the gate");
@@ -164,7 +168,10 @@ svg_latency(FILE *fp, const struct series *s, double gate_ms, int *clipped)
 	line_of(fp, s, offsetof(struct series_row, max), top, C_MAX, 1.5, clipped);
 	line_of(fp, s, offsetof(struct series_row, p50), top, C_P50, 2.5, NULL);
 	line_of(fp, s, offsetof(struct series_row, p95), top, C_P95, 2.5, NULL);
-	if (!isnan(gate_ms)) {
+	if (!isnan(gate_ms) && gate_ms > top) {
+		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\">"
+		    "gate %.2f ms: above the plot \xe2\x86\x91</text>\n", X1 - 4, Y0 + 12, gate_ms);
+	} else if (!isnan(gate_ms)) {
 		y = Y1 - gate_ms / top * (Y1 - Y0);
 		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
 		    "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n", X0, y, X1, y);
@@ -216,8 +223,10 @@ marker(FILE *fp, const struct series *s, double v, const char *name, const char 
 	x = hist_x(s, v);
 	fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 	    "stroke-width=\"2\"/>\n", x, Y0, x, Y1, colour);
-	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"%s\">%s %.2f ms</text>\n",
-	    x + 3, Y0 + 12 + 13 * row, colour, name, v);
+	/* Near the right edge the label goes to the left of its line. */
+	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"%s\"%s>%s %.2f ms"
+	    "</text>\n", x > X1 - 100 ? x - 3 : x + 3, Y0 + 12 + 13 * row, colour,
+	    x > X1 - 100 ? " text-anchor=\"end\"" : "", name, v);
 }
 
 void
