@@ -358,6 +358,13 @@ test_expect_success 'metrics.samples, when given, is the count over metrics.requ
 	contains "p95 of 3 samples" out
 '
 
+test_expect_success 'without requests, the failure rate'"'"'s total is the count (a native summary export)' '
+	printf "%s\n" check.a.ok=true metrics.p95_ms=5 metrics.http_req_failed_of=12 >facts &&
+	expect_code 0 smokereport facts >out &&
+	contains "\"p95_ms\": {\"value\":5,\"samples\":12}" out &&
+	contains "p95 of 12 samples" out
+'
+
 test_expect_success 'latency and warnings are reserved names' '
 	printf "latency=x\ncheck.a.ok=true\n" >facts &&
 	expect_code 3 smokereport facts >out 2>err &&

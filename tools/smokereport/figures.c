@@ -39,8 +39,9 @@ latency_figures(const struct run *r, struct figure *out, size_t max)
 
 	if (m == NULL)
 		return 0;
-	if ((n = group_get(m, "samples")) == NULL)
-		n = group_get(m, "requests");
+	/* The latency's own count first; the failure rate's total counts the same requests. */
+	if ((n = group_get(m, "samples")) == NULL && (n = group_get(m, "requests")) == NULL)
+		n = group_get(m, "http_req_failed_of");
 	if (n != NULL && parse_double(n, 0, 1e18, &d) == 0)
 		samples = d;
 	for (i = 0; i < m->n && k < max; i++)

@@ -24,7 +24,8 @@ struct figure {
 /*
  * The figures of the section metrics named p<digits>[_digits]_ms, med_ms,
  * avg_ms, min_ms and max_ms, in order; their samples from metrics.samples,
- * else metrics.requests. Returns how many (at most max).
+ * else metrics.requests, else metrics.http_req_failed_of (the requests the
+ * failure rate counts). Returns how many (at most max).
  */
 size_t latency_figures(const struct run *r, struct figure *out, size_t max);
 
