@@ -45,7 +45,7 @@ smokereport_OBJ = $(O)/obj/tools/smokereport.o $(LIB_CORE) $(L)/jsonout.o
 
 # The demo backend (make demo, and the suite's fixture server): built
 # from tools/ like the programs, never installed.
-demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE)
+demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE) $(L)/hmac.o $(L)/sha256.o $(L)/base64.o $(L)/readall.o
 DEMOBACKEND = $(O)/demobackend
 
 all: $(PROGS:%=$(O)/%) $(DEMOBACKEND)
