@@ -17,13 +17,14 @@
 #include "jsonout.h"
 #include "load.h"
 #include "num.h"
+#include "sign.h"
 
 #define MAX_HEADERS 64
 #define BACKOFF_FIRST_MS 500.0
 #define BACKOFF_MAX_MS 8000.0
 #define MAX_SECONDS 86400.0
 
-enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT };
+enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE };
 
 struct opts {
 	const char *url_arg;
@@ -45,6 +46,8 @@ struct opts {
 	double max_ms;              /* -m, 0: none */
 	int json, quiet, verbose, retry_all;
 	int load;                   /* a load option was given */
+	const char *hmac_keyid, *hmac_file;   /* --hmac, --hmac-secret-file */
+	struct sign *sign;          /* --hmac: every request signed afresh */
 	struct load_config lc;
 };
 
@@ -79,8 +82,8 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: %s [-hjqRVv] [-c conns] [-D duration] [-d data | @file] "
 	    "[-H header] [-m seconds] [-n requests] [-o file] [-r retries] [-S header] "
-	    "[-s codes] [-T seconds] [-t seconds] [-w format] [-X method] [--out file] "
-	    "[--rate rps] [--summary-export file] [--tag key=value] url\n", progname);
+	    "[-s codes] [-T seconds] [-t seconds] [-w format] [-X method] "
+	    "[--hmac keyid] [--hmac-secret-file file] [--out file] [--rate rps] [--summary-export file] [--tag key=value] url\n", progname);
 	exit(finish_stdout(status));
 }
 
@@ -292,15 +295,38 @@ option(struct opts *o, int c, char *arg)
 	case OPT_OUT:
 		o->lc.out = arg;
 		break;
+	case OPT_HMAC:
+		o->hmac_keyid = arg;
+		break;
+	case OPT_HMAC_FILE:
+		o->hmac_file = arg;
+		break;
 	default:
 		usage(stderr, EXIT_USAGE);
 	}
+}
+
+/* --hmac: the signer, its four headers after the -H ones. */
+static void
+hmac_option(struct opts *o)
+{
+	static struct sign signer;
+
+	if (o->hmac_keyid == NULL && o->hmac_file != NULL)
+		die(EXIT_USAGE, "--hmac-secret-file needs --hmac keyid");
+	if (o->hmac_keyid == NULL)
+		return;
+	sign_setup(&signer, o->hmac_keyid, o->hmac_file, o->headers, &o->nheaders,
+	    MAX_HEADERS);
+	o->sign = &signer;
 }
 
 static void
 parse_args(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "hmac", required_argument, NULL, OPT_HMAC },
+		{ "hmac-secret-file", required_argument, NULL, OPT_HMAC_FILE },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "redact", required_argument, NULL, 'S' },
@@ -337,6 +363,7 @@ parse_args(struct opts *o, int argc, char *argv[])
 		die(EXIT_USAGE, "--tag, --summary-export and --out need load mode (-c, -n, -D or --rate)");
 	if (o->load && o->lc.requests == 0 && o->lc.duration_ms == 0)
 		die(EXIT_USAGE, "load mode needs a bound: -n requests or -D duration");
+	hmac_option(o);
 }
 
 /* ---- the body sink ---- */
@@ -604,6 +631,8 @@ probe(const struct opts *o, struct result *r)
 			sink_failed(o, r, errno);
 			break;
 		}
+		if (o->sign != NULL)
+			sign_request(o->sign, o->method, o->url.path, o->body, o->body_len);
 		if (o->verbose) {
 			warnf("attempt %lld of %lld: %s %s", r->attempts, o->retries + 1,
 			    o->method, o->url_arg);
@@ -810,6 +839,7 @@ load_mode(struct opts *o)
 	o->lc.connect_timeout_ms = o->connect_ms > 0 ? o->connect_ms : o->timeout_ms;
 	o->lc.json = o->json;
 	o->lc.quiet = o->quiet;
+	o->lc.sign = o->sign;
 	return load_run(&o->lc);
 }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "http.h"
+#include "sign.h"
 
 struct load_config {
 	const char *url;
@@ -30,6 +31,7 @@ struct load_config {
 	const char *out;                     /* --out FILE (NDJSON), or NULL */
 	int json;                            /* -j: a JSON line per request on stdout */
 	int quiet;                           /* -q: no summary on stderr */
+	struct sign *sign;                   /* --hmac: headers among -H's, or NULL */
 };
 
 /* Runs the load; returns the exit status (documented in httpprobe(1)). */

@@ -82,6 +82,8 @@ sha256_update(struct sha256 *s, const void *data, size_t n)
 	const unsigned char *p = data;
 	size_t take;
 
+	if (n == 0)
+		return;   /* data may be NULL */
 	s->bytes += n;
 	if (s->used > 0) {
 		take = SHA256_BLOCK - s->used < n ? SHA256_BLOCK - s->used : n;
