@@ -2,8 +2,9 @@
 #include <string.h>
 
 #include "sha256.h"
+#include "sha256_blocks.h"
 
-static const uint32_t K[64] = {
+const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
 	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -38,6 +39,8 @@ store_be32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
+static void (*blocks)(uint32_t h[8], const unsigned char *p, size_t nblocks);
+
 /* One 64-byte block into the state. */
 static void
 compress(uint32_t h[8], const unsigned char *block)
@@ -54,13 +57,29 @@ compress(uint32_t h[8], const unsigned char *block)
 	e = h[4], f = h[5], g = h[6], k = h[7];
 	for (i = 0; i < 64; i++) {
 		t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
-		    K[i] + w[i];
+		    sha256_k[i] + w[i];
 		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
 		k = g, g = f, f = e, e = d + t1;
 		d = c, c = b, b = a, a = t1 + t2;
 	}
 	h[0] += a, h[1] += b, h[2] += c, h[3] += d;
 	h[4] += e, h[5] += f, h[6] += g, h[7] += k;
+}
+
+void
+sha256_blocks_portable(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	for (; nblocks > 0; nblocks--, p += SHA256_BLOCK)
+		compress(h, p);
+}
+
+/* The processor's SHA instructions when it has them, else the portable code. */
+static void
+run_blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	if (blocks == NULL)
+		blocks = sha256_x86_usable() ? sha256_x86_blocks : sha256_blocks_portable;
+	blocks(h, p, nblocks);
 }
 
 void
@@ -93,12 +112,15 @@ sha256_update(struct sha256 *s, const void *data, size_t n)
 		n -= take;
 		if (s->used < SHA256_BLOCK)
 			return;
-		compress(s->h, s->buf);
+		run_blocks(s->h, s->buf, 1);
 		s->used = 0;
 	}
 	/* Whole blocks straight from the caller's bytes, without a copy. */
-	for (; n >= SHA256_BLOCK; p += SHA256_BLOCK, n -= SHA256_BLOCK)
-		compress(s->h, p);
+	if (n >= SHA256_BLOCK) {
+		run_blocks(s->h, p, n / SHA256_BLOCK);
+		p += n / SHA256_BLOCK * SHA256_BLOCK;
+		n %= SHA256_BLOCK;
+	}
 	memcpy(s->buf, p, n);
 	s->used = n;
 }
@@ -112,13 +134,13 @@ sha256_final(struct sha256 *s, unsigned char digest[SHA256_DIGEST])
 	s->buf[s->used++] = 0x80;
 	if (s->used > SHA256_BLOCK - 8) {
 		memset(s->buf + s->used, 0, SHA256_BLOCK - s->used);
-		compress(s->h, s->buf);
+		run_blocks(s->h, s->buf, 1);
 		s->used = 0;
 	}
 	memset(s->buf + s->used, 0, SHA256_BLOCK - 8 - s->used);
 	store_be32(s->buf + 56, (uint32_t)(bits >> 32));
 	store_be32(s->buf + 60, (uint32_t)bits);
-	compress(s->h, s->buf);
+	run_blocks(s->h, s->buf, 1);
 	for (i = 0; i < 8; i++)
 		store_be32(digest + 4 * i, s->h[i]);
 }
