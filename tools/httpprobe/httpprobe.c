@@ -83,7 +83,8 @@ usage(FILE *fp, int status)
 	fprintf(fp, "usage: %s [-hjqRVv] [-c conns] [-D duration] [-d data | @file] "
 	    "[-H header] [-m seconds] [-n requests] [-o file] [-r retries] [-S header] "
 	    "[-s codes] [-T seconds] [-t seconds] [-w format] [-X method] "
-	    "[--hmac keyid] [--hmac-secret-file file] [--out file] [--rate rps] [--summary-export file] [--tag key=value] url\n", progname);
+	    "[--hmac keyid] [--hmac-secret-file file] [--out file] [--rate rps] "
+	    "[--summary-export file] [--tag key=value] url\n", progname);
 	exit(finish_stdout(status));
 }
 

@@ -28,6 +28,7 @@
 #include "http.h"
 #include "load.h"
 #include "loadstats.h"
+#include "sign.h"
 #include "xalloc.h"
 
 enum cstate { C_IDLE, C_CONNECTING, C_SENDING, C_READING };
@@ -323,11 +324,6 @@ try_send(struct run *r, struct conn *c)
 	}
 }
 
-/*
- * The latency counts from here, just before the first byte is written
- * (as wrk's does), with a clock read of its own: the time the previous
- * request ended, or the loop woke, would be earlier by whatever ran since.
- */
 /* --hmac: the request's bytes with fresh signature headers (each resend too). */
 static void
 sign_conn(struct run *r, struct conn *c)
@@ -340,6 +336,11 @@ sign_conn(struct run *r, struct conn *c)
 	    r->req_len - r->cfg->body_len, r->cfg->body_len);
 }
 
+/*
+ * The latency counts from here, just before the first byte is written
+ * (as wrk's does), with a clock read of its own: the time the previous
+ * request ended, or the loop woke, would be earlier by whatever ran since.
+ */
 static void
 start_sending(struct run *r, struct conn *c)
 {

@@ -10,7 +10,8 @@
 #include <stddef.h>
 
 #include "http.h"
-#include "sign.h"
+
+struct sign;   /* sign.h */
 
 struct load_config {
 	const char *url;
