@@ -1,6 +1,8 @@
 /*
- * Unit tests: tools/lib/hmac.c against RFC 4231's test cases 1-7, and the
- * secret file's one rule (a trailing newline is not part of the secret).
+ * Unit tests: tools/lib/hmac.c against RFC 4231's test cases 1-7, the
+ * secret file's one rule (a trailing newline is not part of the secret),
+ * and httpprobe's signing (tools/httpprobe/sign.c) checked against a MAC
+ * computed here from the headers it wrote.
  *
  * unit_hmac bench [SECONDS]: signatures a second, instead of the tests:
  * HMAC-SHA256 and base64 of messages of openssl speed's sizes, and
@@ -149,6 +151,91 @@ secret_file(void)
 	    errno == ENOENT, "secret file: missing is ENOENT");
 }
 
+/* base64(HMAC(secret, METHOD|TARGET|BODY|TS|NONCE)), computed here. */
+static void
+expected_sig(const char *secret, const char *method, const char *target,
+    const char *body, size_t blen, const char *ts, const char *nonce, char *out)
+{
+	unsigned char mac[HMAC_SHA256_LEN];
+	char msg[512];
+	int n;
+
+	n = snprintf(msg, sizeof msg, "%s|%s|", method, target);
+	memcpy(msg + n, body, blen);
+	n += (int)blen;
+	n += snprintf(msg + n, sizeof msg - (size_t)n, "|%s|%s", ts, nonce);
+	hmac_sha256(secret, strlen(secret), msg, (size_t)n, mac);
+	base64_encode(mac, sizeof mac, out);
+}
+
+/* The value of header name in req (up to its CR) copied into out. */
+static int
+header_value(const char *req, const char *name, char *out, size_t size)
+{
+	const char *p = strstr(req, name), *end;
+
+	if (p == NULL || (end = strstr(p, "\r\n")) == NULL)
+		return -1;
+	p += strlen(name) + 2;
+	if ((size_t)(end - p) >= size)
+		return -1;
+	memcpy(out, p, (size_t)(end - p));
+	out[end - p] = '\0';
+	return 0;
+}
+
+static void
+signing(void)
+{
+	static const char secret[] = "sign-unit-secret";
+	struct http_header h[6] = { { "Accept", "*/*" } };
+	char want[SIGN_SIG_LEN + 1], req[512], before[512], ts[32], nonce[64], sig[64];
+	size_t n = 1, head_len, len;
+	struct sign s;
+	char *body;
+
+	setenv("SMOKEKIT_HMAC_SECRET", secret, 1);
+	sign_setup(&s, "key-1", NULL, h, &n, 6);
+	ok(n == 5 && strcmp(h[1].name, "X-Api-Key") == 0 && strcmp(h[1].value, "key-1") == 0 &&
+	    strcmp(h[2].name, "X-Timestamp") == 0 && strcmp(h[3].name, "X-Nonce") == 0 &&
+	    strcmp(h[4].name, "X-Signature") == 0, "sign_setup appends the four headers");
+	ok(strlen(h[2].value) == SIGN_TS_LEN && strlen(h[3].value) == UUID_LEN &&
+	    strlen(h[4].value) == SIGN_SIG_LEN, "their placeholders have the final widths");
+
+	sign_request(&s, "POST", "/v1/x?a=1&b=2", "a|b\0c", 5);
+	expected_sig(secret, "POST", "/v1/x?a=1&b=2", "a|b\0c", 5, s.ts, s.nonce, want);
+	is_str(s.sig, want, "sign_request: the MAC of METHOD|PATH|BODY|TS|NONCE, body bytes exact");
+	ok(strspn(s.ts, "0123456789") == SIGN_TS_LEN && s.ts[0] == '1',
+	    "the timestamp is 13 digits of epoch milliseconds");
+	ok(strlen(s.nonce) == UUID_LEN && s.nonce[14] == '4', "the nonce is a UUIDv4");
+	strcpy(nonce, s.nonce);
+	sign_request(&s, "GET", "/", NULL, 0);
+	expected_sig(secret, "GET", "/", "", 0, s.ts, s.nonce, want);
+	is_str(s.sig, want, "sign_request with no body");
+	ok(strcmp(nonce, s.nonce) != 0, "a fresh nonce for the next request");
+
+	/* A formatted request patched in place, as the load mode sends it. */
+	n = 0;
+	sign_setup(&s, "key-1", NULL, h, &n, 6);   /* the placeholders again */
+	len = (size_t)snprintf(req, sizeof req, "PUT /p?q=1 HTTP/1.1\r\nHost: h\r\n"
+	    "x-api-key: key-1\r\nX-Timestamp: %s\r\nX-Nonce: %s\r\nX-Signature: %s\r\n\r\n"
+	    "{\"k\": 1}", s.ts, s.nonce, s.sig);
+	body = strstr(req, "\r\n\r\n") + 4;
+	head_len = (size_t)(body - req);
+	memcpy(before, req, len + 1);
+	sign_patch(&s, "PUT", "/p?q=1", req, head_len, len - head_len);
+	ok(strlen(req) == len && strncmp(req, before,
+	    (size_t)(strstr(before, "X-Timestamp") - before)) == 0 &&
+	    strcmp(body, "{\"k\": 1}") == 0, "sign_patch keeps the length and the other bytes");
+	ok(header_value(req, "X-Timestamp", ts, sizeof ts) == 0 &&
+	    header_value(req, "X-Nonce", nonce, sizeof nonce) == 0 &&
+	    header_value(req, "X-Signature", sig, sizeof sig) == 0, "the patched values are there");
+	expected_sig(secret, "PUT", "/p?q=1", "{\"k\": 1}", 8, ts, nonce, want);
+	is_str(sig, want, "sign_patch: the MAC of the patched request's own values");
+	ok(strcmp(ts, "0000000000000") != 0 && strspn(nonce, "0") != UUID_LEN,
+	    "the placeholders are gone");
+}
+
 static double
 now_s(void)
 {
@@ -227,5 +314,6 @@ main(int argc, char *argv[])
 		return bench(argc > 2 ? atof(argv[2]) : 1.0);
 	rfc4231();
 	secret_file();
+	signing();
 	return tap_done();
 }
