@@ -161,11 +161,13 @@ fi
 # ---- load mode ----
 
 test_expect_success 'a load run of 200 signed requests: no 401, no 409' '
-	httpprobe --hmac k1 --hmac-secret-file "$SECRETFILE" -n 200 -c 4 -q \
-		"$U/v1/models" >out 2>err &&
+	httpprobe --hmac k1 --hmac-secret-file "$SECRETFILE" -n 200 -c 4 \
+		--out points.ndjson --summary-export summary.json "$U/v1/models" >out 2>err &&
 	contains "requests=200" out &&
 	contains "ok=200" out &&
-	contains "failed_status=0" out
+	contains "failed_status=0" out &&
+	test -s points.ndjson &&
+	test -s summary.json
 '
 
 test_expect_success 'a signed load run with a body, one connection, keep-alive' '
