@@ -41,49 +41,29 @@ store_be32(unsigned char *p, uint32_t v)
 
 static void (*blocks)(uint32_t h[8], const unsigned char *p, size_t nblocks);
 
-#define CH(x, y, z)  ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
-#define BSIG0(x)     (ror(x, 2) ^ ror(x, 13) ^ ror(x, 22))
-#define BSIG1(x)     (ror(x, 6) ^ ror(x, 11) ^ ror(x, 25))
-#define SSIG0(x)     (ror(x, 7) ^ ror(x, 18) ^ (x) >> 3)
-#define SSIG1(x)     (ror(x, 17) ^ ror(x, 19) ^ (x) >> 10)
-
-/*
- * One round, in place: instead of moving all eight variables along, the
- * next round names them shifted by one (d becomes e, h becomes a).
- */
-#define ROUND(a, b, c, d, e, f, g, h, i) do { \
-	uint32_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + sha256_k[i] + w[(i) & 15]; \
-	(d) += t1_; \
-	(h) = t1_ + BSIG0(a) + MAJ(a, b, c); \
-} while (0)
-
-/* One 64-byte block into the state; the schedule in a ring of 16 words. */
+/* One 64-byte block into the state. */
 static void
-compress(uint32_t st[8], const unsigned char *block)
+compress(uint32_t h[8], const unsigned char *block)
 {
-	uint32_t w[16], a, b, c, d, e, f, g, h;
-	int i, j;
+	uint32_t w[64], a, b, c, d, e, f, g, k, t1, t2;
+	int i;
 
 	for (i = 0; i < 16; i++)
 		w[i] = load_be32(block + 4 * i);
-	a = st[0], b = st[1], c = st[2], d = st[3];
-	e = st[4], f = st[5], g = st[6], h = st[7];
-	for (i = 0; i < 64; i += 8) {
-		for (j = i; i >= 16 && j < i + 8; j++)
-			w[j & 15] += SSIG1(w[(j - 2) & 15]) + w[(j - 7) & 15] +
-			    SSIG0(w[(j - 15) & 15]);
-		ROUND(a, b, c, d, e, f, g, h, i);
-		ROUND(h, a, b, c, d, e, f, g, i + 1);
-		ROUND(g, h, a, b, c, d, e, f, i + 2);
-		ROUND(f, g, h, a, b, c, d, e, i + 3);
-		ROUND(e, f, g, h, a, b, c, d, i + 4);
-		ROUND(d, e, f, g, h, a, b, c, i + 5);
-		ROUND(c, d, e, f, g, h, a, b, i + 6);
-		ROUND(b, c, d, e, f, g, h, a, i + 7);
+	for (; i < 64; i++)
+		w[i] = w[i - 16] + (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ w[i - 15] >> 3) +
+		    w[i - 7] + (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10);
+	a = h[0], b = h[1], c = h[2], d = h[3];
+	e = h[4], f = h[5], g = h[6], k = h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
+		    sha256_k[i] + w[i];
+		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+		k = g, g = f, f = e, e = d + t1;
+		d = c, c = b, b = a, a = t1 + t2;
 	}
-	st[0] += a, st[1] += b, st[2] += c, st[3] += d;
-	st[4] += e, st[5] += f, st[6] += g, st[7] += h;
+	h[0] += a, h[1] += b, h[2] += c, h[3] += d;
+	h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
 void
