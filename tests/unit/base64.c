@@ -36,7 +36,8 @@ main(void)
 	base64_encode(high, sizeof high, out);
 	is_str(out, "+/+/AD4=", "the last two characters of the alphabet are + and /");
 	base64_encode(mac, sizeof mac, out);
-	is_str(out, "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=", "a MAC as X-Signature carries it");
+	is_str(out, "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=",
+	    "a MAC as X-Signature carries it");
 	for (i = 0; i < sizeof all; i++)
 		all[i] = (unsigned char)i;
 	n = base64_encode(all, sizeof all, out);

@@ -205,7 +205,8 @@ signing(void)
 
 	sign_request(&s, "POST", "/v1/x?a=1&b=2", "a|b\0c", 5);
 	expected_sig(secret, "POST", "/v1/x?a=1&b=2", "a|b\0c", 5, s.ts, s.nonce, want);
-	is_str(s.sig, want, "sign_request: the MAC of METHOD|PATH|BODY|TS|NONCE, body bytes exact");
+	is_str(s.sig, want,
+	    "sign_request: the MAC of METHOD|PATH|BODY|TS|NONCE, body bytes exact");
 	ok(strspn(s.ts, "0123456789") == SIGN_TS_LEN && s.ts[0] == '1',
 	    "the timestamp is 13 digits of epoch milliseconds");
 	ok(strlen(s.nonce) == UUID_LEN && s.nonce[14] == '4', "the nonce is a UUIDv4");
@@ -230,7 +231,8 @@ signing(void)
 	    strcmp(body, "{\"k\": 1}") == 0, "sign_patch keeps the length and the other bytes");
 	ok(header_value(req, "X-Timestamp", ts, sizeof ts) == 0 &&
 	    header_value(req, "X-Nonce", nonce, sizeof nonce) == 0 &&
-	    header_value(req, "X-Signature", sig, sizeof sig) == 0, "the patched values are there");
+	    header_value(req, "X-Signature", sig, sizeof sig) == 0,
+	    "the patched values are there");
 	expected_sig(secret, "PUT", "/p?q=1", "{\"k\": 1}", 8, ts, nonce, want);
 	is_str(sig, want, "sign_patch: the MAC of the patched request's own values");
 	ok(strcmp(ts, "0000000000000") != 0 && strspn(nonce, "0") != UUID_LEN,

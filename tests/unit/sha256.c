@@ -124,8 +124,8 @@ fast_path(void)
 	int round, same = 1;
 
 	if (!sha256_x86_usable()) {
-		printf("ok %d # skip SHA-NI blocks equal the portable ones (no SHA extensions here)\n",
-		    ++tap_count);
+		printf("ok %d # skip SHA-NI blocks equal the portable ones "
+		    "(no SHA extensions here)\n", ++tap_count);
 		return;
 	}
 	for (round = 0; round < 2000; round++) {

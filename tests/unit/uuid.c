@@ -41,7 +41,8 @@ main(void)
 	uuid_v4_format(zeros, u);
 	is_str(u, "00000000-0000-4000-8000-000000000000", "all-zero bytes: version 4, variant 10");
 	uuid_v4_format(ones, u);
-	is_str(u, "ffffffff-ffff-4fff-bfff-ffffffffffff", "all-one bytes: version and variant bits cleared");
+	is_str(u, "ffffffff-ffff-4fff-bfff-ffffffffffff",
+	    "all-one bytes: version and variant bits cleared");
 	uuid_v4_format(seq, u);
 	is_str(u, "00112233-4455-4677-8899-aabbccddeeff", "bytes in order, dashes at 8-4-4-4-12");
 	prev[0] = '\0';

@@ -46,7 +46,8 @@ sha256_x86_blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
 				    (const __m128i *)(const void *)(p + 16 * g)), bswap);
 			} else {
 				t = _mm_sha256msg1_epu32(w[g & 3], w[(g - 3) & 3]);
-				t = _mm_add_epi32(t, _mm_alignr_epi8(w[(g - 1) & 3], w[(g - 2) & 3], 4));
+				t = _mm_add_epi32(t,
+				    _mm_alignr_epi8(w[(g - 1) & 3], w[(g - 2) & 3], 4));
 				w[g & 3] = _mm_sha256msg2_epu32(t, w[(g - 1) & 3]);
 			}
 			msg = _mm_add_epi32(w[g & 3],
