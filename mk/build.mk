@@ -26,7 +26,7 @@ MAN7  = man/smokekit.7
 # Shared objects (tools/lib/): only what two or more programs link.
 L = $(O)/obj/tools/lib
 LIB_CORE = $(L)/die.o $(L)/num.o $(L)/atomic.o $(L)/xalloc.o $(L)/usage.o
-LIB_JSON = $(L)/json.o $(L)/jsonout.o
+LIB_JSON = $(L)/json.o $(L)/json_block.o $(L)/jsonout.o
 
 # Engines of one program each, in the program's own folder.
 HP = $(O)/obj/tools/httpprobe

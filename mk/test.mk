@@ -77,11 +77,11 @@ lint:
 # libFuzzer harnesses: tests/fuzz/fuzz_NAME.c, built with clang.
 # Every tests/fuzz/fuzz_NAME.c; each needs its fuzz_NAME_SRC line here.
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
-fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c tools/lib/num.c
+fuzz_json_SRC   = tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c
 fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c
-fuzz_k6text_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
-fuzz_ndjson_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
-fuzz_prom_SRC   = tools/p95parse/prom.c tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_k6text_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_ndjson_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_prom_SRC   = tools/p95parse/prom.c tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 FUZZ_BINS = $(FUZZERS:%=bin/fuzz/fuzz_%)
 
 $(FUZZ_BINS): bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRC)

@@ -1,5 +1,6 @@
 /*
- * libFuzzer harness for tools/lib/json.c. Every input is scanned six ways
+ * libFuzzer harness for tools/lib/json.c and json_block.c. Every input is
+ * scanned six ways
  * over the same bytes: from memory and from a FILE, each with json_next
  * (copying every token, the careful path), with json_skip_next (the fast
  * skipping path) and with json_skip_count over the outermost container.
