@@ -232,11 +232,13 @@ test_expect_success '-q: no output, no message for exit 1, errors still said' '
 	contains "bad.json:1:7: unexpected end of input" err
 '
 
-test_expect_success '-e, -l, -r and -t exclude each other' '
+test_expect_success '-c, -e, -l, -r and -t exclude each other' '
 	jf 2 "" -e -l .data "$D/doc.json" &&
 	contains "exclude each other" err &&
-	contains "usage: jsonfield [-e | -l | -r | -t type] [-nq] path [file ...]" err &&
-	jf 2 "" -r -t string .s "$D/doc.json"
+	contains "usage: jsonfield [-hnqV] [-e | -l | -r | -t type] path [file ...]" err &&
+	contains "       jsonfield [-nq] -c pred [-c pred ...] [file ...]" err &&
+	jf 2 "" -r -t string .s "$D/doc.json" &&
+	jf 2 "" -c .s -e "$D/doc.json"
 '
 
 test_expect_success 'no path is a usage error' '
@@ -252,11 +254,14 @@ while IFS='	' read -r path msg; do
 		check_str "jsonfield: bad path '\''$path'\'': $msg" err
 	'
 done <<'EOF'
-.a[	column 4: expected a number or ']'
+.a[	column 4: expected a number, a quoted key or ']'
 ..	column 2: expected a key
 .a b	column 3: expected '.' or '['
-.a[x]	column 4: expected a number or ']'
-.a[-1]	column 4: expected a number or ']'
+.a[x]	column 4: expected a number, a quoted key or ']'
+.a[-x]	column 5: expected a number, a quoted key or ']'
+.a[--1]	column 5: expected a number, a quoted key or ']'
+.a["b"	column 7: expected ']'
+.a[-99999999999999999999]	column 4: index out of range
 .a[1	column 5: expected ']'
 .a[99999999999999999999]	column 4: index out of range
 ."a	column 4: unterminated quoted key
