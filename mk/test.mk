@@ -14,6 +14,7 @@ unit_num_OBJ     = $(LIB_CORE)
 unit_atomic_OBJ  = $(LIB_CORE)
 unit_jsonout_OBJ = $(LIB_CORE) $(L)/jsonout.o
 unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
+unit_pred_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/jpath.o $(L)/pred.o
 unit_http_OBJ    = $(L)/clock.o $(HP)/http.o $(L)/num.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
 unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P9)/k6.o $(L)/pctl.o
