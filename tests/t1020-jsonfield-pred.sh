@@ -125,6 +125,7 @@ test_expect_success '-c from standard input, and - for it' '
 '
 
 # Bad predicates: exit 2 before any file is read.
+# shellcheck disable=SC2034 # msg is read by the test body
 while IFS='	' read -r pred msg; do
 	test_expect_success "bad check $pred" '
 		jc 2 "jsonfield: bad check '\''$pred'\'': $msg" -c "$pred" /nonexistent
