@@ -23,14 +23,11 @@ scanner_new(const char *name)
 		return NULL;
 	memcpy(js->name, name, n + 1);
 	js->line = 1;
-	js->max_depth = JSON_MAX_DEPTH_DEFAULT;
 	js->state = ST_VALUE;
 	js->last = JSON_END;
-	js->stack_bytes = 64;
-	js->stack = malloc(js->stack_bytes);
 	js->errcap = n + 160;
 	js->err = malloc(js->errcap);
-	if (js->stack == NULL || js->err == NULL) {
+	if (js->err == NULL) {
 		json_close(js);
 		return NULL;
 	}
@@ -70,12 +67,6 @@ json_open_mem(const char *buf, size_t len, const char *name)
 }
 
 void
-json_set_max_depth(struct json_scanner *js, unsigned depth)
-{
-	js->max_depth = depth;
-}
-
-void
 json_set_bufsize(struct json_scanner *js, size_t size)
 {
 	if (js->buf != NULL && size > 0 && size <= JSON_BUFSIZE)
@@ -88,7 +79,6 @@ json_close(struct json_scanner *js)
 	if (js == NULL)
 		return;
 	free(js->buf);
-	free(js->stack);
 	free(js->text);
 	free(js->err);
 	free(js);
@@ -605,16 +595,8 @@ push(struct json_scanner *js, int object)
 {
 	unsigned d = js->depth;
 
-	if (d >= js->max_depth)
-		return fail(js, "nesting deeper than %u levels", js->max_depth);
-	if (d / 8 >= js->stack_bytes) {
-		unsigned char *stack = realloc(js->stack, js->stack_bytes * 2);
-
-		if (stack == NULL)
-			return fail(js, "out of memory");
-		js->stack = stack;
-		js->stack_bytes *= 2;
-	}
+	if (d >= JSON_MAX_DEPTH)
+		return fail(js, "nesting deeper than %u levels", JSON_MAX_DEPTH);
 	if (object)
 		js->stack[d / 8] |= (unsigned char)(1u << (d % 8));
 	else
@@ -855,7 +837,7 @@ skip_tokens(struct json_scanner *js, unsigned target, const unsigned char *last,
 	const unsigned char *const end = js->end;
 	enum json_token t = JSON_KEY;
 	enum state st = js->state;
-	unsigned d = js->depth, dmax;
+	unsigned d = js->depth;
 	uint64_t kinds;                 /* see kinds_load() */
 	unsigned char cl;               /* the innermost container's closing bracket */
 	unsigned long long commas = 0;
@@ -866,10 +848,6 @@ skip_tokens(struct json_scanner *js, unsigned target, const unsigned char *last,
 		return t;
 	kinds = kinds_load(js);
 	cl = kinds_closer(js, kinds, d);
-	/* Deeper than this is for scan(): it fails, or grows the stack. */
-	dmax = js->max_depth;
-	if (dmax / 8 > js->stack_bytes)
-		dmax = (unsigned)js->stack_bytes * 8;
 again:
 	switch (st) {
 	case ST_VALUE: goto value;
@@ -911,7 +889,8 @@ value_here:
 		q = memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
 		break;
 	case '{': case '[':
-		if (d >= dmax)
+		/* Deeper than this is for scan(), which fails. */
+		if (d >= JSON_MAX_DEPTH)
 			goto out;
 		cl = (unsigned char)(*p++ + 2);
 		kinds = kinds_push(js, kinds, d++, cl == '}');

@@ -181,7 +181,7 @@ json_block_skip(struct json_scanner *js, unsigned target, const unsigned char **
 	const unsigned char *const stop = end - 8; /* the last p with 8 bytes to spare */
 	enum json_token t = JSON_KEY;
 	enum state st = js->state;
-	unsigned d = js->depth, dmax;
+	unsigned d = js->depth;
 	uint64_t kinds;                 /* see kinds_load() */
 	unsigned char cl;               /* the innermost container's closing bracket */
 	unsigned long long commas = 0;
@@ -199,10 +199,6 @@ json_block_skip(struct json_scanner *js, unsigned target, const unsigned char **
 		return t;
 	kinds = kinds_load(js);
 	cl = kinds_closer(js, kinds, d);
-	/* Deeper than this is for scan(): it fails, or grows the stack. */
-	dmax = js->max_depth;
-	if (dmax / 8 > js->stack_bytes)
-		dmax = (unsigned)js->stack_bytes * 8;
 fresh:
 	/* p is a token boundary: nothing carries over. */
 	s = p;
@@ -256,7 +252,8 @@ b_value_here:
 		q = fast_number(s + i, end);
 	} else if ((s[i] | 0x20) == '{') {
 		/* '{' or '['; the closing bracket is two bytes on. */
-		if (d >= dmax)
+		/* Deeper than this is for scan(), which fails. */
+		if (d >= JSON_MAX_DEPTH)
 			goto b_stop;
 		cl = (unsigned char)(s[i] + 2);
 		kinds = kinds_push(js, kinds, d++, cl == '}');

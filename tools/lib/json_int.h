@@ -76,11 +76,10 @@ struct json_scanner {
 	int started;                  /* JSON lines: a document was begun */
 	enum state state;
 	enum json_token last;         /* the last token returned */
-	unsigned depth, max_depth;
+	unsigned depth;
 	unsigned count_depth;         /* json_skip_count: commas here are counted */
 	unsigned long long count;
-	unsigned char *stack;         /* one bit per level: 1 = object */
-	size_t stack_bytes;
+	unsigned char stack[JSON_MAX_DEPTH / 8]; /* one bit per level: 1 = object */
 	char *text;                   /* the last KEY, STRING or NUMBER */
 	size_t len, cap;
 	char *err;
