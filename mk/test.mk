@@ -78,7 +78,7 @@ lint:
 # libFuzzer harnesses: tests/fuzz/fuzz_NAME.c, built with clang.
 # Every tests/fuzz/fuzz_NAME.c; each needs its fuzz_NAME_SRC line here.
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
-fuzz_json_SRC   = tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c
+fuzz_json_SRC   = tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c
 fuzz_pred_SRC   = tools/lib/pred.c tools/lib/jpath.c tools/lib/json.c tools/lib/json_block.c tools/lib/jsonout.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c
 fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c
 fuzz_k6text_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c

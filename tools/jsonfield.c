@@ -251,8 +251,7 @@ file(const char *path, const struct jpath *p, const struct pred *preds, size_t n
 		warnf("open %s:", path);
 		return EXIT_ERROR;
 	}
-	if ((js = json_open_file(fp, name)) == NULL)
-		die(EXIT_ERROR, "out of memory");
+	js = json_open_file(fp, name);
 	if (!lines) {
 		status = document(js, name, p, preds, npreds, 0);
 	} else {

@@ -71,8 +71,7 @@ quoted_key(struct parse *ps, size_t i, size_t *end)
 		j += s[j] == '\\' && s[j + 1] != '\0' ? 2 : 1;
 	if (s[j] == '\0')
 		return bad(ps, j, "unterminated quoted key");
-	if ((js = json_open_mem(s + i, j + 1 - i, "")) == NULL)
-		die(EXIT_ERROR, "out of memory");
+	js = json_open_mem(s + i, j + 1 - i, "");
 	if (json_next(js) != JSON_STRING) {
 		/* The scanner's message without its "name:line:col: " prefix. */
 		skip = (size_t)snprintf(NULL, 0, ":%lu:%lu: ", json_line(js), json_col(js));
@@ -397,8 +396,7 @@ element_from_end(struct jpath_walk *w, size_t n)
 	} else {
 		slot = (count - k) % k;
 		w->at[n].i = (long long)(count - k);
-		if ((sub = json_open_mem(ring[slot], lens[slot], "")) == NULL)
-			die(EXIT_ERROR, "out of memory");
+		sub = json_open_mem(ring[slot], lens[slot], "");
 		w->js = sub;
 		status = apply(w, json_next(sub), n + 1);
 		w->js = js;

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "json_int.h"
 #include "num.h"
+#include "xalloc.h"
 
 
 
@@ -18,19 +19,14 @@ scanner_new(const char *name)
 	struct json_scanner *js;
 	size_t n = strlen(name);
 
-	js = calloc(1, sizeof *js + n + 1);
-	if (js == NULL)
-		return NULL;
+	js = xmalloc(sizeof *js + n + 1);
+	memset(js, 0, sizeof *js);
 	memcpy(js->name, name, n + 1);
 	js->line = 1;
 	js->state = ST_VALUE;
 	js->last = JSON_END;
 	js->errcap = n + 160;
-	js->err = malloc(js->errcap);
-	if (js->err == NULL) {
-		json_close(js);
-		return NULL;
-	}
+	js->err = xmalloc(js->errcap);
 	js->err[0] = '\0';
 	return js;
 }
@@ -40,13 +36,7 @@ json_open_file(FILE *fp, const char *name)
 {
 	struct json_scanner *js = scanner_new(name);
 
-	if (js == NULL)
-		return NULL;
-	js->buf = malloc(JSON_BUFSIZE);
-	if (js->buf == NULL) {
-		json_close(js);
-		return NULL;
-	}
+	js->buf = xmalloc(JSON_BUFSIZE);
 	js->fp = fp;
 	js->bufsize = JSON_BUFSIZE;
 	js->win = js->p = js->end = js->buf;
@@ -58,8 +48,6 @@ json_open_mem(const char *buf, size_t len, const char *name)
 {
 	struct json_scanner *js = scanner_new(name);
 
-	if (js == NULL)
-		return NULL;
 	js->win = js->p = (const unsigned char *)(buf != NULL ? buf : "");
 	js->end = js->p + (buf != NULL ? len : 0);
 	js->eof = 1;
@@ -183,21 +171,15 @@ put(struct json_scanner *js, const void *s, size_t n)
 {
 	if (js->cap - js->len <= n) {
 		size_t cap = js->cap != 0 ? js->cap : 256;
-		char *text;
-
+	
 		while (cap - js->len <= n) {
 			if (cap > SIZE_MAX / 2) {
-				fail(js, "out of memory");
+				fail(js, "a token longer than memory");
 				return -1;
 			}
 			cap *= 2;
 		}
-		text = realloc(js->text, cap);
-		if (text == NULL) {
-			fail(js, "out of memory");
-			return -1;
-		}
-		js->text = text;
+		js->text = xrealloc(js->text, cap);
 		js->cap = cap;
 	}
 	memcpy(js->text + js->len, s, n);

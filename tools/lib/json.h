@@ -43,7 +43,10 @@ enum json_token {
 
 struct json_scanner;
 
-/* name is used in error messages ("-" or a path). NULL on out of memory. */
+/*
+ * name is used in error messages ("-" or a path). Out of memory ends the
+ * program, as everywhere (xalloc.h): these never return NULL.
+ */
 struct json_scanner *json_open_file(FILE *fp, const char *name);
 struct json_scanner *json_open_mem(const char *buf, size_t len, const char *name);
 

@@ -228,8 +228,7 @@ compile_value(struct pred *p, const char *s, char *err, size_t errsz)
 	if (*s == '\0')
 		return compile_error(p, err, errsz, "expected a value after the operator%s", "");
 	p->value_text = xstrdup(s);
-	if ((js = json_open_mem(s, strlen(s), "")) == NULL)
-		die(EXIT_ERROR, "out of memory");
+	js = json_open_mem(s, strlen(s), "");
 	r = value_build(js, json_next(js), &p->value);
 	if (r == 0 && json_next(js) != JSON_END)
 		r = -1;
@@ -547,8 +546,6 @@ pred_eval(const struct pred *p, const char *buf, size_t len, char *why, size_t w
 	struct json_scanner *js = json_open_mem(buf, len, "body");
 	int r;
 
-	if (js == NULL)
-		die(EXIT_ERROR, "out of memory");
 	r = pred_eval_next(p, js, why, whysz);
 	if (r != PRED_BAD_JSON && json_next(js) != JSON_END) {
 		if (whysz > 0)
