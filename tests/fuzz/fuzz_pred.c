@@ -6,7 +6,8 @@
  * - the verdict on a valid document differs from the verdict on its
  *   compact copy (jpath_put_value), which must itself be valid;
  * - a valid document is not equal to itself: ". == DOC" must compile and
- *   hold on DOC, and ". != DOC" must not.
+ *   hold on DOC, and ". != DOC" must not; a number or a string must be
+ *   <= and >= itself, and not < or > itself.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -75,6 +76,17 @@ self(const char *op, const char *doc, size_t len)
 	return r;
 }
 
+/* A valid document that is a number or a string. */
+static int
+ordered(const char *doc, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && strchr(" \t\r\n", doc[i]) != NULL && doc[i] != '\0')
+		i++;
+	return i < len && (doc[i] == '"' || doc[i] == '-' || (doc[i] >= '0' && doc[i] <= '9'));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -114,6 +126,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(text);
 	if (ok && memchr(doc, '\0', dlen) == NULL) {
 		if (self("==", doc, dlen) != PRED_HOLDS || self("!=", doc, dlen) != PRED_FAILS)
+			abort();
+		if (ordered(doc, dlen) &&
+		    (self("<=", doc, dlen) != PRED_HOLDS || self(">=", doc, dlen) != PRED_HOLDS ||
+		    self("<", doc, dlen) != PRED_FAILS || self(">", doc, dlen) != PRED_FAILS))
 			abort();
 	}
 	return 0;

@@ -12,16 +12,21 @@
 
 static const char *const types[] = { "object", "array", "string", "number", "bool", "null" };
 
-/* A JSON number as a sign, significant digits and a decimal exponent. */
+/*
+ * A JSON number as a sign, significant digits and a decimal exponent: the
+ * value is 0.DIGITS times ten to the (exponent as written) + adj. The
+ * exponent stays a digit string, so that no length of it is rounded.
+ */
 struct dec {
 	int neg, zero;
 	const char *ip, *fp;   /* integer and fraction digits */
 	size_t ni, nf;
 	size_t lo, hi;         /* the significant digits, as indices into ip then fp */
-	long long e;           /* the value is 0.DIGITS times ten to the e */
+	int eneg;              /* the exponent as written: its sign and digits */
+	const char *ed;        /* (no leading zeros) */
+	size_t ne;
+	long long adj;         /* what the place of the point adds to it */
 };
-
-#define EXP_MAX 100000000000000000LL /* 1e17: exponents are exact up to here */
 
 static char
 dec_digit(const struct dec *d, size_t k)
@@ -34,8 +39,6 @@ static void
 dec_parse(const char *s, size_t len, struct dec *d)
 {
 	const char *end = s + len;
-	long long x = 0;
-	int eneg = 0;
 
 	memset(d, 0, sizeof *d);
 	if (s < end && *s == '-')
@@ -54,12 +57,13 @@ dec_parse(const char *s, size_t len, struct dec *d)
 	if (s < end && (*s == 'e' || *s == 'E')) {
 		s++;
 		if (s < end && (*s == '+' || *s == '-'))
-			eneg = *s++ == '-';
-		for (; s < end; s++)
-			if (x < EXP_MAX)
-				x = x * 10 + (*s - '0');
-		if (x > EXP_MAX)
-			x = EXP_MAX;
+			d->eneg = *s++ == '-';
+		while (s < end - 1 && *s == '0')
+			s++;
+		d->ed = s;
+		d->ne = (size_t)(end - s);
+		if (d->ne == 1 && *s == '0')
+			d->ne = 0, d->eneg = 0;
 	}
 	d->lo = 0;
 	d->hi = d->ni + d->nf;
@@ -68,18 +72,104 @@ dec_parse(const char *s, size_t len, struct dec *d)
 	while (d->hi > d->lo && dec_digit(d, d->hi - 1) == '0')
 		d->hi--;
 	d->zero = d->lo == d->hi;
-	d->e = (long long)d->ni - (long long)d->lo + (eneg ? -x : x);
+	d->adj = (long long)d->ni - (long long)d->lo;
+}
+
+/* Digit strings up to this long are read as long long. */
+#define SHORT_DIGITS 18
+
+static long long
+digits_value(const char *s, size_t n)
+{
+	long long v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+/* Two magnitudes without leading zeros: <0, 0, >0. */
+static int
+digits_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	int c;
+
+	if (na != nb)
+		return na < nb ? -1 : 1;
+	c = memcmp(a, b, na);
+	return (c > 0) - (c < 0);
+}
+
+/*
+ * Is a - b (magnitudes, a >= b, no leading zeros) short? Then *v is its
+ * value. Digit by digit from the right, with a borrow.
+ */
+static int
+digits_sub_short(const char *a, size_t na, const char *b, size_t nb, long long *v)
+{
+	size_t i, top = 0;
+	int borrow = 0, d;
+	long long x = 0, p = 1;
+
+	for (i = 0; i < na; i++) {
+		d = (a[na - 1 - i] - '0') - borrow - (i < nb ? b[nb - 1 - i] - '0' : 0);
+		borrow = d < 0;
+		d += borrow ? 10 : 0;
+		if (d != 0)
+			top = i + 1;
+		if (i < SHORT_DIGITS) {
+			x += d * p;
+			p *= i + 1 < SHORT_DIGITS ? 10 : 1;
+		}
+	}
+	*v = x;
+	return top <= SHORT_DIGITS;
+}
+
+/* The exponents of two numbers (written plus adj), exactly: <0, 0, >0. */
+static int
+exp_cmp(const struct dec *a, const struct dec *b)
+{
+	long long diff, adj = a->adj - b->adj;
+	int sa = a->ne == 0 ? 0 : a->eneg ? -1 : 1, sb = b->ne == 0 ? 0 : b->eneg ? -1 : 1;
+	int c;
+
+	if (a->ne <= SHORT_DIGITS && b->ne <= SHORT_DIGITS) {
+		diff = sa * digits_value(a->ed, a->ne) - sb * digits_value(b->ed, b->ne);
+	} else if (sa != sb) {
+		/* One of them is 1e18 or more away from zero, the other on its other side. */
+		return sa > sb ? 1 : -1;
+	} else {
+		/* Same sign: the difference of the magnitudes decides, unless it is short. */
+		c = digits_cmp(a->ed, a->ne, b->ed, b->ne);
+		if (c == 0) {
+			diff = 0;
+		} else if (c > 0 ? !digits_sub_short(a->ed, a->ne, b->ed, b->ne, &diff) :
+		    !digits_sub_short(b->ed, b->ne, a->ed, a->ne, &diff)) {
+			return c * sa;
+		} else {
+			diff = c * sa * diff;
+		}
+	}
+	/* |diff| < 2e18 and |adj| is bounded by the lengths of the numbers. */
+	if (diff > 0 && adj >= 0)
+		return 1;
+	if (diff < 0 && adj <= 0)
+		return -1;
+	diff += adj;
+	return (diff > 0) - (diff < 0);
 }
 
 /* The magnitudes of two nonzero numbers: <0, 0, >0. */
 static int
 dec_cmp_abs(const struct dec *a, const struct dec *b)
 {
+	int c = exp_cmp(a, b);
 	size_t i, j;
 	char x, y;
 
-	if (a->e != b->e)
-		return a->e < b->e ? -1 : 1;
+	if (c != 0)
+		return c;
 	for (i = a->lo, j = b->lo; i < a->hi && j < b->hi; i++, j++) {
 		x = dec_digit(a, i);
 		y = dec_digit(b, j);

@@ -8,8 +8,8 @@
  *
  * PATH is jpath.h's grammar (in a predicate a key holding a blank or one
  * of = ! < > must be quoted). Numbers compare by value, exactly, whatever
- * their length (1e400 > 1e399, 0.1 == 0.10, exponents exact up to 17
- * digits); strings byte by byte after unescaping; == on objects and arrays
+ * their length or their exponent's (1e400 > 1e399, 0.1 == 0.10, never
+ * through a double); strings byte by byte after unescaping; == on objects and arrays
  * structurally (member order does not matter; of duplicate keys, in the
  * document or in VALUE, the first wins). < <= > >= take a number or a
  * string. A path that leads nowhere (missing, or through a value of
