@@ -113,6 +113,9 @@ static const struct {
 	{ ".a[] is number", "{\"a\":[1,\"x\",3]}", PRED_FAILS, ".a[1]: is string, wanted number" },
 	{ ".a[] > 0", "{\"a\":{\"p\":1,\"q\":0}}", PRED_FAILS, ".a.q: is 0, wanted > 0" },
 	{ ".a[] > 0", "{\"a\":[]}", PRED_HOLDS, "" },
+	{ ".[] > 0", "{\"p\":1,\"q\":0}", PRED_FAILS, ".q: is 0, wanted > 0" },
+	{ ".[] > 0", "[1,0]", PRED_FAILS, ".[1]: is 0, wanted > 0" },
+	{ ".[-1] > 0", "[1,0]", PRED_FAILS, ".[-1]: is 0, wanted > 0" },
 	/* Bad JSON anywhere is bad JSON, even after the answer is known. */
 	{ ".a", "{\"a\":1,}", PRED_BAD_JSON, "body:1:8: expected a key" },
 	{ ".a == 2", "{\"a\":1} x", PRED_BAD_JSON,

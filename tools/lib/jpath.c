@@ -242,7 +242,9 @@ jpath_put(FILE *fp, const struct jpath_walk *w, size_t n)
 {
 	size_t i;
 
-	if (n == 0)
+	/* ".", and ".[0]" rather than "[0]", as jq writes them. */
+	if (n == 0 || w->path->steps[0].kind == JPATH_INDEX ||
+	    (w->path->steps[0].kind == JPATH_EACH && w->at[0].key == NULL))
 		putc('.', fp);
 	for (i = 0; i < n; i++) {
 		const struct jpath_step *s = &w->path->steps[i];
