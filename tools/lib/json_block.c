@@ -1,8 +1,10 @@
 /*
- * smokekit: the block-at-a-time JSON skipper. It skips what the
- * token-by-token skipper in json.c skips, with the same grammar, 64 bytes
- * at a time; the differential tests (tests/unit/json.c, the fuzzer
- * tests/fuzz/fuzz_json.c) hold the two to the same answers.
+ * smokekit: the block-at-a-time JSON skipper, the fast path of json.c's
+ * token-by-token skipper: the same grammar, 64 bytes at a time. The
+ * differential tests (tests/unit/json.c, the fuzzer tests/fuzz/fuzz_json.c)
+ * hold every skipping path to the careful scanner, json_next(), token for
+ * token and error for error; built with -DJSON_NO_SIMD (as .ci/run does)
+ * they test the token-by-token skipper alone.
  */
 #include <stdint.h>
 #include <string.h>
