@@ -231,6 +231,7 @@ start_fixture() {
 # man/*.1) and the fixture server. A missing program is never a skip.
 lib_missing=
 for lib_page in "$ROOT"/man/*.1; do
+	[ -f "$lib_page" ] || continue
 	lib_prog=${lib_page##*/}
 	lib_prog=$PROGS/${lib_prog%.1}
 	[ -x "$lib_prog" ] || lib_missing="$lib_missing $lib_prog"
