@@ -39,7 +39,7 @@ $(O)/obj/tests/%.o: ALL_CPPFLAGS += $(ENGINE_INC)
 # there: the whole of a container image FROM scratch, which t5130 runs
 # under a real docker engine without pulling anything.
 static-demobackend:
-	@$(STATIC_MAKE) --no-print-directory bin/static/demobackend
+	+@$(STATIC_MAKE) --no-print-directory bin/static/demobackend
 
 test-build: all $(UNIT_BINS) \
             $(if $(shell command -v $(MUSL_CC) 2>/dev/null),static-demobackend)
