@@ -74,7 +74,7 @@ if [ -n "$MAKE_OK" ]; then
 		done
 	'
 else
-	test_skip 'make smoke-local, demo, preflight, sysinfo' 'the build is not up to date (make test-build)'
+	test_skip 'make smoke-local, demo, preflight, sysinfo' 'no make, or the programs are not those make builds (make test-static)'
 fi
 
 test_expect_success 'demo on a bare PATH: nothing but the build and POSIX utilities' '
