@@ -22,10 +22,10 @@
 # The default is twice the number of CPUs: the files mostly wait (for
 # servers, timeouts, sleeps of a load run), about a third of their time
 # is CPU, and the longest (t5100, some 50 s) alone bounds the run: on 2
-# CPUs, J=2 leaves the other files to one lane beside it (about 75 s),
-# J=4 to three (under a minute). The results print in the order of the
-# list above, whatever order the files end in: each as soon as it and
-# every file before it are done.
+# CPUs, J=2 leaves all the other files to one lane beside it, J=4 to
+# three. The lanes take the longest files first (see below). The results
+# print in the order of the list above, whatever order the files end in:
+# each as soon as it and every file before it are done.
 #
 # How: J lanes and a printer, joined in one pipeline (lane | lane |
 # printer) only so that they run at the same time. Each lane walks the
@@ -116,10 +116,11 @@ run_one() {
 	name=$1
 	log=$logs/$name.log
 	start=$(date +%s)
+	# (The braces' 2>/dev/null: some shells say "Killed" there.)
 	if [ "$2" = sh ]; then
-		sh "$3" >"$log" 2>&1 </dev/null 3>&-
+		{ sh "$3" >"$log" 2>&1 </dev/null 3>&-; } 2>/dev/null
 	else
-		"$3" >"$log" 2>&1 </dev/null 3>&-
+		{ "$3" >"$log" 2>&1 </dev/null 3>&-; } 2>/dev/null
 	fi
 	status=$?
 	echo "$name $(($(date +%s) - start))" >"$logs/$name.seconds"
