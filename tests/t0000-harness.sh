@@ -43,6 +43,15 @@ test_expect_success 'expect_code fails on another status' '
 	expect_code 0 expect_code 4 sh -c "exit 4"
 '
 
+test_expect_success 'a program not built fails the file: never a skip' '
+	SMOKEKIT_PROGS=$PWD/nothing expect_code 1 sh "$sample" >out 2>&1 &&
+	contains "not ok 1 - built: $PWD/nothing/aclcheck " out &&
+	contains " missing (make test-build)" out &&
+	contains "1..1" out &&
+	lacks "# skip" out &&
+	lacks "ok 2" out
+'
+
 test_expect_success 'check shows a diff' '
 	printf "a\n" >want && printf "b\n" >got &&
 	expect_code 1 check want got 2>err &&
