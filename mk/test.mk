@@ -1,6 +1,9 @@
 # Tests, lint, fuzzing.
 #
-# make test             every C unit test and every tests/t*.sh, one summary line
+# make test             every C unit test and every tests/t*.sh, one summary line;
+#                       the files run in parallel, J at a time (make test J=1:
+#                       one after another; default: twice the CPUs), their
+#                       results in a stable order (tests/run.sh says how)
 # make test SANITIZE=1  the same, built with ASan+UBSan into bin/san/
 # make test-static      the shell suite against bin/static/ (after make static)
 # make lint             mandoc -T lint -W style and shellcheck
@@ -43,11 +46,13 @@ $(O)/obj/tests/%.o: ALL_CPPFLAGS += $(ENGINE_INC)
 # there: the whole of a container image FROM scratch, which t5130 runs
 # under a real docker engine without pulling anything.
 static-demobackend:
-	@$(STATIC_MAKE) --no-print-directory bin/static/demobackend
+	+@$(STATIC_MAKE) --no-print-directory bin/static/demobackend
 
 test-build: all $(UNIT_BINS) \
             $(if $(shell command -v $(MUSL_CC) 2>/dev/null),static-demobackend)
 
+# The suite runs the same under make -s, -w, -j, -B...: tests/run.sh does
+# not pass make's flags on to the makes the tests run.
 test: test-build
 	@sh tests/run.sh $(O)
 
