@@ -18,6 +18,7 @@
 #include "jsonout.h"
 #include "load.h"
 #include "num.h"
+#include "sign.h"
 #include "usage.h"
 
 #define MAX_HEADERS 64
@@ -25,7 +26,7 @@
 #define BACKOFF_MAX_MS 8000.0
 #define MAX_SECONDS 86400.0
 
-enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT };
+enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE };
 
 struct opts {
 	const char *url_arg;
@@ -48,6 +49,8 @@ struct opts {
 	int max_given;              /* -m was given */
 	int json, quiet, verbose, retry_all;
 	int load;                   /* a load option was given */
+	const char *hmac_keyid, *hmac_file;   /* --hmac, --hmac-secret-file */
+	struct sign *sign;          /* --hmac: every request signed afresh */
 	struct load_config lc;
 };
 
@@ -104,6 +107,8 @@ static const struct usage_opt usage_opts[] = {
 	{ "-v", "log each attempt, its request and response heads, on stderr" },
 	{ "-w format", "print format, with %{http_code} and the like, as the result" },
 	{ "-X method", "the request method (GET, or POST with -d)" },
+	{ "--hmac keyid", "sign every request (X-Api-Key, X-Timestamp, X-Nonce, X-Signature)" },
+	{ "--hmac-secret-file file", "the signing secret (else SMOKEKIT_HMAC_SECRET)" },
 	{ "--out file", "load mode: every request as k6's NDJSON" },
 	{ "--rate rps", "load mode: start requests at this rate (open model)" },
 	{ "--summary-export file", "load mode: k6's summary export" },
@@ -114,8 +119,9 @@ static const struct usage_opt usage_opts[] = {
 static const struct usage usage = {
 	"[-hjqRVv] [-c conns] [-D duration] [-d data | @file] [-H header] "
 	"[-m seconds] [-n requests] [-o file] [-r retries] [-S header] [-s codes] "
-	"[-T seconds] [-t seconds] [-w format] [-X method] [--out file] "
-	"[--rate rps] [--summary-export file] [--tag key=value] url",
+	"[-T seconds] [-t seconds] [-w format] [-X method] [--hmac keyid] "
+	"[--hmac-secret-file file] [--out file] [--rate rps] "
+	"[--summary-export file] [--tag key=value] url",
 	usage_opts,
 };
 
@@ -335,15 +341,38 @@ option(struct opts *o, int c, char *arg)
 	case OPT_OUT:
 		o->lc.out = arg;
 		break;
+	case OPT_HMAC:
+		o->hmac_keyid = arg;
+		break;
+	case OPT_HMAC_FILE:
+		o->hmac_file = arg;
+		break;
 	default:
 		usage_error(&usage);
 	}
+}
+
+/* --hmac: the signer, its four headers after the -H ones. */
+static void
+hmac_option(struct opts *o)
+{
+	static struct sign signer;
+
+	if (o->hmac_keyid == NULL && o->hmac_file != NULL)
+		die(EXIT_USAGE, "--hmac-secret-file needs --hmac keyid");
+	if (o->hmac_keyid == NULL)
+		return;
+	sign_setup(&signer, o->hmac_keyid, o->hmac_file, o->headers, &o->nheaders,
+	    MAX_HEADERS);
+	o->sign = &signer;
 }
 
 static void
 parse_args(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "hmac", required_argument, NULL, OPT_HMAC },
+		{ "hmac-secret-file", required_argument, NULL, OPT_HMAC_FILE },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "redact", required_argument, NULL, 'S' },
@@ -386,6 +415,7 @@ parse_args(struct opts *o, int argc, char *argv[])
 	if (!o->max_given)
 		o->max_ms = (double)(o->retries + 1) * o->timeout_ms +
 		    (double)o->retries * BACKOFF_MAX_MS;
+	hmac_option(o);
 }
 
 /* ---- the body sink ---- */
@@ -692,6 +722,8 @@ probe(const struct opts *o, struct result *r)
 			sink_failed(o, r, errno);
 			break;
 		}
+		if (o->sign != NULL)
+			sign_request(o->sign, o->method, o->url.path, o->body, o->body_len);
 		if (o->verbose) {
 			warnf("attempt %lld of %lld: %s %s", r->attempts, o->retries + 1,
 			    o->method, o->url_arg);
@@ -911,6 +943,7 @@ load_mode(struct opts *o)
 	o->lc.connect_timeout_ms = o->connect_ms > 0 ? o->connect_ms : o->timeout_ms;
 	o->lc.json = o->json;
 	o->lc.quiet = o->quiet;
+	o->lc.sign = o->sign;
 	return load_run(&o->lc);
 }
 

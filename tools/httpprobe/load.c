@@ -28,6 +28,8 @@
 #include "http.h"
 #include "load.h"
 #include "loadstats.h"
+#include "sign.h"
+#include "xalloc.h"
 
 enum cstate { C_IDLE, C_CONNECTING, C_SENDING, C_READING };
 
@@ -50,6 +52,7 @@ struct conn {
 	double deadline, conn_deadline;
 	unsigned long long bytes_in, bytes_out;
 	struct http_parser *p;
+	char *req;              /* --hmac: this request's own signed bytes */
 };
 
 struct run {
@@ -291,10 +294,11 @@ on_readable(struct run *r, struct conn *c)
 static void
 try_send(struct run *r, struct conn *c)
 {
+	const char *req = c->req != NULL ? c->req : r->req;
 	ssize_t n;
 
 	while (c->sent < r->req_len) {
-		n = send(c->fd, r->req + c->sent, r->req_len - c->sent, MSG_NOSIGNAL);
+		n = send(c->fd, req + c->sent, r->req_len - c->sent, MSG_NOSIGNAL);
 		if (n > 0) {
 			c->sent += (size_t)n;
 			c->bytes_out += (unsigned long long)n;
@@ -320,6 +324,18 @@ try_send(struct run *r, struct conn *c)
 	}
 }
 
+/* --hmac: the request's bytes with fresh signature headers (each resend too). */
+static void
+sign_conn(struct run *r, struct conn *c)
+{
+	if (c->req == NULL) {
+		c->req = xmalloc(r->req_len);
+		memcpy(c->req, r->req, r->req_len);
+	}
+	sign_patch(r->cfg->sign, r->cfg->method, r->url->path, c->req,
+	    r->req_len - r->cfg->body_len, r->cfg->body_len);
+}
+
 /*
  * The latency counts from here, just before the first byte is written
  * (as wrk's does), with a clock read of its own: the time the previous
@@ -330,6 +346,8 @@ start_sending(struct run *r, struct conn *c)
 {
 	c->state = C_SENDING;
 	c->sent = 0;
+	if (r->cfg->sign != NULL)
+		sign_conn(r, c);
 	if (c->clock_ns < 0)
 		c->clock_ns = mono_ns();
 	try_send(r, c);
@@ -808,6 +826,7 @@ teardown(struct run *r)
 	for (i = 0; r->c != NULL && i < r->nconns; i++) {
 		close_conn(&r->c[i]);
 		http_parser_free(r->c[i].p);
+		free(r->c[i].req);
 	}
 #ifdef USE_EPOLL
 	if (r->efd >= 0)

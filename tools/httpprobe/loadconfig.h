@@ -10,6 +10,8 @@
 
 #include "http.h"
 
+struct sign;   /* sign.h */
+
 struct load_config {
 	const char *url;                     /* as given, for the outputs */
 	const struct url *parsed;            /* the same, parsed */
@@ -30,6 +32,7 @@ struct load_config {
 	const char *out;                     /* --out FILE (NDJSON), or NULL */
 	int json;                            /* -j: a JSON line per request on stdout */
 	int quiet;                           /* -q: no summary on stderr */
+	struct sign *sign;                   /* --hmac: headers among -H's, or NULL */
 };
 
 #endif
