@@ -310,6 +310,13 @@ test_expect_success '-H - writes the page on standard output, alone' '
 	contains "only one of -t, -o -, -H -, -J - and -m - may write to standard output" err
 '
 
+test_expect_success '-s without -H is a usage error' '
+	printf "check.a.ok=true\n" >facts && make_series 3 &&
+	expect_code 2 smokereport -s series.txt facts >out 2>err &&
+	contains "smokereport: -s gives the page its plots: it needs -H" err &&
+	test ! -s out
+'
+
 test_expect_success 'malformed facts: no page written, an earlier one left as it was' '
 	mkdir run && printf "old\n" >run/report.html &&
 	printf "no equals sign\n" >facts &&

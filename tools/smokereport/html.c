@@ -114,10 +114,12 @@ list_dir(struct files *fs, const char *dir, const char *sub, int depth)
 		n = strlen(dir) + strlen(rel) + 2;
 		full = xmalloc(n);
 		snprintf(full, n, "%s/%s", dir, rel);
-		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode) && depth == 0) {
+		if (lstat(full, &st) != 0) {
+			free(rel);
+		} else if (S_ISDIR(st.st_mode) && depth == 0) {
 			list_dir(fs, dir, rel, 1);
 			free(rel);
-		} else if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+		} else if (S_ISREG(st.st_mode)) {
 			if (fs->n == fs->cap) {
 				fs->cap = fs->cap ? 2 * fs->cap : 32;
 				fs->f = xreallocarray(fs->f, fs->cap, sizeof *fs->f);

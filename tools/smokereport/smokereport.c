@@ -423,6 +423,10 @@ main(int argc, char *argv[])
 		warnf("only one of -t, -o -, -H -, -J - and -m - may write to standard output");
 		usage_error(&usage);
 	}
+	if (series_path != NULL && html == NULL) {
+		warnf("-s gives the page its plots: it needs -H");
+		usage_error(&usage);
+	}
 	if (optind == argc) {
 		if (facts_read(&F, "-") == -1)
 			return EXIT_ERROR;

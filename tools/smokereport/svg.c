@@ -1,6 +1,5 @@
 /* smokereport: the plots of report.html as inline SVG (svg.h). */
 #include <math.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,9 +109,17 @@ span_of(const struct series *s)
 	return s->nrow == 0 ? 1 : s->row[s->nrow - 1].t + row_width(s);
 }
 
+enum field { F_P50, F_P95, F_MAX };
+
+static double
+field_of(const struct series_row *r, enum field f)
+{
+	return r->n == 0 ? NAN : f == F_P50 ? r->p50 : f == F_P95 ? r->p95 : r->max;
+}
+
 /* One field of the rows as a path, broken where a row has no value. */
 static void
-line_of(FILE *fp, const struct series *s, size_t off, double top, const char *colour,
+line_of(FILE *fp, const struct series *s, enum field f, double top, const char *colour,
     double width, int *clipped)
 {
 	double span = span_of(s), half = row_width(s) / 2, v, x, y;
@@ -122,8 +129,8 @@ line_of(FILE *fp, const struct series *s, size_t off, double top, const char *co
 	fprintf(fp, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\" "
 	    "stroke-linejoin=\"round\" d=\"", colour, width);
 	for (i = 0; i < s->nrow; i++) {
-		v = *(const double *)((const char *)&s->row[i] + off);
-		if (isnan(v) || s->row[i].n == 0) {
+		v = field_of(&s->row[i], f);
+		if (isnan(v)) {
 			pen = 0;
 			continue;
 		}
@@ -136,8 +143,7 @@ line_of(FILE *fp, const struct series *s, size_t off, double top, const char *co
 		y = Y1 - v / top * (Y1 - Y0);
 		fprintf(fp, "%s%.1f %.1f", pen ? " L" : (i > 0 ? " M" : "M"), x, y);
 		/* A lone point is a short tick, so that it shows. */
-		if (!pen && (i + 1 == s->nrow || s->row[i + 1].n == 0 || isnan(*(const double *)
-		    ((const char *)&s->row[i + 1] + off))))
+		if (!pen && (i + 1 == s->nrow || isnan(field_of(&s->row[i + 1], f))))
 			fprintf(fp, " L%.1f %.1f", x + 2, y);
 		pen = 1;
 	}
@@ -165,9 +171,9 @@ svg_latency(FILE *fp, const struct series *s, double gate_ms, int *clipped)
 	svg_begin(fp, "svg-latency", SVG_H, "latency per second: p50, p95 and max, with the gate");
 	y_axis(fp, top, step, "ms");
 	x_axis_seconds(fp, span_of(s));
-	line_of(fp, s, offsetof(struct series_row, max), top, C_MAX, 1.5, clipped);
-	line_of(fp, s, offsetof(struct series_row, p50), top, C_P50, 2.5, NULL);
-	line_of(fp, s, offsetof(struct series_row, p95), top, C_P95, 2.5, NULL);
+	line_of(fp, s, F_MAX, top, C_MAX, 1.5, clipped);
+	line_of(fp, s, F_P50, top, C_P50, 2.5, NULL);
+	line_of(fp, s, F_P95, top, C_P95, 2.5, NULL);
 	if (!isnan(gate_ms) && gate_ms > top) {
 		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\">"
 		    "gate %.2f ms: above the plot \xe2\x86\x91</text>\n", X1 - 4, Y0 + 12, gate_ms);
