@@ -271,6 +271,20 @@ test_expect_success 'rows out of order are malformed' '
 	contains "line 2: row lines must be in ascending order" err
 '
 
+test_expect_success 'times and steps out of range are malformed; far apart rows still fit 600 points' '
+	make_run && printf "row t=1e13 n=1\n" >series.txt &&
+	expect_code 3 smokereport -o /dev/null -H run/report.html -s series.txt facts 2>err &&
+	contains "line 1: a bad row line" err &&
+	printf "series step=0\n" >series.txt &&
+	expect_code 3 smokereport -o /dev/null -H run/report.html -s series.txt facts 2>err &&
+	contains "line 1: a bad series line" err &&
+	awk "BEGIN { for (i = 0; i < 700; i++) printf \"row t=%d n=1 p50=1 p95=1 max=1\\n\", i
+		print \"row t=1e12 n=1 p50=1 p95=1 max=1\" }" >series.txt &&
+	expect_code 1 smokereport -o /dev/null -H run/report.html -s series.txt facts &&
+	html_facts run/report.html >facts.out && contains balanced facts.out &&
+	contains "each point is 1666666667 rows of the series merged" run/report.html
+'
+
 test_expect_success 'a long run: at most 600 points a line, the page small' '
 	make_run && make_series 7200 &&
 	expect_code 1 smokereport -o /dev/null -H run/report.html -s series.txt facts &&

@@ -207,8 +207,8 @@ take_line(struct run *f, char *line)
 }
 
 /* The lines of one input; NUL-terminated in place, CR LF taken as LF. */
-static int
-take_lines(struct run *f, const char *name, char *buf, size_t len)
+int
+facts_parse(struct run *f, const char *name, char *buf, size_t len)
 {
 	char *line = buf, *end = buf + len, *nl;
 	const char *why;
@@ -256,7 +256,7 @@ facts_read(struct run *f, const char *path)
 		close(fd);
 	if (buf == NULL)
 		return -1;
-	status = take_lines(f, name, buf, len);
+	status = facts_parse(f, name, buf, len);
 	free(buf);
 	return status;
 }

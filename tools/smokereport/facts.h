@@ -37,6 +37,8 @@ enum verdict { V_PASS, V_FAIL, V_SKIP };
 
 /* Reads one input ("-" is stdin); 0, or -1 said on stderr. */
 int facts_read(struct run *f, const char *path);
+/* The same for buf[0..len) (changed in place), named name in messages. */
+int facts_parse(struct run *f, const char *name, char *buf, size_t len);
 void facts_free(struct run *f);
 
 const char *group_get(const struct group *g, const char *key);

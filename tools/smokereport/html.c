@@ -363,7 +363,7 @@ put_plots(FILE *fp, const struct page *p)
 	if (clipped)
 		fputs("; a max above the top of the plot is drawn at the top edge", fp);
 	if (s->merged > 1)
-		fprintf(fp, "; each point is %u rows of the series merged (p95: the highest of "
+		fprintf(fp, "; each point is %.0f rows of the series merged (p95: the highest of "
 		    "them, p50: their mean weighted by requests)", s->merged);
 	fputs(".</figcaption>\n</figure>\n", fp);
 

@@ -76,7 +76,10 @@ take_series(struct series *s, char **f, size_t nf)
 	free(s->start);
 	s->metric = m != NULL ? xstrdup(m) : NULL;
 	s->start = st != NULL ? xstrdup(st) : NULL;
-	return num_field(f, nf, "step", &s->step) | num_field(f, nf, "samples", &s->samples) |
+	if (num_field(f, nf, "step", &s->step) != 0 ||
+	    (!isnan(s->step) && (s->step < 0.001 || s->step > SERIES_MAX_SECONDS)))
+		return -1;
+	return num_field(f, nf, "samples", &s->samples) |
 	    num_field(f, nf, "failed", &s->failed) | num_field(f, nf, "p50", &s->p50) |
 	    num_field(f, nf, "p95", &s->p95) | num_field(f, nf, "p99", &s->p99) |
 	    num_field(f, nf, "max", &s->max);
@@ -90,7 +93,7 @@ take_row(struct series *s, char **f, size_t nf)
 	if ((num_field(f, nf, "t", &r.t) | num_field(f, nf, "n", &r.n) |
 	    num_field(f, nf, "failed", &r.failed) | num_field(f, nf, "p50", &r.p50) |
 	    num_field(f, nf, "p95", &r.p95) | num_field(f, nf, "max", &r.max)) != 0 ||
-	    isnan(r.t) || isnan(r.n) || isinf(r.t) || isinf(r.n))
+	    isnan(r.t) || isnan(r.n) || r.t > SERIES_MAX_SECONDS || isinf(r.n))
 		return -1;
 	if (isnan(r.failed))
 		r.failed = 0;
@@ -182,7 +185,7 @@ take_line(struct series *s, char *line, long lineno, char *why, size_t size)
  * samples, as the exact percentiles of a group are not in the file.
  */
 static void
-merge_rows(struct series *s, unsigned k)
+merge_rows(struct series *s, double k)
 {
 	size_t i, out = 0;
 	double w, span = isnan(s->step) || s->step <= 0 ? 1 : s->step;
@@ -215,18 +218,43 @@ merge_rows(struct series *s, unsigned k)
 }
 
 int
-series_read(struct series *s, const char *path, char *why, size_t size)
+series_parse(struct series *s, char *buf, size_t len, char *why, size_t size)
 {
-	int fd = open(path, O_RDONLY);
-	char *buf, *line, *end, *nl;
-	size_t len;
+	char *line, *end, *nl;
 	long lineno = 0;
-	double span;
-	unsigned k;
+	double span, k;
 
 	memset(s, 0, sizeof *s);
 	s->step = s->samples = s->failed = s->p50 = s->p95 = s->p99 = s->max = NAN;
 	s->merged = 1;
+	for (line = buf, end = buf + len; line < end; line = nl + 1) {
+		lineno++;
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		*nl = '\0';
+		if (strlen(line) != (size_t)(nl - line))
+			return bad(why, size, lineno, "a NUL byte in the line");
+		if (take_line(s, line, lineno, why, size) != 0)
+			return -1;
+	}
+	if (s->nrow > SERIES_MAX_POINTS) {
+		span = isnan(s->step) || s->step <= 0 ? 1 : s->step;
+		k = ceil((s->row[s->nrow - 1].t / span + 1) / SERIES_MAX_POINTS);
+		while (floor(s->row[s->nrow - 1].t / span / k) + 1 > SERIES_MAX_POINTS)
+			k++;
+		merge_rows(s, k < 2 ? 2 : k);
+	}
+	return 0;
+}
+
+int
+series_read(struct series *s, const char *path, char *why, size_t size)
+{
+	int fd = open(path, O_RDONLY), rc;
+	char *buf;
+	size_t len;
+
+	memset(s, 0, sizeof *s);
 	if (fd < 0) {
 		snprintf(why, size, "%s", strerror(errno));
 		return -1;
@@ -237,29 +265,9 @@ series_read(struct series *s, const char *path, char *why, size_t size)
 	close(fd);
 	if (buf == NULL)
 		return -1;
-	for (line = buf, end = buf + len; line < end; line = nl + 1) {
-		lineno++;
-		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
-			nl = end;
-		*nl = '\0';
-		if (strlen(line) != (size_t)(nl - line)) {
-			free(buf);
-			return bad(why, size, lineno, "a NUL byte in the line");
-		}
-		if (take_line(s, line, lineno, why, size) != 0) {
-			free(buf);
-			return -1;
-		}
-	}
+	rc = series_parse(s, buf, len, why, size);
 	free(buf);
-	if (s->nrow > SERIES_MAX_POINTS) {
-		span = isnan(s->step) || s->step <= 0 ? 1 : s->step;
-		k = (unsigned)ceil((s->row[s->nrow - 1].t / span + 1) / SERIES_MAX_POINTS);
-		while (floor(s->row[s->nrow - 1].t / span / k) + 1 > SERIES_MAX_POINTS)
-			k++;
-		merge_rows(s, k < 2 ? 2 : k);
-	}
-	return 0;
+	return rc;
 }
 
 void

@@ -15,6 +15,8 @@
 #include <stddef.h>
 
 #define SERIES_MAX_POINTS 600
+/* Times and steps beyond this many seconds (31,700 years) are malformed. */
+#define SERIES_MAX_SECONDS 1e12
 
 struct series_row {
 	double t;               /* seconds from the start */
@@ -41,7 +43,7 @@ struct series {
 	size_t nbin, capbin;
 	struct series_status *status;
 	size_t nstatus, capstatus;
-	unsigned merged;        /* rows of the file in one row here (1: none merged) */
+	double merged;          /* rows of the file in one row here (1: none merged) */
 };
 
 /*
@@ -50,6 +52,8 @@ struct series {
  * together, until at most SERIES_MAX_POINTS remain.
  */
 int series_read(struct series *s, const char *path, char *why, size_t size);
+/* The same for buf[0..len), changed in place. */
+int series_parse(struct series *s, char *buf, size_t len, char *why, size_t size);
 void series_free(struct series *s);
 
 #endif
