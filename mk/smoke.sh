@@ -127,17 +127,46 @@ $TMP"
 }
 
 # write_to DEST COMMAND...: COMMAND's stdout becomes DEST atomically, even
-# when COMMAND fails (a failing step's output is evidence); its status.
-# COMMAND must not call write_to (the variables are global).
+# when COMMAND fails (a failing step's output is evidence); COMMAND's
+# status. When DEST cannot be written (a full file system, a directory not
+# writable), nothing is renamed into place: DEST stays as it was (the old
+# file or none), the run records a failed "write" step naming DEST, and the
+# status is E_SETUP. COMMAND runs in a subshell (it sets no variable) and
+# must not call write_to.
 write_to() {
 	dest=$1
 	shift
 	tmp_for "$dest"
 	wt_tmp=$TMP
-	"$@" >"$wt_tmp"
-	wt_status=$?
-	publish "$wt_tmp" "$dest" || return "$E_SETUP"
-	return "$wt_status"
+	# cat writes the temporary: unlike a shell builtin (sysinfo's printf),
+	# it says when a write fails. COMMAND's status and cat's complaint come
+	# back on fd 3.
+	wt_report=$( { { "$@" 3>&-; echo "status=$?" >&3; } |
+	    { cat >"$wt_tmp" || echo "write=failed" >&3; } 2>&3; } 3>&1 )
+	wt_status=$(printf '%s\n' "$wt_report" | sed -n 's/^status=//p')
+	case $wt_report in
+	*write=failed*)
+		rm -f "$wt_tmp"
+		write_failed "$dest" "$(printf '%s\n' "$wt_report" |
+		    sed -n '/^status=/d; /^write=failed$/d; s/.*: //p' | sed -n 1p)"
+		return "$E_SETUP"
+		;;
+	esac
+	if ! wt_err=$(publish "$wt_tmp" "$dest" 2>&1); then
+		rm -f "$wt_tmp"
+		write_failed "$dest" "${wt_err##*: }"
+		return "$E_SETUP"
+	fi
+	return "${wt_status:-$E_SETUP}"
+}
+
+# write_failed DEST WHY: an artifact that could not be written, said on
+# stderr and, in a run, as its first failed step.
+write_failed() {
+	warn "${CMD:-smoke}: cannot write $1: ${2:-write error}"
+	[ -n "$WORK" ] && [ -f "$WORK/facts" ] &&
+	    fail write "$E_SETUP" "cannot write $1: ${2:-write error}"
+	return 0
 }
 
 # --- facts, checks and the verdict ----------------------------------------
@@ -697,12 +726,16 @@ cmd_build_log() {
 		say "# $(utc_now) ${CC:-cc}: $("${CC:-cc}" --version 2>&1 | sed -n 1p)"
 		say "# $("$1" --version 2>&1 | sed -n 1p)"
 		say "# $1 -B all"
-		"$1" --no-print-directory -B all 2>&1
+		# --no-silent: a caller's make -s (in MAKEFLAGS, which the
+		# sub-make reads) would leave the compiler lines out of the log.
+		"$1" --no-print-directory --no-silent -B all 2>&1
 		say "# exit $?"
 	} >"$WORK/build.log"
-	write_to "$RUN/build.log" cat "$WORK/build.log"
 	bl=$(sed -n '$s/^# exit //p' "$WORK/build.log")
-	if [ "$bl" = 0 ]; then
+	if ! write_to "$RUN/build.log" cat "$WORK/build.log"; then
+		say "build-log: FAIL write: cannot write $RUN/build.log (make exited $bl)"
+		exit "$E_SETUP"
+	elif [ "$bl" = 0 ]; then
 		say "build-log: PASS $RUN/build.log"
 	else
 		tail -n 20 "$WORK/build.log"
