@@ -14,7 +14,8 @@ unit_num_OBJ     = $(LIB_CORE)
 unit_atomic_OBJ  = $(LIB_CORE)
 unit_jsonout_OBJ = $(LIB_CORE) $(L)/jsonout.o
 unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
-unit_http_OBJ    = $(L)/clock.o $(HP)/http.o $(L)/num.o
+unit_http_OBJ    = $(L)/clock.o $(HP)/http.o $(L)/num.o $(L)/url.o $(L)/xalloc.o $(L)/die.o
+unit_url_OBJ     = $(L)/url.o $(L)/xalloc.o $(L)/die.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
 unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P9)/k6.o $(L)/pctl.o
 unit_prom_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P95PARSE_ENGINE) $(L)/pctl.o
@@ -78,7 +79,7 @@ lint:
 # Every tests/fuzz/fuzz_NAME.c; each needs its fuzz_NAME_SRC line here.
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c tools/lib/num.c
-fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c
+fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c tools/lib/url.c tools/lib/xalloc.c tools/lib/die.c
 fuzz_k6text_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_ndjson_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_prom_SRC   = tools/p95parse/prom.c tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c

@@ -179,6 +179,15 @@ test_expect_success 'a host that is not this one is exit 3' '
 	contains "no-such-host.invalid" err
 '
 
+test_expect_success 'an http:// URL operand: its host and port, by the URL grammar of url.c' '
+	expect_code 1 portfree "http://127.0.0.1:$LO4_PORT/healthz?x=1" >out &&
+	contains "state=listening" out &&
+	portfree "http://127.0.0.1:$FREE_PORT" >out && contains "state=free" out &&
+	expect_code 2 portfree "http://alice:s3cret@127.0.0.1:$LO4_PORT/" 2>err &&
+	contains "credentials" err && ! grep -e s3cret -e alice err &&
+	expect_code 2 portfree "https://127.0.0.1:$LO4_PORT/" 2>err && contains "https" err
+'
+
 test_expect_success 'a listener on 127.0.0.1: address, pid, command, user' '
 	expect_code 1 portfree 127.0.0.1:$LO4_PORT >out 2>err &&
 	check /dev/null err &&

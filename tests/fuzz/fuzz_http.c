@@ -79,7 +79,7 @@ static void
 other_parsers(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1);
-	struct http_url u;
+	struct url u;
 	struct http_header h;
 	const char *why;
 	double ms;
@@ -88,12 +88,12 @@ other_parsers(const uint8_t *data, size_t size)
 		return;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	if (http_url_parse(s, &u, &why) == 0) {
+	if (url_parse(s, &u, &why) == 0) {
 		char *req = http_format_request("GET", &u, NULL, 0, 0, 1);
 		if (req == NULL || strstr(req, "\r\n\r\n") != req + strlen(req) - 4)
 			abort();
 		free(req);
-		http_url_free(&u);
+		url_free(&u);
 	}
 	(void)http_retry_after_ms(s, 1767225600, &ms);
 	(void)http_header_parse(s, &h, &why);

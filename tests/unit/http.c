@@ -1,4 +1,4 @@
-/* Unit tests: tools/lib/http.c (URLs, requests, status sets, the response parser, Retry-After). */
+/* Unit tests: tools/httpprobe/http.c (requests, status sets, the response parser, Retry-After). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,60 +91,14 @@ fails(const char *name, const char *resp, int eof, const char *want_err)
 }
 
 static void
-test_urls(void)
-{
-	static const struct { const char *url, *host, *port, *path, *hostport; } good[] = {
-		{ "http://127.0.0.1:8082/healthz", "127.0.0.1", "8082", "/healthz", "127.0.0.1:8082" },
-		{ "http://localhost", "localhost", "80", "/", "localhost" },
-		{ "HTTP://example.com:80/a?b=c#frag", "example.com", "80", "/a?b=c", "example.com" },
-		{ "http://[::1]:8082/v1/models", "::1", "8082", "/v1/models", "[::1]:8082" },
-		{ "http://[::1]/", "::1", "80", "/", "[::1]" },
-		{ "http://h?q=1", "h", "80", "/?q=1", "h" },
-		{ "http://h:/x", "h", "80", "/x", "h" },
-		{ "http://h:08082/", "h", "8082", "/", "h:8082" },
-	};
-	static const struct { const char *url, *why; } bad[] = {
-		{ "https://example.com/", "curl" },
-		{ "ftp://example.com/", "scheme" },
-		{ "example.com", "not an http:// URL" },
-		{ "http:///path", "empty host" },
-		{ "http://h:99999/", "out of range" },
-		{ "http://h:0/", "out of range" },
-		{ "http://h:8x/", "bad port" },
-		{ "http://[::1/", "unterminated" },
-		{ "http://[::1]x/", "junk" },
-		{ "http://[zz]/", "IPv6" },
-		{ "http://user:pw@h/", "credentials" },
-		{ "http://h/a b", "space" },
-	};
-	struct http_url u;
-	const char *why;
-	size_t i;
-
-	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
-		int r = http_url_parse(good[i].url, &u, &why);
-		ok(r == 0 && strcmp(u.host, good[i].host) == 0 &&
-		    strcmp(u.port, good[i].port) == 0 && strcmp(u.path, good[i].path) == 0 &&
-		    strcmp(u.hostport, good[i].hostport) == 0, "url %s", good[i].url);
-		if (r == 0)
-			http_url_free(&u);
-	}
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		why = "";
-		ok(http_url_parse(bad[i].url, &u, &why) == -1 && strstr(why, bad[i].why) != NULL,
-		    "url %s rejected (%s)", bad[i].url, why);
-	}
-}
-
-static void
 test_requests(void)
 {
-	struct http_url u;
+	struct url u;
 	const char *why;
 	struct http_header h[3];
 	char *r;
 
-	http_url_parse("http://[::1]:8082/v1/models?x=1", &u, &why);
+	url_parse("http://[::1]:8082/v1/models?x=1", &u, &why);
 	r = http_format_request("GET", &u, NULL, 0, 0, 1);
 	is_str(r, "GET /v1/models?x=1 HTTP/1.1\r\nHost: [::1]:8082\r\n"
 	    "User-Agent: smokekit/" SMOKEKIT_VERSION "\r\nAccept-Encoding: identity\r\n\r\n",
@@ -172,7 +126,7 @@ test_requests(void)
 	ok(r != NULL && strstr(r, "\r\nHOST: b\r\n") != NULL && strstr(r, ": a\r") == NULL &&
 	    strstr(r, "::1") == NULL, "request: the last -H Host wins, sent once");
 	free(r);
-	http_url_free(&u);
+	url_free(&u);
 }
 
 static void
@@ -354,7 +308,6 @@ test_retry_after(void)
 int
 main(void)
 {
-	test_urls();
 	test_requests();
 	test_header_parse();
 	test_status_sets();

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "http.h"
 #include "num.h"
+#include "url.h"
 
 /* ---- characters ---- */
 
@@ -75,121 +76,6 @@ quote(char *out, size_t outsz, const char *s, size_t n)
 	}
 	out[o++] = '"';
 	out[o] = '\0';
-}
-
-/* ---- URLs ---- */
-
-static char *
-dupn(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d != NULL) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
-void
-http_url_free(struct http_url *u)
-{
-	free(u->host);
-	free(u->port);
-	free(u->path);
-	free(u->hostport);
-	memset(u, 0, sizeof *u);
-}
-
-static int
-url_fail(struct http_url *u, const char **why, const char *msg)
-{
-	http_url_free(u);
-	*why = msg;
-	return -1;
-}
-
-int
-http_url_parse(const char *url, struct http_url *u, const char **why)
-{
-	const char *auth, *end, *host, *hend, *port = NULL, *p;
-	size_t hlen, plen = 0, i;
-
-	memset(u, 0, sizeof *u);
-	if (strncasecmp(url, "https://", 8) == 0)
-		return url_fail(u, why, "https is not supported (use curl for TLS)");
-	if (strncasecmp(url, "http://", 7) != 0)
-		return url_fail(u, why, strstr(url, "://") != NULL ?
-		    "unsupported scheme (only http:// is)" : "not an http:// URL");
-	for (p = url; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			return url_fail(u, why, "space or control character in the URL");
-	auth = url + 7;
-	end = auth + strcspn(auth, "/?#");
-	if (memchr(auth, '@', (size_t)(end - auth)) != NULL)
-		return url_fail(u, why, "credentials in the URL are not supported (use -H Authorization)");
-	if (*auth == '[') {
-		host = auth + 1;
-		hend = memchr(host, ']', (size_t)(end - host));
-		if (hend == NULL)
-			return url_fail(u, why, "unterminated [ in the host");
-		hlen = (size_t)(hend - host);
-		for (i = 0; i < hlen; i++)
-			if (strchr("0123456789abcdefABCDEF:.", host[i]) == NULL)
-				return url_fail(u, why, "bad IPv6 address in the host");
-		p = hend + 1;
-		if (p < end && *p != ':')
-			return url_fail(u, why, "junk after ] in the host");
-	} else {
-		host = auth;
-		hend = memchr(host, ':', (size_t)(end - host));
-		if (hend == NULL)
-			hend = end;
-		hlen = (size_t)(hend - host);
-		p = hend;
-	}
-	if (hlen == 0)
-		return url_fail(u, why, "empty host");
-	if (p < end) {		/* *p == ':' */
-		long v = 0;
-		port = p + 1;
-		plen = (size_t)(end - port);
-		for (i = 0; i < plen; i++) {
-			if (port[i] < '0' || port[i] > '9' || i >= 5)
-				return url_fail(u, why, "bad port");
-			v = v * 10 + (port[i] - '0');
-		}
-		if (plen > 0 && (v < 1 || v > 65535))
-			return url_fail(u, why, "port out of range (1-65535)");
-		/* "http://host:/" is allowed by RFC 3986 and means port 80. */
-		while (plen > 1 && *port == '0')
-			port++, plen--;
-	}
-	u->host = dupn(host, hlen);
-	u->port = plen > 0 ? dupn(port, plen) : dupn("80", 2);
-	{
-		size_t qlen = strcspn(end, "#");
-		if (*end == '?') {
-			u->path = malloc(qlen + 2);
-			if (u->path != NULL) {
-				u->path[0] = '/';
-				memcpy(u->path + 1, end, qlen);
-				u->path[qlen + 1] = '\0';
-			}
-		} else {
-			u->path = qlen > 0 ? dupn(end, qlen) : dupn("/", 1);
-		}
-	}
-	if (u->host != NULL && u->port != NULL) {
-		int v6 = *auth == '[', dflt = strcmp(u->port, "80") == 0;
-		size_t n = hlen + strlen(u->port) + 4;
-		if ((u->hostport = malloc(n)) != NULL)
-			snprintf(u->hostport, n, "%s%s%s%s%s", v6 ? "[" : "", u->host,
-			    v6 ? "]" : "", dflt ? "" : ":", dflt ? "" : u->port);
-	}
-	if (u->host == NULL || u->port == NULL || u->path == NULL || u->hostport == NULL)
-		return url_fail(u, why, "out of memory");
-	return 0;
 }
 
 /* ---- requests ---- */
@@ -282,7 +168,7 @@ placed(const char *name, const char *method, size_t body_len, int keep_alive)
 }
 
 char *
-http_format_request(const char *method, const struct http_url *u,
+http_format_request(const char *method, const struct url *u,
     const struct http_header *headers, size_t nheaders, size_t body_len,
     int keep_alive)
 {

@@ -27,7 +27,7 @@ enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT };
 
 struct opts {
 	const char *url_arg;
-	struct http_url url;
+	struct url url;
 	const char *method;
 	struct http_header headers[MAX_HEADERS];
 	size_t nheaders;
@@ -309,6 +309,7 @@ parse_args(struct opts *o, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *why;
+	char shown[128];
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -321,8 +322,8 @@ parse_args(struct opts *o, int argc, char *argv[])
 	if (optind != argc - 1)
 		usage(stderr, EXIT_USAGE);
 	o->url_arg = argv[optind];
-	if (http_url_parse(o->url_arg, &o->url, &why) != 0) {
-		warnf("bad URL '%s': %s", o->url_arg, why);
+	if (url_parse(o->url_arg, &o->url, &why) != 0) {
+		warnf("bad URL '%s': %s", url_shown(o->url_arg, shown, sizeof shown), why);
 		usage(stderr, EXIT_USAGE);
 	}
 	if (o->method == NULL)
@@ -830,7 +831,7 @@ main(int argc, char *argv[])
 		report(&o, &r);
 		status = r.exit;
 	}
-	http_url_free(&o.url);
+	url_free(&o.url);
 	free(o.body);
 	return finish_stdout(status);
 }

@@ -54,7 +54,7 @@ struct conn {
 
 struct run {
 	const struct load_config *cfg;
-	struct http_url url;
+	struct url url;
 	struct addrinfo *ai;
 	struct addrinfo **addrs;
 	int naddrs, good_addr;
@@ -743,8 +743,9 @@ setup(struct run *r, const struct load_config *cfg)
 	unsigned i;
 
 	r->cfg = cfg;
-	if (http_url_parse(cfg->url, &r->url, &why) != 0) {
-		warnf("bad URL '%s': %s", cfg->url, why);
+	if (url_parse(cfg->url, &r->url, &why) != 0) {
+		char shown[128];
+		warnf("bad URL '%s': %s", url_shown(cfg->url, shown, sizeof shown), why);
 		return EXIT_USAGE;
 	}
 	memset(&hints, 0, sizeof hints);
@@ -826,7 +827,7 @@ teardown(struct run *r)
 	free(r->req);
 	if (r->ai != NULL)
 		freeaddrinfo(r->ai);
-	http_url_free(&r->url);
+	url_free(&r->url);
 	stats_free(&r->st);
 }
 
