@@ -36,7 +36,7 @@ P95PARSE_ENGINE  = $(P9)/k6.o $(P9)/prom.o
 
 # What each program links: its own objects first, then the library.
 aclcheck_OBJ    = $(O)/obj/tools/aclcheck.o $(LIB_CORE) $(L)/jsonout.o
-httpprobe_OBJ   = $(HP)/httpprobe.o $(HTTPPROBE_ENGINE) $(LIB_CORE) $(L)/jsonout.o $(L)/clock.o $(L)/pctl.o $(L)/url.o
+httpprobe_OBJ   = $(HP)/httpprobe.o $(HTTPPROBE_ENGINE) $(LIB_CORE) $(L)/jsonout.o $(L)/clock.o $(L)/pctl.o $(L)/url.o $(L)/dur.o
 jsonfield_OBJ   = $(O)/obj/tools/jsonfield.o $(LIB_CORE) $(LIB_JSON)
 leakscan_OBJ    = $(O)/obj/tools/leakscan.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 p95parse_OBJ    = $(P9)/p95parse.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o $(L)/readall.o

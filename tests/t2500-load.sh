@@ -206,6 +206,18 @@ test_expect_success '-D bounds the run' '
 	at_least 1 "$(value requests out)"
 '
 
+test_expect_success '-D takes every form of duration k6 takes, and plain seconds' '
+	for d in 0m0.2s 200ms 0.2 0.2s 200000us; do
+		expect_code 0 httpprobe -q -c 1 -D "$d" "$F/v1/models" >out 2>err || exit 1
+		at_least 200 "$(value elapsed_ms out)" || exit 1
+	done &&
+	expect_code 2 httpprobe -q -c 1 -D 1x "$F/v1/models" 2>err &&
+	contains "bad -D '\''1x'\'': not a duration" err &&
+	expect_code 2 httpprobe -q -c 1 -D 0m0s "$F/v1/models" 2>err &&
+	expect_code 2 httpprobe -q -c 1 -D 25h "$F/v1/models" 2>err &&
+	expect_code 2 httpprobe -q -c 1 -D -1s "$F/v1/models" 2>err
+'
+
 test_expect_success '--rate keeps its schedule (100/s: 50 requests take at least 0.49 s)' '
 	expect_code 0 httpprobe -q --rate 100 -c 2 -n 50 "$F/v1/models" >out 2>err &&
 	test "$(value requests out)" = 50 &&

@@ -13,6 +13,7 @@
 #include "atomic.h"
 #include "clock.h"
 #include "die.h"
+#include "dur.h"
 #include "http.h"
 #include "jsonout.h"
 #include "load.h"
@@ -99,8 +100,8 @@ seconds_arg(int opt, const char *arg)
 {
 	double ms;
 
-	if (parse_seconds_ms(arg, MAX_SECONDS, &ms) != 0 || ms <= 0)
-		bad_arg(opt, arg, "not a positive number of seconds (10, 0.5, 500ms, 2m)");
+	if (dur_parse_user(arg, MAX_SECONDS * 1000, &ms) != 0 || ms <= 0)
+		bad_arg(opt, arg, "not a duration from 1ms to 24h (10, 0.5, 500ms, 1m30s)");
 	return ms;
 }
 
