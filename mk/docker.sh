@@ -134,7 +134,6 @@ collect_evidence() {
 # compose_up: docker compose up -d, then a bounded wait until the port
 # listens (and, with STARTUP_LINE, until the service logged it).
 compose_up() {
-	url_parse "$BASE_URL" || { say "up: FAIL usage: BASE_URL=$BASE_URL: $URL_WHY"; return "$E_USAGE"; }
 	UP_WHY=
 	if ! docker_answers; then
 		UP_WHY="no docker engine answers (docker info)"
@@ -153,9 +152,9 @@ compose_up() {
 		say "up: FAIL $UP_WHY"
 		return "$E_SETUP"
 	fi
-	say "up: waiting up to ${WAIT_S}s for $URL_HOSTPORT"
-	if ! "$(tool portfree)" -q -l -w "$WAIT_S" "$URL_HOSTPORT"; then
-		UP_WHY="nothing listens on $URL_HOSTPORT ${WAIT_S}s after docker compose up (docker compose logs $COMPOSE_SERVICE)"
+	say "up: waiting up to $WAIT_SHOWN for $URL_HOSTPORT"
+	if ! "$(tool portfree)" -q -l -w "${WAIT_MS}ms" "$URL_HOSTPORT"; then
+		UP_WHY="nothing listens on $URL_HOSTPORT $WAIT_SHOWN after docker compose up (docker compose logs $COMPOSE_SERVICE)"
 		say "up: FAIL $UP_WHY"
 		return "$E_DOWN"
 	fi

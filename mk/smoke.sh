@@ -42,7 +42,7 @@ SMOKE_MK=${0%/*}
 : "${COMPOSE_NETWORK:=}" "${K6_COMPOSE_URL:=}" "${DEMO_DURATION:=3s}" "${LEAK_IGNORE:=}"
 : "${SMOKEKIT_BIN:=bin}"
 BIN=$SMOKEKIT_BIN
-TOOLS="httpprobe jsonfield p95parse portfree aclcheck leakscan smokereport"
+TOOLS="httpprobe jsonfield p95parse portfree aclcheck leakscan smokereport knobcheck"
 
 WORK=
 RUN=
@@ -76,23 +76,6 @@ now_ms() {
 
 utc_now() {
 	date -u +%Y-%m-%dT%H:%M:%SZ
-}
-
-is_uint() {
-	case $1 in ''|*[!0-9]*) return 1 ;; esac
-}
-
-is_decimal() {
-	case $1 in ''|*[!0-9.]*|*.*.*|.*|*.) return 1 ;; esac
-}
-
-# is_duration VALUE: a k6/Go duration such as 10s, 1m30s, 500ms, or seconds.
-# An ERE: alternation in a BRE (\|) is GNU's, not POSIX (BSD, musl).
-is_duration() {
-	is_decimal "$1" && return 0
-	case $1 in *'
-'*) return 1 ;; esac
-	printf '%s\n' "$1" | grep -Eqx '([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+'
 }
 
 # sleep_short: a tenth of a second where sleep takes fractions, else one.
@@ -281,78 +264,60 @@ interrupted() {
 	exit "$1"
 }
 
-# knobs_ok: every knob well-formed, else say which and return E_USAGE.
+# knobs_ok: knobcheck(1) validates every knob, each with the grammar the
+# programs use (this script has none of its own), and prints the facts
+# used here: BASE_URL's parts, the seconds knobs in milliseconds. A bad
+# knob is a FAIL usage line with knobcheck's own reason (every bad knob on
+# stderr when there are several); E_USAGE.
 knobs_ok() {
-	ko_bad=
-	is_decimal "$P95_MAX_MS" || ko_bad="P95_MAX_MS=$P95_MAX_MS: want milliseconds, e.g. 1200"
-	is_decimal "$FAILED_MAX" || ko_bad="FAILED_MAX=$FAILED_MAX: want a rate, e.g. 0.01"
-	is_uint "$K6_VUS" && [ "$K6_VUS" -gt 0 ] || ko_bad="K6_VUS=$K6_VUS: want a count of at least 1"
-	is_duration "$K6_DURATION" || ko_bad="K6_DURATION=$K6_DURATION: want a duration, e.g. 10s"
-	is_uint "$RETRIES" || ko_bad="RETRIES=$RETRIES: want a count"
-	is_decimal "$TIMEOUT" || ko_bad="TIMEOUT=$TIMEOUT: want seconds"
-	is_decimal "$WARMUP_S" || ko_bad="WARMUP_S=$WARMUP_S: want seconds"
-	is_decimal "$WAIT_S" || ko_bad="WAIT_S=$WAIT_S: want seconds"
-	is_uint "$PORT" && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] ||
-	    ko_bad="PORT=$PORT: want a port number, 1 to 65535"
-	case $K6_MODE in auto|host|compose|native) ;;
-	*) ko_bad="K6_MODE=$K6_MODE: want auto, host, compose or native" ;;
-	esac
-	if ! url_parse "$BASE_URL"; then
-		if [ "$URL_SECRET" = yes ]; then
-			ko_bad="BASE_URL: $URL_WHY"
-		else
-			ko_bad="BASE_URL=$BASE_URL: $URL_WHY"
-		fi
+	if [ ! -x "$(tool knobcheck)" ]; then
+		say "$CMD: FAIL setup: not built in $BIN/: knobcheck (run make)"
+		return "$E_SETUP"
 	fi
-	[ -z "$ko_bad" ] && return 0
-	say "$CMD: FAIL usage: $ko_bad"
-	return "$E_USAGE"
-}
-
-# url_parse URL: sets URL_HOST, URL_PORT, URL_HOSTPORT (for portfree),
-# URL_PATH (the path prefix, "" or "/api", no trailing slash) and URL_BASE
-# (http://host:port/prefix), or URL_WHY; URL_SECRET=yes when the URL holds
-# credentials (then it is never shown).
-url_parse() {
-	URL_WHY=
-	URL_SECRET=no
-	up_rest=${1#*://}
-	case ${up_rest%%/*} in
-	*@*)
-		URL_SECRET=yes
-		URL_WHY="credentials in the URL are not supported (they would be in every artifact)"
-		return 1
-		;;
-	esac
-	case $1 in
-	https://*) URL_WHY="https is not supported (smokekit speaks plain HTTP; use http://)"; return 1 ;;
-	http://?*) ;;
-	*) URL_WHY="want http://host[:port][/prefix]"; return 1 ;;
-	esac
-	up_hp=${up_rest%%/*}
-	URL_PATH=${up_rest#"$up_hp"}
-	while :; do
-		case $URL_PATH in
-		*/) URL_PATH=${URL_PATH%/} ;;
-		*) break ;;
+	# Facts on stdout start with a knob's name, diagnostics with
+	# "knobcheck: ": one capture holds both apart.
+	ko_all=$("$(tool knobcheck)" BASE_URL="$BASE_URL" PORT="$PORT" \
+	    ENV_FILE="$ENV_FILE" P95_MAX_MS="$P95_MAX_MS" FAILED_MAX="$FAILED_MAX" \
+	    K6_VUS="$K6_VUS" K6_DURATION="$K6_DURATION" K6_SCRIPT="$K6_SCRIPT" \
+	    K6_MODE="$K6_MODE" RETRIES="$RETRIES" TIMEOUT="$TIMEOUT" \
+	    WARMUP_S="$WARMUP_S" RUNS_DIR="$RUNS_DIR" COMPOSE_FILE="$COMPOSE_FILE" \
+	    COMPOSE_SERVICE="$COMPOSE_SERVICE" RUN_DIR="$RUN_DIR" LOG_FILE="$LOG_FILE" \
+	    UP="$UP" WAIT_S="$WAIT_S" ENV_USER="$ENV_USER" STARTUP_LINE="$STARTUP_LINE" \
+	    K6_IMAGE="$K6_IMAGE" COMPOSE_NETWORK="$COMPOSE_NETWORK" \
+	    K6_COMPOSE_URL="$K6_COMPOSE_URL" DEMO_DURATION="$DEMO_DURATION" \
+	    LEAK_IGNORE="$LEAK_IGNORE" 2>&1)
+	ko_status=$?
+	if [ "$ko_status" -ne 0 ]; then
+		ko_why=$(printf '%s\n' "$ko_all" | sed -n 's/^knobcheck: //p')
+		[ "$(printf '%s\n' "$ko_why" | wc -l)" -gt 1 ] &&
+		    printf '%s\n' "$ko_all" | grep '^knobcheck: ' >&2
+		say "$CMD: FAIL usage: $(printf '%s\n' "${ko_why:-knobcheck exited $ko_status}" | sed -n 1p)"
+		[ "$ko_status" -eq 1 ] && return "$E_USAGE"
+		return "$E_SETUP"
+	fi
+	while IFS= read -r ko_line; do
+		ko_v=${ko_line#*=}
+		case $ko_line in
+		BASE_URL.port=*) URL_PORT=$ko_v ;;
+		BASE_URL.endpoint=*) URL_HOSTPORT=$ko_v ;;
+		BASE_URL.prefix=*) URL_PATH=$ko_v ;;
+		BASE_URL.base=*) URL_BASE=$ko_v ;;
+		TIMEOUT.ms=*) TIMEOUT_MS=$ko_v ;;
+		WAIT_S.ms=*) WAIT_MS=$ko_v ;;
+		WARMUP_S.ms=*) WARMUP_MS=$ko_v ;;
 		esac
-	done
-	URL_BASE=http://$up_hp$URL_PATH
-	case $up_hp in
-	\[*\]:*) URL_HOST=${up_hp%%]*}; URL_HOST=${URL_HOST#[}; URL_PORT=${up_hp##*]:} ;;
-	\[*\]) URL_HOST=${up_hp#[}; URL_HOST=${URL_HOST%]}; URL_PORT=80 ;;
-	*:*) URL_HOST=${up_hp%%:*}; URL_PORT=${up_hp#*:} ;;
-	*) URL_HOST=$up_hp; URL_PORT=80 ;;
-	esac
-	if [ -z "$URL_HOST" ] || ! is_uint "$URL_PORT" || [ "$URL_PORT" -lt 1 ] ||
-	    [ "$URL_PORT" -gt 65535 ]; then
-		URL_WHY="cannot read host and port"
-		return 1
-	fi
-	case $URL_HOST in
-	*:*) URL_HOSTPORT="[$URL_HOST]:$URL_PORT" ;;
-	*) URL_HOSTPORT="$URL_HOST:$URL_PORT" ;;
-	esac
+	done <<EOF_KNOBS
+$ko_all
+EOF_KNOBS
+	# WAIT_S as the messages say it ("30s", "0.5s"), whatever its form.
+	WAIT_SHOWN=$(awk -v ms="$WAIT_MS" 'BEGIN { printf "%gs", ms / 1000 }')
+	WARMUP_SHOWN=$(awk -v ms="$WARMUP_MS" 'BEGIN { printf "%gs", ms / 1000 }')
+	# Each probe's overall bound (httpprobe -m): every attempt, and the
+	# waits between them, with WAIT_S to spare for a backend that asks
+	# for time (Retry-After); at most httpprobe's 24h.
+	PROBE_MAX_MS=$((TIMEOUT_MS * (RETRIES + 1) + WAIT_MS))
+	[ "$PROBE_MAX_MS" -le 86400000 ] || PROBE_MAX_MS=86400000
+	return 0
 }
 
 # tools_ok: every program built, else say which and return E_SETUP.
@@ -416,7 +381,7 @@ verdict() {
 # step_port: wait (bounded) until the backend's port listens.
 step_port() {
 	t0=$(now_ms)
-	"$(tool portfree)" -l -w "$WAIT_S" "$URL_HOSTPORT" >"$WORK/port.out" 2>"$WORK/port.err"
+	"$(tool portfree)" -l -w "${WAIT_MS}ms" "$URL_HOSTPORT" >"$WORK/port.out" 2>"$WORK/port.err"
 	pp=$?
 	ms=$(($(now_ms) - t0))
 	# A backend on another host: its ports cannot be seen from here, so
@@ -427,7 +392,7 @@ step_port() {
 	fi
 	case $pp in
 	0) check port true "$URL_HOSTPORT listens" "$ms" ;;
-	1) fail port "$E_DOWN" "nothing listens on $URL_HOSTPORT after ${WAIT_S}s (start the backend: make up, or docker compose up -d)" ;;
+	1) fail port "$E_DOWN" "nothing listens on $URL_HOSTPORT after $WAIT_SHOWN (start the backend: make up, or docker compose up -d)" ;;
 	*) fail port "$E_SETUP" "portfree: $(first_line "$WORK/port.err")" ;;
 	esac
 }
@@ -443,7 +408,7 @@ step_startup() {
 	else
 		return 0
 	fi
-	deadline=$(($(date +%s) + ${WAIT_S%%.*} + 1))
+	deadline=$(($(date +%s) + WAIT_MS / 1000 + 1))
 	while :; do
 		if [ -n "$LOG_FILE" ]; then
 			grep -F -e "$STARTUP_LINE" "$LOG_FILE" >"$WORK/startup" 2>/dev/null
@@ -453,7 +418,7 @@ step_startup() {
 		fi
 		[ -s "$WORK/startup" ] && break
 		if [ "$(date +%s)" -ge "$deadline" ]; then
-			fail startup "$E_DOWN" "\"$STARTUP_LINE\" not in $src after ${WAIT_S}s (STARTUP_LINE= skips this for a backend that is not uvicorn)"
+			fail startup "$E_DOWN" "\"$STARTUP_LINE\" not in $src after $WAIT_SHOWN (STARTUP_LINE= skips this for a backend that is not uvicorn)"
 			return 0
 		fi
 		sleep 1
@@ -465,7 +430,8 @@ step_startup() {
 # probe NAME PATH FILE: GET BASE_URL/PATH with retries, body into FILE,
 # want 200. Returns 0, or records the failure and returns 1.
 probe() {
-	"$(tool httpprobe)" -q -s 200 -r "$RETRIES" -t "$TIMEOUT" -o "$FILE_DIR/$3" \
+	"$(tool httpprobe)" -q -s 200 -r "$RETRIES" -t "$TIMEOUT" -m "${PROBE_MAX_MS}ms" \
+	    -o "$FILE_DIR/$3" \
 	    -w '%{http_code} %{time_total} %{error_class}\n' "$URL_BASE$2" \
 	    >"$WORK/$1.w" 2>"$WORK/$1.err"
 	pr=$?
@@ -520,12 +486,12 @@ step_models() {
 	check models true "HTTP 200, data is an array of $OUR_MODELS_COUNT, $MODELS_BYTES bytes" "$PROBE_MS"
 }
 
-# step_warmup: WARMUP_S seconds of load that is not measured.
+# step_warmup: WARMUP_S of load that is not measured.
 step_warmup() {
-	[ "$WARMUP_S" = 0 ] && return 0
-	"$(tool httpprobe)" -q -c "$K6_VUS" -D "${WARMUP_S}s" "$URL_BASE/v1/models" \
+	[ "$WARMUP_MS" -eq 0 ] && return 0
+	"$(tool httpprobe)" -q -c "$K6_VUS" -D "$WARMUP_S" -t "$TIMEOUT" "$URL_BASE/v1/models" \
 	    >/dev/null 2>&1
-	check warmup true "${WARMUP_S}s of unmeasured load"
+	check warmup true "$WARMUP_SHOWN of unmeasured load"
 }
 
 # step_gate: p95parse on the k6 summary export, else the stdout log.
@@ -548,7 +514,7 @@ step_gate() {
 		check gate true "$PASS_DETAIL ($(p95 source))"
 		;;
 	1) fail gate "$E_GATE" "$(gate_why)" ;;
-	*) fail gate "$E_SETUP" "no latency results: $(first_line "$WORK/p95.err")" ;;
+	*) fail gate "$E_SETUP" "no latency results: ${LOAD_ERR:-$(first_line "$WORK/p95.err")}" ;;
 	esac
 }
 
@@ -629,8 +595,8 @@ step_leakscan() {
 
 # start_run: knobs, tools, work dir, run dir, the run's facts.
 start_run() {
-	knobs_ok || exit
 	tools_ok || exit
+	knobs_ok || exit
 	begin
 	STARTED=$(utc_now)
 	resolve_mode
@@ -688,6 +654,7 @@ cmd_smoke() {
 # it, no run directory.
 cmd_load() {
 	K6_MODE=$1 MODE=$1
+	tools_ok || exit
 	knobs_ok || exit
 	if ! load_ready; then
 		say "$CMD: FAIL setup: $LOAD_WHY"
@@ -748,6 +715,12 @@ cmd_demo() {
 	CMD=demo
 	fixture=${FIXTURE:-$BIN/demobackend}
 	[ -x "$fixture" ] || { say "demo: FAIL setup: $fixture not built (make $fixture)"; exit "$E_SETUP"; }
+	tools_ok || exit
+	# DEMO_DURATION before the backend starts; the smoke checks the rest.
+	if ! demo_why=$("$(tool knobcheck)" -q DEMO_DURATION="$DEMO_DURATION" 2>&1); then
+		say "demo: FAIL usage: ${demo_why#knobcheck: }"
+		exit "$E_USAGE"
+	fi
 	begin
 	"$fixture" -p 0 -P "$WORK/port" >"$WORK/fixture.log" 2>&1 &
 	demo_pid=$!
@@ -760,7 +733,7 @@ cmd_demo() {
 		tries=$((tries - 1))
 	done
 	port=$(cat "$WORK/port" 2>/dev/null)
-	if ! is_uint "$port"; then
+	if ! "$(tool knobcheck)" -q PORT="$port" 2>/dev/null; then
 		say "demo: FAIL setup: the fixture server did not start: $(first_line "$WORK/fixture.log")"
 		exit "$E_SETUP"
 	fi
@@ -784,8 +757,8 @@ k6-host) cmd_load host ;;
 k6-compose) cmd_load compose ;;
 k6-native) cmd_load native ;;
 preflight)
-	knobs_ok || exit
 	tools_ok || exit
+	knobs_ok || exit
 	begin
 	preflight_list standalone
 	;;
@@ -796,8 +769,8 @@ sysinfo)
 	;;
 evidence) cmd_evidence ;;
 up)
-	knobs_ok || exit
 	tools_ok || exit
+	knobs_ok || exit
 	begin
 	compose_up
 	;;

@@ -109,7 +109,7 @@ test_expect_success 'sysinfo alone on a bare PATH: what is absent says so' '
 	contains "jq=absent" out && contains "k6=absent" out && contains "docker=absent" out &&
 	contains "k6_mode=native" out && contains "base_url=$URL" out &&
 	SMOKE_CMD=sysinfo smoke_code 2 "$URL" K6_MODE=bogus &&
-	check_str "sysinfo: FAIL usage: K6_MODE=bogus: want auto, host, compose or native" out
+	check_str "sysinfo: FAIL usage: K6_MODE='"'"'bogus'"'"': want auto, host, compose or native" out
 '
 
 # knobs: the variables mk/smoke.mk hands mk/smoke.sh, one a line.
