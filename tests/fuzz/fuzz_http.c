@@ -69,7 +69,6 @@ parse(const char *buf, size_t len, size_t step, int head, struct run *r)
 			if (http_parser_header(p, h.name) == NULL)
 				abort();
 		(void)http_parser_reason(p);
-		(void)http_parser_trailer(p, "X-Trailer");
 		(void)http_parser_keep_alive(p);
 	}
 	http_parser_free(p);

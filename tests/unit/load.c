@@ -1,11 +1,11 @@
-/* Unit tests: tools/lib/loadstats.c (the statistics and outputs of load mode). */
+/* Unit tests: tools/httpprobe/loadstats.c (the statistics and outputs of load mode). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "load.h"
+#include "loadconfig.h"
 #include "loadstats.h"
 #include "tap.h"
 

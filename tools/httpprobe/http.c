@@ -305,7 +305,7 @@ struct http_parser {
 	size_t raw;             /* raw bytes of the current head or trailer block */
 	/*
 	 * buf holds the parsed fields as "reason\0name\0value\0name\0value\0..."
-	 * up to used (the head's end at head_end, then trailers), then the raw
+	 * up to used (head_end once the head is done: trailers are not kept), then the raw
 	 * bytes of the line being read (linelen of them).
 	 */
 	char *buf;
@@ -480,13 +480,14 @@ parse_field(struct http_parser *p, char *line, size_t n, int trailer)
 			/* The name only: a value may be a secret. */
 			return fail(p, "control character in the value of header %s", line);
 		}
+	/* A trailer is checked, not kept: nothing reads one. */
+	if (trailer)
+		return 0;
 	at = p->used;
 	*colon = '\0';
 	*e = '\0';
 	store(p, line, (size_t)(colon - line));
 	store(p, v, (size_t)(e - v));
-	if (trailer)
-		return 0;
 	line = p->buf + at;
 	v = line + strlen(line) + 1;
 	if (strcasecmp(line, "Content-Length") == 0)
@@ -839,24 +840,6 @@ http_parser_header(const struct http_parser *p, const char *name)
 	while (http_parser_header_next(p, &pos, &h))
 		if (strcasecmp(h.name, name) == 0)
 			return h.value;
-	return NULL;
-}
-
-const char *
-http_parser_trailer(const struct http_parser *p, const char *name)
-{
-	size_t at = p->head_end;
-	const char *n, *v;
-
-	if (p->status == 0 || p->state != P_DONE)
-		return NULL;
-	while (at < p->used) {
-		n = p->buf + at;
-		v = n + strlen(n) + 1;
-		if (strcasecmp(n, name) == 0)
-			return v;
-		at = (size_t)(v - p->buf) + strlen(v) + 1;
-	}
 	return NULL;
 }
 

@@ -80,8 +80,6 @@ int http_parser_header_next(const struct http_parser *p, size_t *pos,
     struct http_header *h);
 /* The reason phrase of the final status line ("" when there was none). */
 const char *http_parser_reason(const struct http_parser *p);
-/* A trailer field of a chunked body, or NULL. */
-const char *http_parser_trailer(const struct http_parser *p, const char *name);
 
 /*
  * "Name: value" from the command line, split in place. A value may be

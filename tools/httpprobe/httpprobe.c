@@ -18,6 +18,7 @@
 #include "jsonout.h"
 #include "load.h"
 #include "num.h"
+#include "usage.h"
 
 #define MAX_HEADERS 64
 #define BACKOFF_FIRST_MS 500.0
@@ -75,15 +76,41 @@ static const char *const always_redacted[] = {
 	"X-Api-Key", "X-Signature",
 };
 
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: %s [-hjqRVv] [-c conns] [-D duration] [-d data | @file] "
-	    "[-H header] [-m seconds] [-n requests] [-o file] [-r retries] [-S header] "
-	    "[-s codes] [-T seconds] [-t seconds] [-w format] [-X method] [--out file] "
-	    "[--rate rps] [--summary-export file] [--tag key=value] url\n", progname);
-	exit(finish_stdout(status));
-}
+static const struct usage_opt usage_opts[] = {
+	{ "-c conns", "load mode: connections, one request in flight each (1)" },
+	{ "-D duration", "load mode: stop starting requests after duration (10, 1m30s)" },
+	{ "-d data | @file", "send data, or a file's contents (@- stdin), as the body" },
+	{ "-H header", "add, replace (Name: value) or remove (Name:) a request header" },
+	{ "-h, --help", "print this help and exit" },
+	{ "-j", "print the result as one JSON object (load mode: one per request)" },
+	{ "-m seconds", "overall deadline over every attempt and every wait" },
+	{ "-n requests", "load mode: make this many requests" },
+	{ "-o file", "write the body to file, atomically; print key=value facts" },
+	{ "-q", "no body on standard output; load mode: no summary" },
+	{ "-R", "retry even a request that is not idempotent" },
+	{ "-r retries", "retry a failed attempt this many times (0)" },
+	{ "-S, --redact header", "never show this header's value with -v" },
+	{ "-s codes", "expected statuses: 200, 200,204, 2xx (2xx)" },
+	{ "-T seconds", "connect deadline" },
+	{ "-t seconds", "deadline of one attempt (10)" },
+	{ "-V, --version", "print the version and exit" },
+	{ "-v", "log each attempt, its request and response heads, on stderr" },
+	{ "-w format", "print format, with %{http_code} and the like, as the result" },
+	{ "-X method", "the request method (GET, or POST with -d)" },
+	{ "--out file", "load mode: every request as k6's NDJSON" },
+	{ "--rate rps", "load mode: start requests at this rate (open model)" },
+	{ "--summary-export file", "load mode: k6's summary export" },
+	{ "--tag key=value", "load mode: tag every request, as k6's tags" },
+	{ NULL, NULL },
+};
+
+static const struct usage usage = {
+	"[-hjqRVv] [-c conns] [-D duration] [-d data | @file] [-H header] "
+	"[-m seconds] [-n requests] [-o file] [-r retries] [-S header] [-s codes] "
+	"[-T seconds] [-t seconds] [-w format] [-X method] [--out file] "
+	"[--rate rps] [--summary-export file] [--tag key=value] url",
+	usage_opts,
+};
 
 static void
 bad_arg(int opt, const char *arg, const char *what)
@@ -92,7 +119,7 @@ bad_arg(int opt, const char *arg, const char *what)
 		warnf("bad -%c '%s': %s", opt, arg, what);
 	else
 		warnf("bad option argument '%s': %s", arg, what);
-	usage(stderr, EXIT_USAGE);
+	usage_error(&usage);
 }
 
 static double
@@ -114,7 +141,7 @@ bad_header(const char *arg, const char *why)
 	while (arg[n] != '\0' && arg[n] != ':' && (unsigned char)arg[n] > ' ' && arg[n] != 0x7f)
 		n++;
 	warnf("bad -H '%.*s%s': %s", (int)n, arg, arg[n] != '\0' ? "..." : "", why);
-	usage(stderr, EXIT_USAGE);
+	usage_error(&usage);
 }
 
 /* "Name: value" adds or replaces; "Name:" removes a default; "Name;" sends it empty. */
@@ -150,7 +177,7 @@ read_data(struct opts *o, const char *arg)
 	if (o->body != NULL) {
 		/* Not bad_arg: the data may be a secret and is never echoed. */
 		warnf("-d given twice");
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	}
 	if (arg[0] != '@') {
 		if ((o->body = strdup(arg)) == NULL)
@@ -225,8 +252,7 @@ option(struct opts *o, int c, char *arg)
 		add_header(o, arg);
 		break;
 	case 'h':
-		usage(stdout, EXIT_HOLDS);
-		break;
+		usage_help(&usage);
 	case 'j':
 		o->json = 1;
 		break;
@@ -264,14 +290,13 @@ option(struct opts *o, int c, char *arg)
 		o->timeout_ms = seconds_arg(c, arg);
 		break;
 	case 'V':
-		printf("%s smokekit %s\n", progname, SMOKEKIT_VERSION);
-		exit(finish_stdout(EXIT_HOLDS));
+		usage_version();
 	case 'v':
 		o->verbose = 1;
 		break;
 	case 'w':
 		if (wformat(NULL, arg, o, NULL) != 0)
-			usage(stderr, EXIT_USAGE);
+			usage_error(&usage);
 		o->wfmt = arg;
 		break;
 	case 'X':
@@ -294,7 +319,7 @@ option(struct opts *o, int c, char *arg)
 		o->lc.out = arg;
 		break;
 	default:
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	}
 }
 
@@ -307,6 +332,7 @@ parse_args(struct opts *o, int argc, char *argv[])
 		{ "redact", required_argument, NULL, 'S' },
 		{ "summary-export", required_argument, NULL, OPT_SUMMARY },
 		{ "tag", required_argument, NULL, OPT_TAG },
+		USAGE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *why;
@@ -321,11 +347,11 @@ parse_args(struct opts *o, int argc, char *argv[])
 	    longopts, NULL)) != -1)
 		option(o, c, optarg);
 	if (optind != argc - 1)
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	o->url_arg = argv[optind];
 	if (url_parse(o->url_arg, &o->url, &why) != 0) {
 		warnf("bad URL '%s': %s", url_shown(o->url_arg, shown, sizeof shown), why);
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	}
 	if (o->method == NULL)
 		o->method = o->body != NULL ? "POST" : "GET";
@@ -715,64 +741,39 @@ wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r)
 	return 0;
 }
 
+/* A time in ms to the microsecond; null (key= in key=value) when not reached. */
 static void
-json_ms(struct json_obj *j, const char *key, double v)
+facts_ms(struct facts *f, const char *key, double v)
 {
 	if (v < 0)
-		jo_null(j, key);
+		facts_str(f, key, NULL);
 	else
-		jo_num(j, key, ms(v));
+		facts_num(f, key, ms(v));
 }
 
+/* The result as key=value lines, or with json as one JSON object on a line. */
 static void
-report_json(const struct opts *o, const struct result *r)
+report_facts(const struct opts *o, const struct result *r, int json)
 {
-	struct json_obj j;
+	struct facts f;
 	int err = r->error != HTTP_ERR_NONE;
 
-	jo_begin(&j, stdout);
-	jo_str(&j, "url", o->url_arg);
+	facts_begin(&f, stdout, json);
+	facts_str(&f, "url", o->url_arg);
 	if (r->status != 0)
-		jo_int(&j, "status", r->status);
+		facts_int(&f, "status", r->status);
 	else
-		jo_null(&j, "status");
-	jo_int(&j, "attempts", r->attempts);
-	json_ms(&j, "connect_ms", r->connect_ms);
-	json_ms(&j, "first_byte_ms", r->first_byte_ms);
-	json_ms(&j, "total_ms", r->total_ms);
-	jo_int(&j, "bytes", (long long)r->bytes);
-	jo_str(&j, "error_class", err ? http_error_class(r->error) : NULL);
-	jo_str(&j, "error", err ? r->message : NULL);
-	jo_end(&j);
-	putchar('\n');
-}
-
-static void
-kv_ms(const char *key, double v)
-{
-	if (v < 0)
-		printf("%s=\n", key);
-	else
-		printf("%s=%.3f\n", key, v);
-}
-
-static void
-report_kv(const struct opts *o, const struct result *r)
-{
-	int err = r->error != HTTP_ERR_NONE;
-
-	printf("url=%s\n", o->url_arg);
-	if (r->status != 0)
-		printf("status=%d\n", r->status);
-	else
-		printf("status=\n");
-	printf("attempts=%lld\n", r->attempts);
-	kv_ms("connect_ms", r->connect_ms);
-	kv_ms("first_byte_ms", r->first_byte_ms);
-	kv_ms("total_ms", r->total_ms);
-	printf("bytes=%llu\n", r->bytes);
-	printf("error_class=%s\n", err ? http_error_class(r->error) : "");
-	printf("error=%s\n", err ? r->message : "");
+		facts_str(&f, "status", NULL);
+	facts_int(&f, "attempts", r->attempts);
+	facts_ms(&f, "connect_ms", r->connect_ms);
+	facts_ms(&f, "first_byte_ms", r->first_byte_ms);
+	facts_ms(&f, "total_ms", r->total_ms);
+	facts_int(&f, "bytes", (long long)r->bytes);
+	facts_str(&f, "error_class", err ? http_error_class(r->error) : NULL);
+	facts_str(&f, "error", err ? r->message : NULL);
+	facts_end(&f);
+	if (json)
+		putchar('\n');
 }
 
 static void
@@ -791,9 +792,9 @@ report(const struct opts *o, const struct result *r)
 	if (o->wfmt != NULL)
 		wformat(stdout, o->wfmt, o, r);
 	else if (o->json)
-		report_json(o, r);
+		report_facts(o, r, 1);
 	else if (o->out != NULL && strcmp(o->out, "-") != 0 && !o->quiet)
-		report_kv(o, r);
+		report_facts(o, r, 0);
 }
 
 static int

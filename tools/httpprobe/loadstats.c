@@ -8,7 +8,6 @@
 #include "atomic.h"
 #include "die.h"
 #include "jsonout.h"
-#include "load.h"
 #include "loadstats.h"
 #include "pctl.h"
 

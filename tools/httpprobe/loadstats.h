@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "loadconfig.h"
+
 /* Every sample in ms, so that any percentile is exact. */
 struct trend {
 	double *v;
@@ -86,7 +88,6 @@ void stats_keyvalue(FILE *fp, struct load_stats *s);
  * Returns the exit status (0, 1, or 3 when no valid response came or the
  * export could not be written).
  */
-struct load_config;
 int stats_report(struct load_stats *s, const struct load_config *cfg,
     const char *host, int color);
 /* -j: one JSON object per request. */
