@@ -123,15 +123,16 @@ write_to() {
 	wt_tmp=$TMP
 	# cat writes the temporary: unlike a shell builtin (sysinfo's printf),
 	# it says when a write fails. COMMAND's status and cat's complaint come
-	# back on fd 3.
+	# back on fd 3, each as one line written at once.
 	wt_report=$( { { "$@" 3>&-; echo "status=$?" >&3; } |
-	    { cat >"$wt_tmp" || echo "write=failed" >&3; } 2>&3; } 3>&1 )
+	    { wt_err=$( { cat >"$wt_tmp"; } 2>&1 ) ||
+	    echo "write=failed:$(printf '%s' "$wt_err" | tr '\n' ' ')" >&3; }; } 3>&1 )
 	wt_status=$(printf '%s\n' "$wt_report" | sed -n 's/^status=//p')
 	case $wt_report in
-	*write=failed*)
+	*write=failed:*)
 		rm -f "$wt_tmp"
 		write_failed "$dest" "$(printf '%s\n' "$wt_report" |
-		    sed -n '/^status=/d; /^write=failed$/d; s/.*: //p' | sed -n 1p)"
+		    sed -n 's/^write=failed:.*: //p' | sed -n 1p)"
 		return "$E_SETUP"
 		;;
 	esac
@@ -442,7 +443,12 @@ probe() {
 	[ "${PROBE_CODE:-000}" != 000 ] && fact "metrics.$1_ms" "$PROBE_MS"
 	case $pr in
 	0) return 0 ;;
-	1) fail "$1" "$E_CHECK" "GET $URL_PATH$2: HTTP $PROBE_CODE, wanted 200 (body in $RUN/$3)" ;;
+	1)
+		# A server that asked for more time than the bound (Retry-After):
+		# httpprobe's line says what it asked.
+		pr_ra=$(grep -i 'retry-after' "$WORK/$1.err" | sed -n '1{s/^httpprobe: //;p;}')
+		fail "$1" "$E_CHECK" "GET $URL_PATH$2: HTTP $PROBE_CODE, wanted 200${pr_ra:+: $pr_ra} (body in $RUN/$3)"
+		;;
 	3) fail "$1" "$E_DOWN" "GET $URL_PATH$2: $(first_line "$WORK/$1.err")" ;;
 	*) fail "$1" "$E_SETUP" "httpprobe: $(first_line "$WORK/$1.err")" ;;
 	esac
