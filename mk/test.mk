@@ -79,7 +79,7 @@ lint:
 # Every tests/fuzz/fuzz_NAME.c; each needs its fuzz_NAME_SRC line here.
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c tools/lib/num.c
-fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c tools/lib/url.c tools/lib/xalloc.c tools/lib/die.c
+fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c tools/lib/url.c tools/lib/xalloc.c tools/lib/die.c tools/lib/dur.c
 fuzz_k6text_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_ndjson_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_prom_SRC   = tools/p95parse/prom.c tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c

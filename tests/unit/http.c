@@ -199,7 +199,18 @@ test_parser(void)
 	parses("304 has no body", "HTTP/1.1 304 Not Modified\r\n\r\n", 0, 0, 304, "");
 	parses("repeated equal Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n"
 	    "Content-Length: 2\r\n\r\nok", 0, 0, 200, "ok");
-	parses("gzip then close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nzz", 0, 1, 200, "zz");
+	fails("gzip: a coding we cannot undo", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nzz", 0,
+	    "unsupported Transfer-Encoding \"gzip\"");
+	fails("gzip, chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+	    "2\r\nzz\r\n0\r\n\r\n", 0, "unsupported Transfer-Encoding \"gzip\"");
+	fails("gzip on a line of its own", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+	    "Transfer-Encoding: gzip\r\n\r\n", 0, "more than once");
+	fails("chunked twice", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", 0,
+	    "more than once");
+	fails("empty Transfer-Encoding", "HTTP/1.1 200 OK\r\nTransfer-Encoding: ,\r\n\r\n", 0,
+	    "empty Transfer-Encoding");
+	parses("Chunked in capitals, blanks around", "HTTP/1.1 200 OK\r\nTransfer-Encoding:  Chunked \r\n\r\n"
+	    "2\r\nzz\r\n0\r\n\r\n", 0, 1, 200, "zz");
 
 	fails("garbage", "GARBAGE\r\n\r\n", 0, "not an HTTP response: \"GARBAGE\"");
 	fails("HTTP/2", "HTTP/2.0 200 OK\r\n\r\n", 0, "unsupported HTTP version");
@@ -294,6 +305,18 @@ test_retry_after(void)
 	    "Retry-After in the past is now");
 	ok(http_retry_after_ms("Thu, 01 Jan 2026 00:00:00 GMT", 1767225600 - 5, &ms) == 0 &&
 	    ms == 5000, "Retry-After in 2026");
+	ok(http_retry_after_ms("999999999", now, &ms) == 0 && ms == 999999999e3,
+	    "Retry-After 999999999 s, exactly");
+	ok(http_retry_after_ms("2147483648", now, &ms) == 0 && ms == HTTP_RETRY_AFTER_MAX_MS,
+	    "Retry-After 2^31 s: clamped");
+	ok(http_retry_after_ms("999999999999999999999999999999999999999999999999999999999999"
+	    "9999999999999999999999999999999999999999999999999999999999999999999999999999999"
+	    "9999999999999999999999999999999999999999999999999999999999999999999999999999999"
+	    "9999999999999999999999999999999999999999999999999999999999999999999999999999999"
+	    "99999999999999999999999", now, &ms) == 0 && ms == HTTP_RETRY_AFTER_MAX_MS,
+	    "Retry-After of 330 digits: clamped, longer than any deadline");
+	ok(http_retry_after_ms("Fri, 31 Dec 9999 23:59:59 GMT", now, &ms) == 0 &&
+	    ms == HTTP_RETRY_AFTER_MAX_MS, "Retry-After in the year 9999: clamped");
 	ok(http_retry_after_ms("1.5", now, &ms) == -1 && http_retry_after_ms("", now, &ms) == -1 &&
 	    http_retry_after_ms("-1", now, &ms) == -1 &&
 	    http_retry_after_ms("Sun, 06 Foo 1994 08:49:37 GMT", now, &ms) == -1 &&

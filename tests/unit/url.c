@@ -6,6 +6,26 @@
 #include "tap.h"
 #include "url.h"
 
+struct bad {
+	const char *s, *why;
+};
+
+/* Each of bad[0..n) is refused by parse, the reason saying why. */
+static void
+refused(int (*parse)(const char *, struct url *, const char **), const char *what,
+    const struct bad *bad, size_t n)
+{
+	struct url u;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		why = "";
+		ok(parse(bad[i].s, &u, &why) == -1 && strstr(why, bad[i].why) != NULL,
+		    "%s '%s' rejected (%s)", what, bad[i].s, why);
+	}
+}
+
 static void
 test_good(void)
 {
@@ -40,7 +60,7 @@ test_good(void)
 static void
 test_bad(void)
 {
-	static const struct { const char *url, *why; } bad[] = {
+	static const struct bad bad[] = {
 		{ "https://example.com/", "curl" },
 		{ "ftp://example.com/", "scheme" },
 		{ "example.com", "not an http:// URL" },
@@ -65,15 +85,9 @@ test_bad(void)
 		{ "http://h/\x01", "control" },
 	};
 	struct url u;
-	const char *why;
-	size_t i;
+	const char *why = "";
 
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		why = "";
-		ok(url_parse(bad[i].url, &u, &why) == -1 && strstr(why, bad[i].why) != NULL,
-		    "url '%s' rejected (%s)", bad[i].url, why);
-	}
-	why = "";
+	refused(url_parse, "url", bad, sizeof bad / sizeof bad[0]);
 	ok(url_parse("http://alice:s3cret@h/", &u, &why) == -1 && strstr(why, "s3cret") == NULL &&
 	    strstr(why, "alice") == NULL, "the reason never holds the credentials");
 }
@@ -86,7 +100,7 @@ test_endpoints(void)
 		{ "127.0.0.1:1", "127.0.0.1", 1 },
 		{ "[::1]:65535", "::1", 65535 },
 	};
-	static const struct { const char *s, *why; } bad[] = {
+	static const struct bad bad[] = {
 		{ "localhost", "no port" },
 		{ "localhost:", "no port" },
 		{ ":80", "empty host" },
@@ -107,11 +121,7 @@ test_endpoints(void)
 		if (r == 0)
 			url_free(&u);
 	}
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		why = "";
-		ok(url_parse_endpoint(bad[i].s, &u, &why) == -1 && strstr(why, bad[i].why) != NULL,
-		    "endpoint '%s' rejected (%s)", bad[i].s, why);
-	}
+	refused(url_parse_endpoint, "endpoint", bad, sizeof bad / sizeof bad[0]);
 }
 
 static void

@@ -455,6 +455,38 @@ list_has(const char *v, const char *t, int *last)
 	}
 }
 
+/*
+ * Transfer-Encoding: chunked is the one coding we can undo. Any other
+ * (gzip, deflate, compress, one of our own) would leave the body saved
+ * still encoded, so it is a protocol error, named.
+ */
+static int
+parse_te(struct http_parser *p, const char *v)
+{
+	for (;;) {
+		size_t n;
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		if (*v == '\0')
+			break;
+		n = strcspn(v, ",;");
+		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+			n--;
+		if (n != 7 || strncasecmp(v, "chunked", 7) != 0 || p->te_chunked) {
+			char q[64];
+			quote(q, sizeof q, v, n);
+			return fail(p, p->te_chunked ? "Transfer-Encoding chunked more than once" :
+			    "unsupported Transfer-Encoding %s (only chunked is)", q);
+		}
+		p->te_chunked = 1;
+		v += strcspn(v, ",");
+	}
+	if (!p->te_chunked)
+		return fail(p, "empty Transfer-Encoding");
+	p->te = 1;
+	return 0;
+}
+
 static int
 parse_field(struct http_parser *p, char *line, size_t n, int trailer)
 {
@@ -492,12 +524,8 @@ parse_field(struct http_parser *p, char *line, size_t n, int trailer)
 	v = line + strlen(line) + 1;
 	if (strcasecmp(line, "Content-Length") == 0)
 		return parse_length(p, v);
-	if (strcasecmp(line, "Transfer-Encoding") == 0) {
-		int last;
-		list_has(v, "chunked", &last);
-		p->te = 1;
-		p->te_chunked = last;
-	} else if (strcasecmp(line, "Connection") == 0) {
+	if (strcasecmp(line, "Transfer-Encoding") == 0)
+		return parse_te(p, v); else if (strcasecmp(line, "Connection") == 0) {
 		int last;
 		p->conn_close |= list_has(v, "close", &last);
 		p->conn_keep |= list_has(v, "keep-alive", &last);
@@ -534,13 +562,10 @@ head_done(struct http_parser *p)
 		p->keep_alive = 0;	/* a framing conflict: never reuse */
 	if (p->head_request || status == 204 || status == 304) {
 		p->state = P_DONE;
-	} else if (p->te && p->te_chunked) {
+	} else if (p->te) {	/* chunked: parse_te refused every other coding */
 		if (p->minor == 0)
 			p->keep_alive = 0;
 		p->state = P_CHUNK_SIZE;
-	} else if (p->te) {
-		p->keep_alive = 0;
-		p->state = P_BODY_CLOSE;
 	} else if (p->has_length) {
 		p->remaining = p->length;
 		p->state = p->length > 0 ? P_BODY_LEN : P_DONE;
@@ -931,18 +956,21 @@ http_retry_after_ms(const char *value, long long now_epoch_s, double *ms)
 	while (*v == ' ' || *v == '\t')
 		v++;
 	if (*v >= '0' && *v <= '9') {
+		/* Any number of digits: the value saturates, it never overflows. */
 		for (; *v >= '0' && *v <= '9'; v++)
-			s = s * 10 + (*v - '0');
+			if (s < HTTP_RETRY_AFTER_MAX_MS / 1000)
+				s = s * 10 + (*v - '0');
 		while (*v == ' ' || *v == '\t')
 			v++;
 		if (*v != '\0')
 			return -1;
-		*ms = s * 1000;
+		*ms = s * 1000 < HTTP_RETRY_AFTER_MAX_MS ? s * 1000 : HTTP_RETRY_AFTER_MAX_MS;
 		return 0;
 	}
 	if (http_date(v, now_epoch_s, &t) != 0)
 		return -1;
-	*ms = t > now_epoch_s ? (double)(t - now_epoch_s) * 1000 : 0;
+	s = t > now_epoch_s ? (double)(t - now_epoch_s) * 1000 : 0;
+	*ms = s < HTTP_RETRY_AFTER_MAX_MS ? s : HTTP_RETRY_AFTER_MAX_MS;
 	return 0;
 }
 

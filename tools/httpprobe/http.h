@@ -93,9 +93,12 @@ int http_method_idempotent(const char *method);
 
 /*
  * Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date, as the
- * milliseconds to wait from now (0 for a date in the past). Returns 0, or
- * -1 when the value is neither.
+ * milliseconds to wait from now (0 for a date in the past), at most
+ * HTTP_RETRY_AFTER_MAX_MS (longer than any deadline; a larger value, of
+ * any number of digits, is clamped to it). Returns 0, or -1 when the value
+ * is neither.
  */
+#define HTTP_RETRY_AFTER_MAX_MS 1e12
 int http_retry_after_ms(const char *value, long long now_epoch_s, double *ms);
 
 /* Why an exchange produced no valid response. */

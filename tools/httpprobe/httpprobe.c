@@ -44,7 +44,8 @@ struct opts {
 	long long retries;          /* -r */
 	double timeout_ms;          /* -t */
 	double connect_ms;          /* -T, 0: none */
-	double max_ms;              /* -m, 0: none */
+	double max_ms;              /* -m, or the default overall deadline */
+	int max_given;              /* -m was given */
 	int json, quiet, verbose, retry_all;
 	int load;                   /* a load option was given */
 	struct load_config lc;
@@ -59,6 +60,9 @@ struct result {
 	char message[320];
 	double connect_ms, first_byte_ms, total_ms;   /* < 0: not reached */
 	unsigned long long bytes;
+	int open_line;              /* the body on stdout did not end with a newline */
+	double demand_ms;           /* a Retry-After beyond the deadline ended the run, or -1 */
+	double left_ms;             /* then the time that was left until the deadline */
 	int exit;
 };
 
@@ -68,6 +72,9 @@ struct sink {
 	struct atomic_file af;      /* -o FILE, a regular file */
 	int spool;                  /* fp is a temporary copied to stdout at the end */
 	int direct;                 /* fp is -o FILE opened as it is (a device, a FIFO) */
+	int to_stdout;              /* the body ends up on standard output */
+	int wrote;                  /* at least one byte of body came */
+	char lastc;                 /* then its last byte */
 	int err;                    /* errno of a failed write, or 0 */
 };
 
@@ -83,7 +90,7 @@ static const struct usage_opt usage_opts[] = {
 	{ "-H header", "add, replace (Name: value) or remove (Name:) a request header" },
 	{ "-h, --help", "print this help and exit" },
 	{ "-j", "print the result as one JSON object (load mode: one per request)" },
-	{ "-m seconds", "overall deadline over every attempt and every wait" },
+	{ "-m seconds", "overall deadline over every attempt and wait (from -r and -t)" },
 	{ "-n requests", "load mode: make this many requests" },
 	{ "-o file", "write the body to file, atomically; print key=value facts" },
 	{ "-q", "no body on standard output; load mode: no summary" },
@@ -132,15 +139,23 @@ seconds_arg(int opt, const char *arg)
 	return ms;
 }
 
-/* A bad -H is named by its header name alone: the value may be a secret. */
+/* The characters of a token (RFC 9110 5.6.2): header names, methods. */
+#define TCHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"
+
+/*
+ * A bad -H is named by its header name alone, and only when the text
+ * before the colon is a header name: anything else (no colon, a name with
+ * blanks) may be a secret typed in the wrong place, and is not shown.
+ */
 static void
 bad_header(const char *arg, const char *why)
 {
-	size_t n = 0;
+	size_t n = strcspn(arg, ":");
 
-	while (arg[n] != '\0' && arg[n] != ':' && (unsigned char)arg[n] > ' ' && arg[n] != 0x7f)
-		n++;
-	warnf("bad -H '%.*s%s': %s", (int)n, arg, arg[n] != '\0' ? "..." : "", why);
+	if (arg[n] == ':' && n > 0 && n <= 64 && strspn(arg, TCHARS) == n)
+		warnf("bad -H '%.*s...': %s", (int)n, arg, why);
+	else
+		warnf("bad -H (not shown: it may hold a secret): %s", why);
 	usage_error(&usage);
 }
 
@@ -258,8 +273,11 @@ option(struct opts *o, int c, char *arg)
 		break;
 	case 'm':
 		o->max_ms = seconds_arg(c, arg);
+		o->max_given = 1;
 		break;
 	case 'o':
+		if (*arg == '\0')
+			bad_arg(c, arg, "an empty file name (- is standard output)");
 		o->out = arg;
 		break;
 	case 'q':
@@ -300,8 +318,7 @@ option(struct opts *o, int c, char *arg)
 		o->wfmt = arg;
 		break;
 	case 'X':
-		if (*arg == '\0' || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~") != strlen(arg))
+		if (*arg == '\0' || strspn(arg, TCHARS) != strlen(arg))
 			bad_arg(c, arg, "not a method name");
 		o->method = arg;
 		break;
@@ -358,13 +375,17 @@ parse_args(struct opts *o, int argc, char *argv[])
 	if (o->json && o->wfmt != NULL)
 		die(EXIT_USAGE, "-j and -w are exclusive");
 	if (o->load && (o->out != NULL || o->wfmt != NULL || o->retries > 0 ||
-	    o->max_ms > 0 || o->retry_all || o->verbose))
+	    o->max_given || o->retry_all || o->verbose))
 		die(EXIT_USAGE, "-o, -w, -r, -m, -R and -v do not apply to load mode");
 	if (!o->load && (o->lc.tag_key != NULL || o->lc.summary_export != NULL ||
 	    o->lc.out != NULL))
 		die(EXIT_USAGE, "--tag, --summary-export and --out need load mode (-c, -n, -D or --rate)");
 	if (o->load && o->lc.requests == 0 && o->lc.duration_ms == 0)
 		die(EXIT_USAGE, "load mode needs a bound: -n requests or -D duration");
+	/* Without -m: every attempt and the longest backoff between each. */
+	if (!o->max_given)
+		o->max_ms = (double)(o->retries + 1) * o->timeout_ms +
+		    (double)o->retries * BACKOFF_MAX_MS;
 }
 
 /* ---- the body sink ---- */
@@ -374,8 +395,10 @@ sink_write(void *ctx, const char *data, size_t n)
 {
 	struct sink *s = ctx;
 
-	if (s->fp == NULL)
+	if (s->fp == NULL || n == 0)
 		return 0;
+	s->wrote = 1;
+	s->lastc = data[n - 1];
 	if (fwrite(data, 1, n, s->fp) != n) {
 		s->err = errno != 0 ? errno : EIO;
 		return -1;
@@ -401,6 +424,7 @@ sink_open(const struct opts *o, struct sink *s, int last)
 	}
 	if (o->quiet && o->out == NULL)
 		return 0;
+	s->to_stdout = 1;
 	if (last) {
 		s->fp = stdout;
 		return 0;
@@ -521,10 +545,12 @@ retryable_error(enum http_error e)
 
 /*
  * Should attempt n (which ended as x and r say) be followed by another?
- * Returns the milliseconds to wait first, or -1 for no.
+ * Returns the milliseconds to wait first, or -1 for no. A Retry-After that
+ * asks for a wait past the deadline also sets r->demand_ms: the server's
+ * demand, not the last attempt, is then the outcome.
  */
 static double
-next_wait(const struct opts *o, const struct http_exchange *x, const struct result *r,
+next_wait(const struct opts *o, const struct http_exchange *x, struct result *r,
     double deadline)
 {
 	double wait = BACKOFF_FIRST_MS * pow(2, (double)(r->attempts - 1)), ra;
@@ -542,12 +568,18 @@ next_wait(const struct opts *o, const struct http_exchange *x, const struct resu
 	after = r->status != 0 ? http_parser_header(x->parser, "Retry-After") : NULL;
 	if (why == NULL && after != NULL &&
 	    http_retry_after_ms(after, (long long)time(NULL), &ra) == 0 && ra > wait) {
-		wait = ra;
 		if (o->verbose)
 			warnf("attempt %lld: Retry-After: %s", r->attempts, after);
+		if (clock_ms() + ra >= deadline) {
+			r->demand_ms = ra;
+			r->left_ms = deadline - clock_ms();
+			return -1;
+		}
+		wait = ra;
 	}
-	if (why == NULL && o->max_ms > 0 && clock_ms() + wait >= deadline)
-		why = "the next attempt would start after the -m deadline";
+	if (why == NULL && clock_ms() + wait >= deadline)
+		why = o->max_given ? "the next attempt would start after the -m deadline" :
+		    "the next attempt would start after the overall deadline";
 	if (why != NULL) {
 		if (o->verbose)
 			warnf("not retrying: %s", why);
@@ -573,8 +605,8 @@ take_result(const struct opts *o, const struct http_exchange *x, int rc,
 	r->total_ms = x->total_ms;
 	r->bytes = http_parser_body_bytes(x->parser);
 	snprintf(r->message, sizeof r->message, "%s%s", x->message,
-	    x->error == HTTP_ERR_TIMEOUT && o->max_ms > 0 && clock_ms() >= deadline ?
-	    " (the -m deadline)" : "");
+	    x->error != HTTP_ERR_TIMEOUT || clock_ms() < deadline ? "" :
+	    o->max_given ? " (the -m deadline)" : " (the overall deadline)");
 	if (r->status != 0)
 		r->exit = http_status_expected(&o->expect, r->status) ? EXIT_HOLDS : EXIT_FAILS;
 	else
@@ -606,14 +638,42 @@ sink_failed(const struct opts *o, struct result *r, int err)
 	    o->out != NULL ? o->out : "standard output", strerror(err));
 }
 
+/*
+ * The server's demand, not the last attempt, is the outcome: exit 3, named
+ * in the server's own seconds when it gave a number, whatever its size.
+ */
+static void
+demand_result(const struct opts *o, const struct http_exchange *x, struct result *r)
+{
+	const char *after = http_parser_header(x->parser, "Retry-After");
+	char secs[48], left[48] = "";
+	size_t n;
+
+	while (after != NULL && (*after == ' ' || *after == '\t'))
+		after++;
+	n = after != NULL ? strspn(after, "0123456789") : 0;
+	if (n > 0 && n < 40 && after[n + strspn(after + n, " \t")] == '\0')
+		snprintf(secs, sizeof secs, "%.*s", (int)n, after);
+	else if (r->demand_ms >= HTTP_RETRY_AFTER_MAX_MS)
+		snprintf(secs, sizeof secs, "more than %.0f", HTTP_RETRY_AFTER_MAX_MS / 1000);
+	else
+		snprintf(secs, sizeof secs, "%.0f", ceil(r->demand_ms / 1000));
+	if (r->demand_ms <= o->max_ms)
+		snprintf(left, sizeof left, " (%.2f s left)", r->left_ms > 0 ? r->left_ms / 1000 : 0);
+	snprintf(r->message, sizeof r->message,
+	    "server asks to retry after %s s (Retry-After), beyond the %.10g s deadline%s",
+	    secs, o->max_ms / 1000, left);
+	r->exit = EXIT_ERROR;
+}
+
 static void
 probe(const struct opts *o, struct result *r)
 {
-	double start = clock_ms(), deadline = o->max_ms > 0 ? start + o->max_ms : HUGE_VAL;
+	double deadline = clock_ms() + o->max_ms;
 	struct http_exchange x;
 	struct sink s;
 
-	r->connect_ms = r->first_byte_ms = r->total_ms = -1;
+	r->connect_ms = r->first_byte_ms = r->total_ms = r->demand_ms = -1;
 	memset(&x, 0, sizeof x);
 	x.method = o->method;
 	x.url = &o->url;
@@ -650,7 +710,13 @@ probe(const struct opts *o, struct result *r)
 		if (o->verbose)
 			log_attempt(o, &x, r);
 		if ((wait = next_wait(o, &x, r, deadline)) < 0) {
-			/* The final attempt: its body is the evidence, if it has one. */
+			/*
+			 * The final attempt: its body is the evidence, if it has
+			 * one. Written straight to stdout, even a failed attempt's
+			 * bytes are there.
+			 */
+			r->open_line = s.to_stdout && s.wrote && s.lastc != '\n' &&
+			    (rc == 0 || !s.spool);
 			if (rc != 0)
 				sink_abort(&s);
 			else if (sink_commit(&s) != 0)
@@ -662,7 +728,20 @@ probe(const struct opts *o, struct result *r)
 			warnf("retrying in %.2f s", wait / 1000);
 		sleep_ms(wait);
 	}
+	if (r->demand_ms >= 0 && r->status != 0 && r->error == HTTP_ERR_NONE)
+		demand_result(o, &x, r);
+	else
+		r->demand_ms = -1;
 	http_exchange_free(&x);
+}
+
+/* The class of a failed probe ("refused", "retry_after"...), or NULL. */
+static const char *
+error_class(const struct result *r)
+{
+	if (r->demand_ms >= 0)
+		return "retry_after";
+	return r->error != HTTP_ERR_NONE ? http_error_class(r->error) : NULL;
 }
 
 /* ---- results ---- */
@@ -707,10 +786,19 @@ wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r)
 				fputc('%', fp);
 			continue;
 		}
-		if (*p != '%' || p[1] != '{' || (end = strchr(p, '}')) == NULL) {
+		if (*p != '%') {
 			if (fp != NULL)
 				fputc(*p, fp);
 			continue;
+		}
+		/* One grammar: %% or %{name}; anything else is a mistake, not text. */
+		if (p[1] != '{') {
+			warnf("bad -w: a %% not followed by { or %% (write %%%% for a percent sign)");
+			return -1;
+		}
+		if ((end = strchr(p, '}')) == NULL) {
+			warnf("bad -w: %%{ without its closing }");
+			return -1;
 		}
 		n = (size_t)(end - p - 2);
 		for (i = 0; i < sizeof vars / sizeof vars[0]; i++)
@@ -724,8 +812,8 @@ wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r)
 		if (fp == NULL)
 			continue;
 		switch (i) {
-		case 0: fputs(r->error != HTTP_ERR_NONE ? http_error_class(r->error) : "", fp); break;
-		case 1: fputs(r->error != HTTP_ERR_NONE ? r->message : "", fp); break;
+		case 0: fputs(error_class(r) != NULL ? error_class(r) : "", fp); break;
+		case 1: fputs(error_class(r) != NULL ? r->message : "", fp); break;
 		case 2: fprintf(fp, "%d", r->exit); break;
 		case 3: case 7: fprintf(fp, "%03d", r->status); break;
 		case 4: fputs(o->method, fp); break;
@@ -756,7 +844,7 @@ static void
 report_facts(const struct opts *o, const struct result *r, int json)
 {
 	struct facts f;
-	int err = r->error != HTTP_ERR_NONE;
+	const char *cls = error_class(r);
 
 	facts_begin(&f, stdout, json);
 	facts_str(&f, "url", o->url_arg);
@@ -769,8 +857,8 @@ report_facts(const struct opts *o, const struct result *r, int json)
 	facts_ms(&f, "first_byte_ms", r->first_byte_ms);
 	facts_ms(&f, "total_ms", r->total_ms);
 	facts_int(&f, "bytes", (long long)r->bytes);
-	facts_str(&f, "error_class", err ? http_error_class(r->error) : NULL);
-	facts_str(&f, "error", err ? r->message : NULL);
+	facts_str(&f, "error_class", cls);
+	facts_str(&f, "error", cls != NULL ? r->message : NULL);
 	facts_end(&f);
 	if (json)
 		putchar('\n');
@@ -783,7 +871,12 @@ report(const struct opts *o, const struct result *r)
 
 	if (r->attempts > 1)
 		snprintf(more, sizeof more, " (%lld attempts)", r->attempts);
-	if (r->exit == EXIT_ERROR)
+	if (r->demand_ms >= 0 && r->attempts > 1)
+		warnf("%s: %s (status %d, %lld attempts)", o->url_arg, r->message, r->status,
+		    r->attempts);
+	else if (r->demand_ms >= 0)
+		warnf("%s: %s (status %d)", o->url_arg, r->message, r->status);
+	else if (r->exit == EXIT_ERROR)
 		warnf("%s: %s: %s%s", o->url_arg, http_error_class(r->error), r->message, more);
 	else if (r->exit == EXIT_FAILS)
 		warnf("%s: status %d%s%s%s%s, expected %s%s", o->url_arg, r->status,
@@ -791,8 +884,12 @@ report(const struct opts *o, const struct result *r)
 		    *r->location != '\0' ? ", Location: " : "", r->location, o->expect_spec, more);
 	if (o->wfmt != NULL)
 		wformat(stdout, o->wfmt, o, r);
-	else if (o->json)
+	else if (o->json) {
+		/* The object on a line of its own, whatever the body's last byte. */
+		if (r->open_line)
+			putchar('\n');
 		report_facts(o, r, 1);
+	}
 	else if (o->out != NULL && strcmp(o->out, "-") != 0 && !o->quiet)
 		report_facts(o, r, 0);
 }
@@ -801,6 +898,7 @@ static int
 load_mode(struct opts *o)
 {
 	o->lc.url = o->url_arg;
+	o->lc.parsed = &o->url;
 	o->lc.method = o->method;
 	o->lc.headers = o->headers;
 	o->lc.nheaders = o->nheaders;

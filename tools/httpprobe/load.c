@@ -54,7 +54,7 @@ struct conn {
 
 struct run {
 	const struct load_config *cfg;
-	struct url url;
+	const struct url *url;          /* cfg->parsed */
 	struct addrinfo *ai;
 	struct addrinfo **addrs;
 	int naddrs, good_addr;
@@ -737,22 +737,17 @@ static int
 setup(struct run *r, const struct load_config *cfg)
 {
 	struct addrinfo hints, *a;
-	const char *why;
 	char *head;
 	int rc, n;
 	unsigned i;
 
 	r->cfg = cfg;
-	if (url_parse(cfg->url, &r->url, &why) != 0) {
-		char shown[128];
-		warnf("bad URL '%s': %s", url_shown(cfg->url, shown, sizeof shown), why);
-		return EXIT_USAGE;
-	}
+	r->url = cfg->parsed;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(r->url.host, r->url.port, &hints, &r->ai)) != 0) {
-		warnf("resolve %s: %s", r->url.host, gai_strerror(rc));
+	if ((rc = getaddrinfo(r->url->host, r->url->port, &hints, &r->ai)) != 0) {
+		warnf("resolve %s: %s", r->url->host, gai_strerror(rc));
 		return EXIT_ERROR;
 	}
 	for (n = 0, a = r->ai; a != NULL; a = a->ai_next)
@@ -762,7 +757,7 @@ setup(struct run *r, const struct load_config *cfg)
 	raise_fd_limit(r->nconns);
 	r->c = calloc(r->nconns, sizeof *r->c);
 	r->idle = calloc(r->nconns, sizeof *r->idle);
-	head = http_format_request(cfg->method, &r->url, cfg->headers, cfg->nheaders,
+	head = http_format_request(cfg->method, r->url, cfg->headers, cfg->nheaders,
 	    cfg->body_len, 1);
 	if (r->addrs == NULL || r->c == NULL || r->idle == NULL || head == NULL) {
 		free(head);
@@ -827,7 +822,6 @@ teardown(struct run *r)
 	free(r->req);
 	if (r->ai != NULL)
 		freeaddrinfo(r->ai);
-	url_free(&r->url);
 	stats_free(&r->st);
 }
 
@@ -852,7 +846,7 @@ report(struct run *r, double stop)
 		warnf("load: out of memory after %llu requests", r->st.reqs);
 		return EXIT_ERROR;
 	}
-	status = stats_report(&r->st, r->cfg, r->url.hostport,
+	status = stats_report(&r->st, r->cfg, r->url->hostport,
 	    isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0'));
 	if (r->have_out) {
 		r->have_out = 0;

@@ -11,7 +11,8 @@
 #include "http.h"
 
 struct load_config {
-	const char *url;
+	const char *url;                     /* as given, for the outputs */
+	const struct url *parsed;            /* the same, parsed */
 	const char *method;                  /* "GET" unless -X */
 	const struct http_header *headers;   /* -H, in order */
 	size_t nheaders;
