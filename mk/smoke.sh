@@ -443,13 +443,13 @@ probe() {
 	[ "${PROBE_CODE:-000}" != 000 ] && fact "metrics.$1_ms" "$PROBE_MS"
 	case $pr in
 	0) return 0 ;;
-	1)
-		# A server that asked for more time than the bound (Retry-After):
-		# httpprobe's line says what it asked.
-		pr_ra=$(grep -i 'retry-after' "$WORK/$1.err" | sed -n '1{s/^httpprobe: //;p;}')
-		fail "$1" "$E_CHECK" "GET $URL_PATH$2: HTTP $PROBE_CODE, wanted 200${pr_ra:+: $pr_ra} (body in $RUN/$3)"
+	1) fail "$1" "$E_CHECK" "GET $URL_PATH$2: HTTP $PROBE_CODE, wanted 200 (body in $RUN/$3)" ;;
+	3)
+		# httpprobe's own words (a server asking, by Retry-After, for
+		# more time than the bound says what it asked), without the URL.
+		pr_why=$(first_line "$WORK/$1.err")
+		fail "$1" "$E_DOWN" "GET $URL_PATH$2: ${pr_why#"$URL_BASE$2: "}"
 		;;
-	3) fail "$1" "$E_DOWN" "GET $URL_PATH$2: $(first_line "$WORK/$1.err")" ;;
 	*) fail "$1" "$E_SETUP" "httpprobe: $(first_line "$WORK/$1.err")" ;;
 	esac
 	return 1
