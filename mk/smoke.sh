@@ -303,6 +303,7 @@ knobs_ok() {
 		BASE_URL.endpoint=*) URL_HOSTPORT=$ko_v ;;
 		BASE_URL.prefix=*) URL_PATH=$ko_v ;;
 		BASE_URL.base=*) URL_BASE=$ko_v ;;
+		K6_DURATION.ms=*) K6_DURATION_MS=$ko_v ;;
 		TIMEOUT.ms=*) TIMEOUT_MS=$ko_v ;;
 		WAIT_S.ms=*) WAIT_MS=$ko_v ;;
 		WARMUP_S.ms=*) WARMUP_MS=$ko_v ;;
