@@ -243,6 +243,26 @@ test_expect_success 'K6_DURATION: every form k6 takes reaches the load and PASSe
 	done
 '
 
+# The programs, with an httpprobe whose load mode refuses to run (as it
+# refused k6's duration forms once): its own line, not the gate's.
+test_expect_success 'a load that cannot run: the FAIL line is httpprobe'"'"'s own reason' '
+	mkdir progs &&
+	for p in "$PROGS"/*; do ln -s "$p" progs/ || return 1; done &&
+	rm progs/httpprobe &&
+	cat >progs/httpprobe <<-EOF &&
+	#!/bin/sh
+	for a; do
+		case \$a in -D) echo "httpprobe: bad -D: refused by this stand-in" >&2; exit 2 ;; esac
+	done
+	exec "$PROGS/httpprobe" "\$@"
+	EOF
+	chmod +x progs/httpprobe &&
+	smoke_code 3 "$OK_URL" SMOKEKIT_BIN="$PWD/progs" &&
+	fail_line load "httpprobe: bad -D: refused by this stand-in" &&
+	contains "httpprobe: bad -D: refused by this stand-in" runs/latest/k6_stdout.log &&
+	lacks "No such file" out
+'
+
 test_expect_success 'a strictly POSIX sed (GNU sed --posix): PASS the same' '
 	bare_path posix && rm posix/sed &&
 	printf "#!/bin/sh\nexec %s --posix \"\$@\"\n" "$(command -v sed)" >posix/sed &&
