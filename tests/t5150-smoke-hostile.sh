@@ -185,6 +185,14 @@ test_expect_success 'the script never evaluates a knob: $(...) and `...` stay te
 	test ! -e evaluated && test ! -e runs
 '
 
+test_expect_success 'several bad knobs: the first in the FAIL line, every one on stderr, nothing run' '
+	smoke_code 2 "$OK_URL" K6_DURATION=1x K6_VUS=none &&
+	check_str "smoke: FAIL usage: K6_VUS='"'"'none'"'"': want a count from 1 to 100000" out &&
+	grep "^knobcheck: K6_VUS='"'"'none'"'"': " err &&
+	grep "^knobcheck: K6_DURATION='"'"'1x'"'"': not a duration" err &&
+	test ! -e runs
+'
+
 test_expect_success 'BASE_URL with $(...) in its path: reaches the run as written, never rewritten' '
 	smoke_code 1 "$OK_URL/\$(id)" &&
 	fail_line healthz "GET /\$(id)/healthz: HTTP 404, wanted 200 (body in $PWD/runs/$(run_name)/healthz.json)" &&
@@ -248,10 +256,9 @@ if [ -n "$MAKE_OK" ]; then
 		    "STARTUP_LINE=ok'"'"'${nl}touch $PWD/evaluated${nl}'"'"'" smoke-local &&
 		test ! -e evaluated && contains "FAIL usage: STARTUP_LINE=" out
 	'
-	test_expect_success 'a quote in a knob reaches the script intact' '
-		expect_code 0 hostile_make BASE_URL="$OK_URL" STARTUP_LINE="it'"'"'s \"up\" \\\\ \$HOME" \
-		    LOG_FILE= sysinfo &&
-		test ! -e evaluated
+	test_expect_success 'quotes, a backslash and $ in a knob reach the script intact' '
+		expect_code 0 hostile_make BASE_URL="$OK_URL/it'"'"'s\"\\\$HOME\$\$" sysinfo &&
+		check_str "base_url=$OK_URL/it'"'"'s\"\\\$HOME\$\$" "$(grep "^base_url=" out >line && echo line)"
 	'
 else
 	test_skip 'make never evaluates a knob' 'the build is not up to date (make test-build)'
