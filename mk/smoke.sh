@@ -304,6 +304,7 @@ knobs_ok() {
 		BASE_URL.prefix=*) URL_PATH=$ko_v ;;
 		BASE_URL.base=*) URL_BASE=$ko_v ;;
 		K6_DURATION.ms=*) K6_DURATION_MS=$ko_v ;;
+		RETRIES=*) RETRIES_N=$ko_v ;;
 		TIMEOUT.ms=*) TIMEOUT_MS=$ko_v ;;
 		WAIT_S.ms=*) WAIT_MS=$ko_v ;;
 		WARMUP_S.ms=*) WARMUP_MS=$ko_v ;;
@@ -316,8 +317,9 @@ EOF_KNOBS
 	WARMUP_SHOWN=$(awk -v ms="$WARMUP_MS" 'BEGIN { printf "%gs", ms / 1000 }')
 	# Each probe's overall bound (httpprobe -m): every attempt, and the
 	# waits between them, with WAIT_S to spare for a backend that asks
-	# for time (Retry-After); at most httpprobe's 24h.
-	PROBE_MAX_MS=$((TIMEOUT_MS * (RETRIES + 1) + WAIT_MS))
+	# for time (Retry-After); at most httpprobe's 24h. knobcheck's numbers:
+	# no leading zero for the shell to take for octal.
+	PROBE_MAX_MS=$((TIMEOUT_MS * (RETRIES_N + 1) + WAIT_MS))
 	[ "$PROBE_MAX_MS" -le 86400000 ] || PROBE_MAX_MS=86400000
 	return 0
 }

@@ -193,6 +193,11 @@ test_expect_success 'several bad knobs: the first in the FAIL line, every one on
 	test ! -e runs
 '
 
+test_expect_success 'leading zeros (RETRIES=08, TIMEOUT=05): decimal numbers, never the shell'"'"'s octal' '
+	smoke_code 0 "$OK_URL" RETRIES=08 TIMEOUT=05 &&
+	grep "^smoke: PASS p95 .* native load" out && test ! -s err
+'
+
 test_expect_success 'BASE_URL with $(...) in its path: reaches the run as written, never rewritten' '
 	smoke_code 1 "$OK_URL/\$(id)" &&
 	fail_line healthz "GET /\$(id)/healthz: HTTP 404, wanted 200 (body in $PWD/runs/$(run_name)/healthz.json)" &&
