@@ -31,7 +31,8 @@
 #include "sign.h"
 #include "xalloc.h"
 
-enum cstate { C_IDLE, C_CONNECTING, C_SENDING, C_READING };
+/* C_BARRIER: --burst, connected, waiting for the others of the first wave. */
+enum cstate { C_IDLE, C_CONNECTING, C_BARRIER, C_SENDING, C_READING };
 
 /* Input, output and error readiness, whichever of epoll and poll said it. */
 enum { EV_IN = 1, EV_OUT = 2, EV_ERR = 4 };
@@ -44,6 +45,7 @@ struct conn {
 	int retried;            /* the request was resent after a stale keep-alive */
 	int readable;           /* input came while not reading (epoll is edge-triggered) */
 	int idle_listed;        /* on the idle stack */
+	int in_wave;            /* --burst: of the first wave, not yet at the barrier */
 	int addr, tries;        /* the address being connected, how many tried */
 	size_t sent;
 	unsigned long long seq;
@@ -76,6 +78,9 @@ struct run {
 	struct ndjson nd;
 	struct atomic_file out;
 	int have_out, progress, color, oom;
+	int burst;              /* --burst: the barrier is up until the wave is connected */
+	unsigned wave_pending;  /* requests of the first wave not yet at the barrier */
+	unsigned long long wave;   /* how many requests the first wave has */
 	unsigned spin_skip;     /* sleep at once for this many more waits */
 	unsigned spin_backoff;  /* spin_skip after the next poll that finds nothing */
 #ifdef USE_EPOLL
@@ -193,6 +198,19 @@ record(struct run *r, struct conn *c, struct load_result *res)
 	next(r, c, now);
 }
 
+static void release_burst(struct run *r);
+
+/* A request of the first wave is settled: at the barrier, or failed. */
+static void
+leave_wave(struct run *r, struct conn *c)
+{
+	if (!c->in_wave)
+		return;
+	c->in_wave = 0;
+	if (--r->wave_pending == 0 && r->started >= r->wave)
+		release_burst(r);
+}
+
 static void
 fail(struct run *r, struct conn *c, enum load_fail f, const char *error, int code)
 {
@@ -202,6 +220,7 @@ fail(struct run *r, struct conn *c, enum load_fail f, const char *error, int cod
 	res.error = error;
 	res.error_code = code;
 	close_conn(c);
+	leave_wave(r, c);
 	record(r, c, &res);
 }
 
@@ -344,6 +363,11 @@ sign_conn(struct run *r, struct conn *c)
 static void
 start_sending(struct run *r, struct conn *c)
 {
+	if (r->burst) {
+		c->state = C_BARRIER;
+		leave_wave(r, c);
+		return;
+	}
 	c->state = C_SENDING;
 	c->sent = 0;
 	if (r->cfg->sign != NULL)
@@ -351,6 +375,41 @@ start_sending(struct run *r, struct conn *c)
 	if (c->clock_ns < 0)
 		c->clock_ns = mono_ns();
 	try_send(r, c);
+}
+
+/*
+ * --burst: every connection of the first wave is connected (or failed),
+ * so their requests go out now, one right after the other: signed first,
+ * then written in one pass, so that they reach the server together.
+ */
+static void
+release_burst(struct run *r)
+{
+	unsigned i;
+	long long now;
+	struct conn *c;
+
+	if (!r->burst)
+		return;
+	r->burst = 0;
+	for (i = 0; i < r->nconns; i++) {
+		c = &r->c[i];
+		if (c->state != C_BARRIER)
+			continue;
+		c->state = C_SENDING;
+		c->sent = 0;
+		if (r->cfg->sign != NULL)
+			sign_conn(r, c);
+	}
+	now = mono_ns();
+	for (i = 0; i < r->nconns; i++) {
+		c = &r->c[i];
+		if (c->state != C_SENDING || c->sent != 0 || c->fd < 0)
+			continue;
+		if (c->clock_ns < 0)
+			c->clock_ns = now;
+		try_send(r, c);
+	}
 }
 
 static void
@@ -451,6 +510,10 @@ on_event(struct run *r, struct conn *c, unsigned ev)
 		if (ev & (EV_OUT | EV_ERR))
 			connected(r, c);
 		break;
+	case C_BARRIER:
+		if (ev & EV_IN)
+			c->readable = 1;
+		break;
 	case C_SENDING:
 		if (ev & EV_IN)
 			c->readable = 1;
@@ -492,6 +555,10 @@ start_request(struct run *r, struct conn *c, long long now)
 	c->bytes_in = c->bytes_out = 0;
 	c->retried = 0;
 	c->tries = 0;
+	if (r->burst && c->seq <= r->nconns) {
+		c->in_wave = 1;
+		r->wave_pending++;
+	}
 	http_parser_reset(c->p, r->head);
 	if (r->cfg->timeout_ms > 0) {
 		c->deadline = ms_at(r, now) + r->cfg->timeout_ms;
@@ -918,6 +985,8 @@ load_run(const struct load_config *cfg)
 	/* Neither -n nor -D: one request on each connection. */
 	if (cfg->requests == 0 && cfg->duration_ms <= 0)
 		r.target = r.nconns;
+	r.burst = cfg->burst;
+	r.wave = r.target && r.target < r.nconns ? r.target : r.nconns;
 	r.st.vus = r.nconns;
 	r.st.tag_key = cfg->tag_key;
 	r.st.tag_value = cfg->tag_value;
