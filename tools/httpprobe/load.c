@@ -51,6 +51,8 @@ struct conn {
 	unsigned long long seq;
 	long long start_ns;     /* the request started (its deadline counts from here) */
 	long long clock_ns;     /* the latency's origin; < 0 until sending starts */
+	/* k6's phases (loadstats.h); 0: not reached. */
+	long long conn_ns, connected_ns, send_ns, sent_ns, first_ns;
 	double deadline, conn_deadline;
 	unsigned long long bytes_in, bytes_out;
 	struct http_parser *p;
@@ -179,11 +181,31 @@ next(struct run *r, struct conn *c, long long now)
 }
 
 /* The request is over: count it, write it, free the connection for the next. */
+static double
+span_ms(long long from, long long to)
+{
+	return from != 0 && to > from ? (double)(to - from) / 1e6 : 0;
+}
+
+/* k6's breakdown of c's request, which ends now. */
+static void
+phases(const struct run *r, const struct conn *c, long long now, double *ph)
+{
+	long long from = r->open_model && c->clock_ns < c->start_ns ? c->clock_ns : c->start_ns;
+
+	ph[PH_BLOCKED] = span_ms(from, c->send_ns != 0 ? c->send_ns : now);
+	ph[PH_CONNECTING] = span_ms(c->conn_ns, c->connected_ns);
+	ph[PH_SENDING] = span_ms(c->send_ns, c->sent_ns);
+	ph[PH_WAITING] = span_ms(c->sent_ns, c->first_ns);
+	ph[PH_RECEIVING] = span_ms(c->first_ns, now);
+}
+
 static void
 record(struct run *r, struct conn *c, struct load_result *res)
 {
 	long long now = mono_ns();
 
+	phases(r, c, now, res->phase);
 	res->seq = c->seq;
 	res->ms = (double)(now - (c->clock_ns >= 0 ? c->clock_ns : c->start_ns)) / 1e6;
 	wall_at(r, now, &res->end);
@@ -274,6 +296,8 @@ on_readable(struct run *r, struct conn *c)
 				close_conn(c);
 				return;
 			}
+			if (c->bytes_in == 0)
+				c->first_ns = mono_ns();
 			c->bytes_in += (unsigned long long)n;
 			rc = http_parser_feed(c->p, buf, (size_t)n, &used, NULL, NULL);
 			if (rc == HTTP_PARSE_DONE) {
@@ -336,6 +360,7 @@ try_send(struct run *r, struct conn *c)
 			fail(r, c, FAIL_RESET, "write: connection reset by peer", 1220);
 		return;
 	}
+	c->sent_ns = mono_ns();
 	c->state = C_READING;
 	if (c->readable) {
 		c->readable = 0;
@@ -372,8 +397,9 @@ start_sending(struct run *r, struct conn *c)
 	c->sent = 0;
 	if (r->cfg->sign != NULL)
 		sign_conn(r, c);
+	c->send_ns = mono_ns();
 	if (c->clock_ns < 0)
-		c->clock_ns = mono_ns();
+		c->clock_ns = c->send_ns;
 	try_send(r, c);
 }
 
@@ -406,6 +432,7 @@ release_burst(struct run *r)
 		c = &r->c[i];
 		if (c->state != C_SENDING || c->sent != 0 || c->fd < 0)
 			continue;
+		c->send_ns = now;
 		if (c->clock_ns < 0)
 			c->clock_ns = now;
 		try_send(r, c);
@@ -461,6 +488,8 @@ open_conn(struct run *r, struct conn *c)
 	c->state = C_CONNECTING;
 	c->readable = 0;
 	c->gen++;
+	if (c->conn_ns == 0)
+		c->conn_ns = mono_ns();
 	c->fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
 	if (c->fd < 0 || fcntl(c->fd, F_SETFL, O_NONBLOCK) != 0 || watch(r, c) != 0) {
 		err = errno;
@@ -477,6 +506,7 @@ open_conn(struct run *r, struct conn *c)
 		set_deadline(r, c->conn_deadline);
 	}
 	if (connect(c->fd, a->ai_addr, a->ai_addrlen) == 0) {
+		c->connected_ns = mono_ns();
 		r->good_addr = c->addr;
 		start_sending(r, c);
 	} else if (errno != EINPROGRESS && errno != EINTR) {
@@ -496,6 +526,7 @@ connected(struct run *r, struct conn *c)
 		connect_failed(r, c, err);
 		return;
 	}
+	c->connected_ns = mono_ns();
 	r->good_addr = c->addr;
 	start_sending(r, c);
 }
@@ -555,6 +586,7 @@ start_request(struct run *r, struct conn *c, long long now)
 	c->bytes_in = c->bytes_out = 0;
 	c->retried = 0;
 	c->tries = 0;
+	c->conn_ns = c->connected_ns = c->send_ns = c->sent_ns = c->first_ns = 0;
 	if (r->burst && c->seq <= r->nconns) {
 		c->in_wave = 1;
 		r->wave_pending++;
@@ -974,8 +1006,9 @@ load_run(const struct load_config *cfg)
 			goto out;
 		}
 		r.have_out = 1;
-		r.nd = (struct ndjson){ r.out.fp, cfg->url, cfg->method,
-		    cfg->tag_key, cfg->tag_value, 0 };
+		r.nd = (struct ndjson){ .fp = r.out.fp, .url = cfg->url,
+		    .method = cfg->method, .tag_key = cfg->tag_key,
+		    .tag_value = cfg->tag_value };
 	}
 	r.target = cfg->requests;
 	r.end = 0;
