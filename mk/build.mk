@@ -32,21 +32,24 @@ LIB_JSON = $(L)/json.o $(L)/jsonout.o
 HP = $(O)/obj/tools/httpprobe
 P9 = $(O)/obj/tools/p95parse
 HTTPPROBE_ENGINE = $(HP)/http.o $(HP)/loadstats.o $(HP)/load.o
-P95PARSE_ENGINE  = $(P9)/k6.o $(P9)/prom.o
+P95PARSE_ENGINE  = $(P9)/result.o $(P9)/names.o $(P9)/k6name.o $(P9)/record.o \
+                   $(P9)/summary.o $(P9)/k6log.o $(P9)/ndjson.o $(P9)/ndjson_fast.o \
+                   $(P9)/prom.o $(P9)/detect.o
 
 # What each program links: its own objects first, then the library.
 aclcheck_OBJ    = $(O)/obj/tools/aclcheck.o $(LIB_CORE) $(L)/jsonout.o
-httpprobe_OBJ   = $(HP)/httpprobe.o $(HTTPPROBE_ENGINE) $(LIB_CORE) $(L)/jsonout.o $(L)/clock.o $(L)/pctl.o $(L)/url.o $(L)/dur.o
+httpprobe_OBJ   = $(HP)/httpprobe.o $(HTTPPROBE_ENGINE) $(LIB_CORE) $(L)/jsonout.o $(L)/clock.o $(L)/pctl.o $(L)/url.o $(L)/dur.o \
+                  $(HP)/sign.o $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/uuid.o $(L)/readall.o
 jsonfield_OBJ   = $(O)/obj/tools/jsonfield.o $(LIB_CORE) $(LIB_JSON)
 knobcheck_OBJ   = $(O)/obj/tools/knobcheck.o $(LIB_CORE) $(L)/dur.o $(L)/url.o
 leakscan_OBJ    = $(O)/obj/tools/leakscan.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 p95parse_OBJ    = $(P9)/p95parse.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o $(L)/readall.o
-portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $(L)/jsonout.o $(L)/clock.o $(L)/url.o $(L)/xalloc.o
-smokereport_OBJ = $(O)/obj/tools/smokereport.o $(LIB_CORE) $(L)/jsonout.o
+portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $(L)/xalloc.o $(L)/jsonout.o $(L)/clock.o $(L)/url.o
+smokereport_OBJ = $(O)/obj/tools/smokereport.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 
 # The demo backend (make demo, and the suite's fixture server): built
 # from tools/ like the programs, never installed.
-demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE)
+demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE) $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o
 DEMOBACKEND = $(O)/demobackend
 
 all: $(PROGS:%=$(O)/%) $(DEMOBACKEND)

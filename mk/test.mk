@@ -17,11 +17,16 @@ unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
 unit_http_OBJ    = $(L)/clock.o $(HP)/http.o $(L)/num.o $(L)/url.o $(L)/xalloc.o $(L)/die.o
 unit_url_OBJ     = $(L)/url.o $(L)/xalloc.o $(L)/die.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
-unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P9)/k6.o $(L)/pctl.o
+unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P95PARSE_ENGINE) $(L)/pctl.o
 unit_prom_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P95PARSE_ENGINE) $(L)/pctl.o
 unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(HP)/loadstats.o $(L)/pctl.o
 unit_pctl_OBJ    = $(L)/pctl.o
 unit_clock_OBJ   = $(L)/clock.o
+unit_sha256_OBJ  = $(L)/sha256.o $(L)/sha256_x86.o
+unit_hmac_OBJ    = $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o \
+                   $(HP)/sign.o $(L)/uuid.o $(L)/die.o $(L)/xalloc.o
+unit_base64_OBJ  = $(L)/base64.o
+unit_uuid_OBJ    = $(L)/uuid.o $(L)/readall.o $(L)/xalloc.o $(L)/die.o
 
 UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
 $(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)
@@ -80,9 +85,9 @@ lint:
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c tools/lib/num.c
 fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c tools/lib/url.c tools/lib/xalloc.c tools/lib/die.c tools/lib/dur.c
-fuzz_k6text_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
-fuzz_ndjson_SRC = tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
-fuzz_prom_SRC   = tools/p95parse/prom.c tools/p95parse/k6.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_k6text_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_ndjson_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_prom_SRC   = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_knob_SRC   = tools/lib/url.c tools/lib/dur.c tools/lib/num.c tools/lib/xalloc.c tools/lib/die.c tools/lib/usage.c
 FUZZ_BINS = $(FUZZERS:%=bin/fuzz/fuzz_%)
 

@@ -113,9 +113,14 @@ test_expect_success 'non-monotonic bucket counts are repaired and said so' '
 '
 
 test_expect_success 'the lowest bucket starts at 0, unless its bound is not above 0' '
+	printf "x_bucket{le=\"0\"} 10\nx_bucket{le=\"1\"} 20\nx_bucket{le=\"+Inf\"} 20\n" >zero.prom &&
+	p95parse -m x -p 25 zero.prom >out &&
+	contains p25_ms=0 out &&
+	p95parse -m x -p 75 zero.prom >out &&
+	contains p75_ms=0.5 out &&
 	printf "x_bucket{le=\"-1\"} 10\nx_bucket{le=\"0\"} 20\nx_bucket{le=\"+Inf\"} 20\n" >neg.prom &&
-	p95parse -m x -p 25 neg.prom >out &&
-	contains p25_ms=-1 out &&
+	expect_code 3 p95parse -m x -p 25 -l 1200 neg.prom >out 2>err &&
+	contains "is -1 ms; a latency is never negative" err && lacks gate_p25=pass out &&
 	printf "x_bucket{le=\"4\"} 10\nx_bucket{le=\"+Inf\"} 10\n" >low.prom &&
 	p95parse -m x -p 25 low.prom >out &&
 	contains p25_ms=1 out

@@ -149,7 +149,7 @@ listen picked 127.0.0.1 "$PICKED"
 
 test_expect_success 'usage errors are exit 2' '
 	expect_code 2 portfree 2>err &&
-	contains "usage: portfree [-jq] [-l | -f]" err &&
+	contains "usage: portfree [-hjqV] [-l | -f]" err &&
 	expect_code 2 portfree 0 2>err && contains "bad port in '\''0'\''" err &&
 	expect_code 2 portfree 65536 2>/dev/null &&
 	expect_code 2 portfree 80x 2>/dev/null &&
@@ -168,6 +168,9 @@ test_expect_success 'usage errors are exit 2' '
 test_expect_success '-h and -V' '
 	portfree -h >out 2>err && check /dev/null err &&
 	contains "usage: portfree" out &&
+	contains "       portfree -p [-j] [host]" out &&
+	contains "  -p, --pick" out && contains "  -w seconds" out &&
+	portfree --help >out2 && check out out2 &&
 	portfree -V >out && contains "portfree smokekit " out
 '
 

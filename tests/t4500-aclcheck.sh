@@ -440,6 +440,41 @@ else
 	test_skip "strace: the checked file is never opened" "strace missing or not permitted"
 fi
 
+# repeat N STRING: STRING N times.
+# shellcheck disable=SC2317
+repeat() {
+	awk -v n="$1" -v s="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", s }'
+}
+
+# Names the kernel refuses, as the kernel does: the whole path's length
+# first, then each component's.
+test_expect_success 'PATH_MAX: one byte short is walked, PATH_MAX bytes is ENAMETOOLONG, as the kernel' '
+	mk f 644 && pm=$(getconf PATH_MAX /) &&
+	k=$((pm - 1 - ${#PWD} - 1)) &&
+	short="$PWD$(repeat $k /)f" && long="$PWD$(repeat $((k + 1)) /)f" &&
+	test ${#short} -eq $((pm - 1)) && test ${#long} -eq "$pm" &&
+	test -r "$short" && ! test -r "$long" &&
+	expect_code 0 aclcheck "$short" >out &&
+	contains "allowed: " out &&
+	expect_code 3 aclcheck "$long" >out 2>err &&
+	test ! -s out && contains "File name too long" err &&
+	expect_code 3 aclcheck -j "$long" >out 2>/dev/null &&
+	contains "\"result\":\"error\",\"error\":\"File name too long\"" out
+'
+test_expect_success 'PATH_MAX: a relative path of ./ that walks short is still refused; 3 outranks allowed' '
+	mk f 644 && pm=$(getconf PATH_MAX /) &&
+	p="$(repeat $((pm / 2)) ./)f" &&
+	! test -r "$p" &&
+	expect_code 3 aclcheck f "$p" >out 2>err &&
+	contains "allowed: f" out && contains "File name too long" err
+'
+test_expect_success 'a component longer than the file system allows: ENAMETOOLONG, exit 3' '
+	mkd d 755 && n="d/$(repeat 300 a)" &&
+	! test -e "$n" &&
+	expect_code 3 aclcheck "$n" 2>err && contains "File name too long" err &&
+	expect_code 3 aclcheck "$n/../.." 2>err && contains "File name too long" err
+'
+
 # The manual's EXAMPLES, in its order.
 test_expect_success 'EXAMPLES: can the backend user read the env file' '
 	mkd srv 755 && mk srv/.env 640 "" u:$U:r &&

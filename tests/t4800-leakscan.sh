@@ -102,6 +102,206 @@ test_expect_success 'one line, several keys and encodings: one line each, sorted
 	check want out
 '
 
+# JSON escaping: every form a JSON writer may produce for a value, each on
+# its own line; the value has '/', '"', '\', a newline, a tab, non-ASCII
+# text of two, three and four UTF-8 bytes.
+test_expect_success 'json: escaped slash, quote, backslash, newline, tab; u-escapes in any case, surrogate pairs' '
+	printf "W=\"p/a\\\\\"s\\\\\\\\s\\\\nx\\\\ty\303\244\342\202\254\360\237\230\200-tail\"\n" >.env &&
+	{
+		printf "%s\n" "{\"w\":\"p\\/a\\\"s\\\\s\\nx\\ty\\u00e4\\u20ac\\ud83d\\ude00-tail\"}"
+		printf "%s\n" "{\"w\":\"p/a\\\"s\\\\s\\nx\\ty\\u00E4\\u20AC\\uD83D\\uDE00-tail\"}"
+		printf "%s\303\244\342\202\254\360\237\230\200%s\n" "p/a\\\"s\\\\s\\nx\\ty" "-tail"
+		printf "%s\n" "p\\u002fa\\u0022s\\u005cs\\u000ax\\u0009y\\u00e4\\u20aC\\uD83d\\udE00-tail"
+		printf "%s\n" "p/a\\\"s\\\\s\\nx\\ty\\u00e4\\u20ac\\ud83d-tail"
+	} >log &&
+	expect_code 1 leakscan .env log >out 2>err &&
+	printf "log:%s: W (json)\n" 1 2 3 4 >want &&
+	check want out && test ! -s err
+'
+test_expect_success 'json: every character u-escaped, control characters, b f r escapes' '
+	printf "K=k3y/\303\244!\nC=\"ctl\001\\\\b\\\\f\\\\r-end\"\n" >.env &&
+	printf "%s\n" "\\u006b\\u0033\\u0079\\u002F\\u00E4\\u0021" \
+	    "\\u006B\\u0033\\u0079\\/\\u00e4!" "ctl\\u0001\\b\\f\\r-end" \
+	    "ctl\\u0001\\u0008\\u000C\\u000d-end" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:1: K (json)\nlog:2: K (json)\nlog:3: C (json)\nlog:4: C (json)\n" >want &&
+	check want out
+'
+test_expect_success 'json: HTML-safe writers (Go: u003c u003e u0026, u2028)' '
+	printf "K=\"<a&b>\342\200\250tail\"\n" >.env &&
+	printf "%s\n" "{\"k\":\"\\u003ca\\u0026b\\u003e\\u2028tail\"}" >log &&
+	expect_code 1 leakscan .env log >out &&
+	check_str "log:1: K (json)" out
+'
+test_expect_success 'json: a byte that is not UTF-8, u-escaped as Latin-1 writers do' '
+	printf "L=caf\344-latin\n" >.env &&
+	printf "%s\n" "{\"l\":\"caf\\u00e4-latin\"}" "{\"l\":\"caf\\u00C3\\u00A4-latin\"}" >log &&
+	expect_code 1 leakscan .env log >out &&
+	check_str "log:1: L (json)" out &&
+	printf "M=caf\303\244-utf8\n" >.env &&
+	printf "%s\n" "caf\\u00c3\\u00a4-utf8" "caf\\u00e4-utf8" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:1: M (json)\nlog:2: M (json)\n" >want && check want out
+'
+test_expect_success 'json: a backslash that escapes nothing stays; a value already raw is raw' '
+	printf "K=\"back\\\\\\\\slash-value\"\n" >.env &&
+	printf "%s\n" "back\\slash-value" "back\\\\slash-value" "back\\qslash-value" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:1: K (raw)\nlog:2: K (json)\n" >want && check want out
+'
+if have python3; then
+	test_expect_success 'json: what python3 json.dumps writes, ASCII-only or not, and JSON in a JSON string' '
+		printf "K=\"v/al\\\\\"ue\\\\\\\\ \303\244\360\237\230\200\\\\n\001end\"\n" >.env &&
+		python3 -c "import json,sys
+v = \"v/al\\\"ue\\\\ \u00e4\U0001F600\n\x01end\"
+print(json.dumps({\"k\": v}))
+print(json.dumps({\"k\": v}, ensure_ascii=False))
+print(json.dumps(json.dumps({\"k\": v})))" >log &&
+		expect_code 1 leakscan .env log >out &&
+		printf "log:1: K (json)\nlog:2: K (json)\nlog:3: K (json)\n" >want && check want out
+	'
+else
+	test_skip "json: what python3 json.dumps writes, ASCII-only or not, and JSON in a JSON string" "no python3"
+fi
+
+test_expect_success 'json: escaped two and three times (JSON logs of JSON bodies)' '
+	printf "K=\"a/b\\\\\"c-value\"\n" >.env &&
+	printf "%s\n" "{\"log\":\"{\\\"k\\\":\\\"a\\\\/b\\\\\\\"c-value\\\"}\"}" \
+	    "a\\\\\\\\\\\\/b\\\\\\\\\\\\\\\"c-value" "a\\\\u002fb\\\\u0022c-value" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:%s: K (json)\n" 1 2 3 >want && check want out
+'
+test_expect_success 'json: an escaped value across the 1 MiB chunk boundary' '
+	printf "K=\"%s\"\n" "$V" >.env &&
+	e=$(printf %s "$V" | od -An -tx1 | tr -d " \n" | sed "s/../\\\\u00&/g") &&
+	: >want &&
+	for k in 1 3 40 100 125; do
+		# The boundary falls after the first k characters of the escaped value.
+		awk -v k=$k -v e="$e" -v f=f$k "BEGIN { n = 1048576 - k; q = int(n / 10);
+			for (i = 0; i < q; i++) print \"xxxxxxxxx\" >f;
+			for (i = 0; i < n - 10 * q; i++) printf \"y\" >f;
+			print e >f; printf \"%s:%d: K (json)\\n\", f, q + 1 }" >>want || exit 1
+	done &&
+	expect_code 1 leakscan .env f1 f3 f40 f100 f125 >out &&
+	check want out
+'
+
+test_expect_success 'env files around the reader'\''s buffer sizes, from a file and standard input' '
+	for size in 4094 4095 4096 4097 8191 8192 70000; do
+		# Comment lines pad the file so that the last line ends at size bytes.
+		line="LAST=last-secret-$size" &&
+		awk -v n=$((size - ${#line} - 1)) "BEGIN { while (n > 0) { k = n > 80 ? 80 : n;
+			if (n - k > 0 && n - k < 2) k = n - 2;
+			s = \"#\"; for (i = 2; i < k; i++) s = s \"x\"; print s; n -= k } }" >e$size &&
+		echo "$line" >>e$size && test "$(wc -c <e$size)" -eq $size &&
+		echo "last-secret-$size" >log$size &&
+		expect_code 1 leakscan e$size log$size >out && check_str "log$size:1: LAST (raw)" out &&
+		expect_code 1 leakscan -e - log$size <e$size >out && check_str "log$size:1: LAST (raw)" out ||
+		exit 1
+	done
+'
+
+# A malformed env file: every readable value is still looked for.
+test_expect_success 'a malformed line: said by number, the other values scanned, exit 3' '
+	printf "A=alpha-value-1\nBAD KEY=bad-key-secret\nB=beta-value-2\n=no-key-secret\nC=\"gamma-value-3\"junk\nD=delta-value-4\n" >.env &&
+	printf "alpha-value-1 beta-value-2\ngamma-value-3\ndelta-value-4\n" >log &&
+	expect_code 3 leakscan .env log >out 2>err &&
+	printf "log:1: A (raw)\nlog:1: B (raw)\nlog:2: C (raw)\nlog:3: D (raw)\n" >want &&
+	check want out &&
+	cat >want <<-\EOF &&
+	leakscan: .env:2: expected '\''='\'' after the variable name
+	leakscan: .env:4: not a variable name
+	leakscan: .env:5: text after the closing quote
+	EOF
+	check want err && lacks secret err && lacks junk err
+'
+test_expect_success 'an unterminated quote: its line taken as the value, the next lines read' '
+	printf "A=\"open-secret-1 \nB=beta-value-2\nC='\''single-open-3\nD=\"delta-value-4\"\n" >.env &&
+	printf "x open-secret-1 x\nbeta-value-2\nsingle-open-3\ndelta-value-4\n" >log &&
+	expect_code 3 leakscan .env log >out 2>err &&
+	printf "log:1: A (raw)\nlog:2: B (raw)\nlog:3: C (raw)\nlog:4: D (raw)\n" >want &&
+	check want out &&
+	printf "leakscan: .env:1: unterminated double quote\nleakscan: .env:3: unterminated single quote\n" >want &&
+	check want err
+'
+
+test_expect_success 'a NUL byte is a malformed line; a binary file says ten and stops saying' '
+	printf "A=alpha-value-1\nB=be\000ta-secret\nC=gamma-value-3\n" >.env &&
+	printf "alpha-value-1 gamma-value-3\n" >log &&
+	expect_code 3 leakscan .env log >out 2>err &&
+	printf "log:1: A (raw)\nlog:1: C (raw)\n" >want && check want out &&
+	check_str "leakscan: .env:2: a NUL byte" err &&
+	i=0 && while [ $i -lt 50 ]; do printf "X\000=%d\n" $i; i=$((i + 1)); done >bin.env &&
+	printf "D=delta-value-4\n" >>bin.env && echo delta-value-4 >log &&
+	expect_code 3 leakscan bin.env log >out 2>err &&
+	check_str "log:1: D (raw)" out &&
+	grep -c "a NUL byte" err >n && check_str 10 n &&
+	tail -n 1 err >last && check_str "leakscan: bin.env:11: more malformed lines, not shown" last
+'
+
+# What is no secret: a host the run uses, a common word.
+test_expect_success 'no secret: loopback hosts and URLs of them, alone or with a port' '
+	cat >.env <<-\EOF &&
+	DB_HOST=localhost
+	BASE_URL=http://localhost:8082
+	SLASHED=http://LocalHost:8082/
+	LOOP=127.0.0.1
+	LOOP2=127.1.2.3:5432
+	ANY=0.0.0.0
+	V6=[::1]:8080
+	V6URL=http://[::1]/
+	DOCKER=host.docker.internal
+	API_KEY=the-real-secret
+	EOF
+	cat >log <<-\EOF &&
+	GET http://localhost:8082/ from 127.0.0.1 and 127.1.2.3:5432 on 0.0.0.0
+	[::1]:8080 http://[::1]/ host.docker.internal http://LocalHost:8082/
+	the-real-secret
+	EOF
+	expect_code 1 leakscan -n 1 .env log >out &&
+	check_str "log:3: API_KEY (raw)" out
+'
+test_expect_success 'a URL of a loopback host that carries more is still a secret' '
+	cat >.env <<-\EOF &&
+	CRED=postgres://app:pw@localhost:5432/db
+	HOOK=http://localhost:8082/hook/T0KEN
+	QUERY=http://127.0.0.1/?key=abc
+	NOTLOOP=128.0.0.1
+	BADPORT=localhost:80x
+	EOF
+	printf "postgres://app:pw@localhost:5432/db http://localhost:8082/hook/T0KEN\n" >log &&
+	printf "http://127.0.0.1/?key=abc 128.0.0.1 localhost:80x\n" >>log &&
+	expect_code 1 leakscan -n 1 .env log >out &&
+	cat >want <<-\EOF &&
+	log:1: CRED (raw)
+	log:1: HOOK (raw)
+	log:2: QUERY (raw)
+	log:2: NOTLOOP (raw)
+	log:2: BADPORT (raw)
+	EOF
+	check want out
+'
+test_expect_success '-H: a value naming a host the run uses is no secret' '
+	printf "DB_HOST=api.internal\nURL=https://API.internal:8443\nKEY=api.internal.secret\n" >.env &&
+	printf "api.internal https://API.internal:8443 api.internal.secret\n" >log &&
+	expect_code 1 leakscan .env log >out &&
+	printf "log:1: DB_HOST (raw)\nlog:1: URL (raw)\nlog:1: KEY (raw)\n" >want &&
+	check want out &&
+	expect_code 1 leakscan -H api.internal .env log >out &&
+	check_str "log:1: KEY (raw)" out &&
+	expect_code 1 leakscan -H API.INTERNAL -H other .env log >out &&
+	check_str "log:1: KEY (raw)" out
+'
+test_expect_success 'no secret: booleans, environment names, log levels, in any case' '
+	printf "A=true\nB=False\nC=production\nD=Development\nE=WARNING\nF=disabled\nG=staging\nH=s3cret\n" >.env &&
+	printf "true False production Development WARNING disabled staging\ns3cret\n" >log &&
+	expect_code 1 leakscan -n 1 .env log >out &&
+	check_str "log:2: H (raw)" out &&
+	printf "A=true\nC=production\n" >only.env &&
+	expect_code 0 leakscan -n 1 only.env log >out 2>err &&
+	test ! -s out && contains "nothing to look for" err
+'
+
 # Env-file syntax: each line of syntax.env and the value it must yield.
 test_expect_success 'env syntax: quotes, escapes, export, comments, CRLF, blanks' '
 	cat >syntax.env <<-\EOF &&
@@ -152,6 +352,7 @@ test_expect_success 'env syntax: what a value is not (comment, quotes, CR, escap
 	log:1: A (raw)
 	log:2: B (raw)
 	log:3: C (raw)
+	log:4: D (json)
 	EOF
 	check want out &&
 	printf "d\ne-value\n" >log2 &&
@@ -311,6 +512,12 @@ test_expect_success 'EXAMPLES: two env files, a key that is no secret' '
 	printf "SIGNING=signing-secret\n" >secrets.env &&
 	printf "connected to localhost\n" >runs/db.log &&
 	expect_code 0 leakscan -x DB_HOST -e .env -e secrets.env runs >out &&
+	test ! -s out
+'
+test_expect_success 'EXAMPLES: a host the run uses is no secret' '
+	mkdir -p runs/latest && printf "API_KEY=%s\nDB_HOST=api.internal\n" "$V" >.env &&
+	printf "GET http://api.internal/v1/models\n" >runs/latest/k6_stdout.log &&
+	expect_code 0 leakscan -H api.internal .env runs/latest >out &&
 	test ! -s out
 '
 test_expect_success 'EXAMPLES: in a script, only the status' '

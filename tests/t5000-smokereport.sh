@@ -18,6 +18,33 @@ json.load(open(sys.argv[1], encoding="utf-8"), parse_constant=bad)' "$1"
 	fi
 }
 
+# junit_summary FILE: parses FILE with python3's XML parser and prints each
+# testcase as "name verdict [message]", then the counts of the suite.
+# shellcheck disable=SC2317 # called from the test bodies
+junit_summary() {
+	python3 -c 'import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites", root.tag
+suites = root.findall("testsuite")
+assert len(suites) == 1
+s = suites[0]
+cases = s.findall("testcase")
+for c in cases:
+    f, k = c.find("failure"), c.find("skipped")
+    if f is not None:
+        print(c.get("name"), "failure", f.get("message"))
+    elif k is not None:
+        print(c.get("name"), "skipped", k.get("message"))
+    else:
+        print(c.get("name"), "pass")
+nf = sum(c.find("failure") is not None for c in cases)
+nk = sum(c.find("skipped") is not None for c in cases)
+assert int(s.get("tests")) == len(cases) == int(root.get("tests"))
+assert int(s.get("failures")) == nf == int(root.get("failures"))
+assert int(s.get("skipped")) == nk == int(root.get("skipped"))
+print("tests=%d failures=%d skipped=%d time=%s" % (len(cases), nf, nk, s.get("time")))' "$1"
+}
+
 test_expect_success 'man page example 1: one passing check on stdout (EXAMPLES)' '
 	printf "%s\n" base_url=http://localhost:8082 \
 	    check.healthz.ok=true "check.healthz.detail=HTTP 200, ok is true" \
@@ -63,6 +90,17 @@ test_expect_success 'man page example 2: -o and -m write both artifacts (EXAMPLE
 	ls -A runs/latest >files &&
 	printf "metrics.txt\nstatus.json\n" >want &&
 	check want files
+'
+
+test_expect_success 'man page example 3: TAP on standard output, JUnit beside (EXAMPLES)' '
+	mkdir -p runs/latest &&
+	printf "%s\n" check.healthz.ok=true "check.healthz.detail=HTTP 200, ok is true" \
+	    check.models.ok=false "check.models.detail=HTTP 503" >facts.txt &&
+	expect_code 1 smokereport -t -o runs/latest/status.json \
+	    -J runs/latest/junit.xml facts.txt >out &&
+	printf "1..2\nok 1 - healthz: HTTP 200, ok is true\nnot ok 2 - models: HTTP 503\n" >want &&
+	check want out && valid_json runs/latest/status.json &&
+	contains "<failure message=\"HTTP 503\"/>" runs/latest/junit.xml
 '
 
 test_expect_success 'a failed check: status fail, exit 1, files still written' '
@@ -248,11 +286,133 @@ fi
 
 test_expect_success 'an unknown option and a missing argument are usage errors' '
 	expect_code 2 smokereport -x </dev/null 2>err &&
-	contains "usage: smokereport [-hV] [-m metrics.txt] [-o status.json] [file ...]" err &&
+	contains "usage: smokereport [-htV] [-J junit.xml] [-m metrics.txt] [-o status.json] [file ...]" err &&
 	expect_code 2 smokereport -o 2>err &&
 	contains "usage: smokereport" err
 '
 
+test_expect_success '-t: TAP, a plan and one line per check, failures and skips marked' '
+	cat >in <<-\EOF &&
+	check.healthz.ok=true
+	check.healthz.detail=HTTP 200, ok is true
+	check.healthz.ms=12.5
+	check.models.ok=false
+	check.models.detail=HTTP 503 # not ok \ really
+	check.leakscan.ok=true
+	check.leakscan.skip=no ENV_FILE
+	check.gate.ok=true
+	EOF
+	expect_code 1 smokereport -t in >out 2>err &&
+	cat >want <<-\EOF &&
+	1..4
+	ok 1 - healthz: HTTP 200, ok is true
+	not ok 2 - models: HTTP 503 \# not ok \\ really
+	ok 3 - leakscan # SKIP no ENV_FILE
+	ok 4 - gate
+	EOF
+	check want out && test ! -s err
+'
+test_expect_success '-t with -o: TAP on standard output, status.json in its file' '
+	printf "check.a.ok=true\ncheck.b.ok=true\ncheck.b.detail=fine\n" >in &&
+	expect_code 0 smokereport -t -o status.json in >out &&
+	printf "1..2\nok 1 - a\nok 2 - b: fine\n" >want && check want out &&
+	valid_json status.json && contains "\"status\": \"pass\"" status.json
+'
+test_expect_success '-t with no check: one failing test, as the run fails' '
+	printf "base_url=http://x\n" >in &&
+	expect_code 1 smokereport -t in >out &&
+	printf "1..1\nnot ok 1 - checks: no check was recorded\n" >want && check want out
+'
+test_expect_success 'one standard output only: -t with -o - or -J - is a usage error' '
+	printf "check.a.ok=true\n" >in &&
+	expect_code 2 smokereport -t -o - in >out 2>err && test ! -s out &&
+	contains "only one of" err &&
+	expect_code 2 smokereport -t -J - in 2>err &&
+	expect_code 2 smokereport -o - -J - in 2>err
+'
+if have python3; then
+	test_expect_success '-J: JUnit XML that python3 parses, one testcase per check' '
+		cat >in <<-\EOF &&
+		base_url=http://localhost:8082
+		check.healthz.ok=true
+		check.healthz.detail=HTTP 200
+		check.healthz.ms=12.5
+		check.models.ok=false
+		check.models.detail=HTTP 503 <html> & "quotes"
+		check.models.ms=7.5
+		check.leakscan.ok=true
+		check.leakscan.skip=no ENV_FILE
+		EOF
+		expect_code 1 smokereport -o status.json -J junit.xml in >out 2>err &&
+		test ! -s out && test ! -s err && valid_json status.json &&
+		junit_summary junit.xml >got &&
+		cat >want <<-\EOF &&
+		healthz pass
+		models failure HTTP 503 <html> & "quotes"
+		leakscan skipped no ENV_FILE
+		tests=3 failures=1 skipped=1 time=0.020
+		EOF
+		check want got &&
+		contains "<property name=\"base_url\" value=\"http://localhost:8082\"/>" junit.xml &&
+		contains "<testcase classname=\"smokekit\" name=\"healthz\" time=\"0.013\">" junit.xml
+	'
+	test_expect_success '-J: control characters and bytes that are not UTF-8 still parse' '
+		printf "check.x.ok=false\ncheck.x.detail=a\001b\033c\377d\355\240\200e\357\277\276f \303\244 \360\237\230\200\nnote=\002\n" >in &&
+		expect_code 1 smokereport -o status.json -J junit.xml in &&
+		junit_summary junit.xml >got &&
+		printf "x failure a\357\277\275b\357\277\275c\357\277\275d\357\277\275\357\277\275\357\277\275e\357\277\275\357\277\275\357\277\275f \303\244 \360\237\230\200\ntests=1 failures=1 skipped=0 time=None\n" >want &&
+		check want got
+	'
+	test_expect_success '-J with no check: one failing testcase' '
+		printf "base_url=http://x\n" >in &&
+		expect_code 1 smokereport -o status.json -J junit.xml in &&
+		junit_summary junit.xml >got &&
+		printf "checks failure no check was recorded\ntests=1 failures=1 skipped=0 time=None\n" >want &&
+		check want got
+	'
+	test_expect_success '-J - writes the XML on standard output' '
+		printf "check.a.ok=true\n" >in &&
+		expect_code 0 smokereport -J - -o status.json in >junit.xml &&
+		junit_summary junit.xml >got &&
+		printf "a pass\ntests=1 failures=0 skipped=0 time=None\n" >want && check want got
+	'
+else
+	test_skip "-J: JUnit XML that python3 parses" "no python3"
+	test_skip "-J: control characters and bytes that are not UTF-8 still parse" "no python3"
+	test_skip "-J with no check: one failing testcase" "no python3"
+	test_skip "-J - writes the XML on standard output" "no python3"
+fi
+test_expect_success '-J is atomic: malformed input or a failed write leaves the old file' '
+	printf "check.a.ok=true\n" >in && printf "old junit\n" >junit.xml &&
+	printf "check.a.ok=maybe\n" >bad &&
+	expect_code 3 smokereport -o status.json -J junit.xml bad 2>err &&
+	check_str "old junit" junit.xml &&
+	expect_code 3 smokereport -o status.json -J no/such/junit.xml in 2>err &&
+	contains "create no/such/junit.xml" err &&
+	expect_code 0 smokereport -o status.json -J junit.xml in &&
+	contains "<testsuites" junit.xml &&
+	ls -A >files && printf "bad\nerr\nfiles\nin\njunit.xml\nstatus.json\n" >want &&
+	check want files
+'
+if [ -w /dev/full ]; then
+	test_expect_success '-J or -t to a full disk is exit 3' '
+		printf "check.a.ok=true\n" >in &&
+		expect_code 3 smokereport -o status.json -J /dev/full in 2>err &&
+		contains "write /dev/full" err &&
+		expect_code 3 smokereport -t -o status.json in >/dev/full 2>err &&
+		contains "smokereport: " err
+	'
+else
+	test_skip '-J or -t to a full disk is exit 3' 'no /dev/full'
+fi
+
+test_expect_success 'a long input, from a file and standard input: every line read' '
+	awk "BEGIN { for (i = 1; i <= 3000; i++) printf \"check.c%d.ok=true\n\", i;
+		print \"check.last.ok=false\" }" >in &&
+	expect_code 1 smokereport -t in >out &&
+	tail -n 1 out >last && check_str "not ok 3001 - last" last &&
+	expect_code 1 smokereport -t <in >out2 && check out out2
+'
 test_expect_success 'a CR or ESC in a value cannot reach metrics.txt' '
 	printf "metrics.note=a\rb\033[31mc\ncheck.x.ok=true\n" >in &&
 	expect_code 0 smokereport -o status.json -m metrics.txt in &&

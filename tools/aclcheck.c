@@ -9,7 +9,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "die.h"
 #include "jsonout.h"
 #include "num.h"
+#include "usage.h"
 #include "xalloc.h"
 
 #define MAXLINKS 40	/* the kernel's MAXSYMLINKS */
@@ -512,9 +515,7 @@ add_node(struct check *c, enum kind kind, const char *path)
 
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 16;
-		c->nodes = realloc(c->nodes, c->cap * sizeof *c->nodes);
-		if (c->nodes == NULL)
-			die(EXIT_ERROR, "out of memory");
+		c->nodes = xreallocarray(c->nodes, c->cap, sizeof *c->nodes);
 	}
 	nd = &c->nodes[c->n++];
 	memset(nd, 0, sizeof *nd);
@@ -599,6 +600,16 @@ walk(struct check *c, const struct who *w, unsigned want)
 		/* The empty path names nothing: open(2) says ENOENT, not ".". */
 		errno = ENOENT;
 		c->errpath = xstrdup("");
+		c->err_at_arg = 1;
+		goto fail;
+	}
+	/*
+	 * The kernel refuses a path of PATH_MAX bytes or more before it looks
+	 * at any component, however short the path would be once walked.
+	 */
+	if (strlen(c->arg) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		c->errpath = xstrdup(c->arg);
 		c->err_at_arg = 1;
 		goto fail;
 	}
@@ -689,9 +700,7 @@ add_group(struct who *w, gid_t gid)
 {
 	if (in_group(w, gid))
 		return;
-	w->groups = realloc(w->groups, (w->ngroups + 1) * sizeof *w->groups);
-	if (w->groups == NULL)
-		die(EXIT_ERROR, "out of memory");
+	w->groups = xreallocarray(w->groups, w->ngroups + 1, sizeof *w->groups);
 	w->groups[w->ngroups++] = gid;
 }
 
@@ -1149,18 +1158,28 @@ parse_mode(const char *s)
 	return m;
 }
 
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: aclcheck [-hjVv] [-g group] [-m rwx] [-u user] path ...\n");
-	exit(finish_stdout(status));
-}
+static const struct usage_opt opts[] = {
+	{ "-g group", "also a member of group (name or gid); repeatable" },
+	{ "-h, --help", "print this help and exit" },
+	{ "-j", "one JSON object per path" },
+	{ "-m rwx", "the permissions wanted (default r)" },
+	{ "-u user", "the user (name or uid; default the caller)" },
+	{ "-V, --version", "print the version and exit" },
+	{ "-v", "list every component of the walk as getfacl does" },
+	{ NULL, NULL },
+};
+
+static const struct usage usage = {
+	"[-hjVv] [-g group] [-m rwx] [-u user] path ...",
+	opts,
+};
 
 int
 main(int argc, char *argv[])
 {
 	struct who w;
 	const char *user = NULL;
+	static const struct option longopts[] = { USAGE_LONGOPTS, { NULL, 0, NULL, 0 } };
 	static char **groups;	/* static: still reachable when -V exits early */
 	unsigned want = P_R;
 	size_t ngroups = 0, i;
@@ -1168,41 +1187,39 @@ main(int argc, char *argv[])
 
 	setprogname(argv[0]);
 	memset(&w, 0, sizeof w);
-	groups = xmalloc((size_t)argc * sizeof *groups);
-	while ((ch = getopt(argc, argv, "g:hjm:u:Vv")) != -1) {
+	groups = xreallocarray(NULL, (size_t)argc, sizeof *groups);
+	while ((ch = getopt_long(argc, argv, "g:hjm:u:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
 			groups[ngroups++] = optarg;
 			break;
 		case 'h':
-			usage(stdout, EXIT_HOLDS);
-			break;
+			usage_help(&usage);
 		case 'j':
 			jflag = 1;
 			break;
 		case 'm':
 			if ((want = parse_mode(optarg)) == 0) {
 				warnf("bad mode '%s': want letters of rwx", optarg);
-				usage(stderr, EXIT_USAGE);
+				usage_error(&usage);
 			}
 			break;
 		case 'u':
 			user = optarg;
 			break;
 		case 'V':
-			puts("aclcheck smokekit " SMOKEKIT_VERSION);
-			return finish_stdout(EXIT_HOLDS);
+			usage_version();
 		case 'v':
 			vflag = 1;
 			break;
 		default:
-			usage(stderr, EXIT_USAGE);
+			usage_error(&usage);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	set_user(&w, user);
 	for (i = 0; i < ngroups; i++)
 		add_group(&w, parse_group(groups[i]));

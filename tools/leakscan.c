@@ -2,9 +2,10 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,15 @@
 #include "jsonout.h"
 #include "num.h"
 #include "readall.h"
+#include "usage.h"
 #include "xalloc.h"
 
 #define CHUNK	(1 << 20)	/* bytes read at a time */
 #define MINB64	4		/* shorter base64 fragments would match anything */
+#define JSON_LEVELS 3		/* JSON in a JSON string in a JSON string */
 
-enum enc { ENC_RAW, ENC_BASE64, ENC_URL };
-static const char *enc_name[] = { "raw", "base64", "urlencoded" };
+enum enc { ENC_RAW, ENC_BASE64, ENC_URL, ENC_JSON };
+static const char *enc_name[] = { "raw", "base64", "urlencoded", "json" };
 
 /* One KEY=VALUE of an env file. */
 struct secret {
@@ -64,33 +67,12 @@ static size_t npats;
 static long head1[256], head2[65536];
 static size_t maxspan;		/* the longest text a match can cover */
 static int space_values;	/* a value holds ' ': '+' may encode it */
+static int high_values;		/* a value holds a byte >= 0x80 */
 static struct stat *envst;	/* the env files, never scanned */
 static size_t nenvst;
 static int jflag, qflag, failed;
 static size_t found;
 
-
-
-
-/* The whole of fd; NULL with errno set on a read error. */
-static char *
-slurp(int fd, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = NULL;
-	ssize_t r;
-
-	do {
-		buf = xrealloc(buf, cap *= 2);
-		if ((r = read_full(fd, (unsigned char *)buf + n, cap - n)) < 0) {
-			free(buf);
-			return NULL;
-		}
-		n += (size_t)r;
-	} while (n == cap);
-	*len = n;
-	return buf;
-}
 
 /* --- the env file --------------------------------------------------- */
 
@@ -99,7 +81,153 @@ struct envparse {
 	const char *p, *end;
 	unsigned long line;	/* where p is */
 	size_t minlen;
+	unsigned long nbad;	/* malformed lines so far */
 };
+
+#define MAXBAD	10	/* malformed lines said one by one; a binary file has many */
+
+/*
+ * Hosts the run itself uses (-H): a value naming one is no secret, since
+ * the artifacts name that host anyway.
+ */
+static const char **run_hosts;
+static size_t nrun_hosts;
+
+static int
+blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+same_word(const unsigned char *s, size_t len, const char *word)
+{
+	size_t i;
+
+	if (strlen(word) != len)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (tolower(s[i]) != tolower((unsigned char)word[i]))
+			return 0;
+	return 1;
+}
+
+/* 127.0.0.0/8 in dotted-quad form. */
+static int
+is_loopback_v4(const unsigned char *s, size_t len)
+{
+	size_t i, digits = 0, dots = 0;
+
+	if (len < 9 || memcmp(s, "127.", 4) != 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (digits == 0 || digits > 3)
+				return 0;
+			dots++;
+			digits = 0;
+		} else if (s[i] >= '0' && s[i] <= '9') {
+			digits++;
+		} else {
+			return 0;
+		}
+	}
+	return dots == 3 && digits > 0 && digits <= 3;
+}
+
+/* A name or address every machine has for itself, or one of -H. */
+static int
+is_run_host(const unsigned char *h, size_t len)
+{
+	static const char *const local[] = {
+		"localhost", "localhost.localdomain", "ip6-localhost",
+		"ip6-loopback", "0.0.0.0", "::1", "::", "host.docker.internal",
+	};
+	size_t i;
+
+	if (len > 2 && h[0] == '[' && h[len - 1] == ']') {
+		h++;
+		len -= 2;
+	}
+	for (i = 0; i < sizeof local / sizeof local[0]; i++)
+		if (same_word(h, len, local[i]))
+			return 1;
+	for (i = 0; i < nrun_hosts; i++)
+		if (same_word(h, len, run_hosts[i]))
+			return 1;
+	return is_loopback_v4(h, len);
+}
+
+/*
+ * A host of the run, alone or as host:port, or as a URL that holds nothing
+ * else (scheme://host[:port][/]): no user, no path, no query that could
+ * carry a token.
+ */
+static int
+is_host_value(const unsigned char *v, size_t len)
+{
+	const unsigned char *end = v + len, *h, *colon;
+	size_t i;
+
+	if (is_run_host(v, len))
+		return 1;
+	for (i = 0; i < len && (isalnum(v[i]) || v[i] == '+' || v[i] == '-' ||
+	    v[i] == '.'); i++)
+		;
+	if (i > 0 && len - i > 3 && memcmp(v + i, "://", 3) == 0) {
+		v += i + 3;
+		if (end > v && end[-1] == '/')
+			end--;
+	}
+	if (v < end && *v == '[') {
+		if ((h = memchr(v, ']', (size_t)(end - v))) == NULL)
+			return 0;
+		colon = h + 1;
+	} else {
+		colon = memchr(v, ':', (size_t)(end - v));
+		if (colon == NULL)
+			colon = end;
+	}
+	if (colon < end) {
+		if (*colon != ':' || end - colon < 2 || end - colon > 6)
+			return 0;
+		for (h = colon + 1; h < end; h++)
+			if (*h < '0' || *h > '9')
+				return 0;
+	}
+	return colon > v && is_run_host(v, (size_t)(colon - v));
+}
+
+/*
+ * Words that configure rather than identify (booleans, environment names,
+ * log levels): found in every log, they would make every run a leak.
+ */
+static int
+is_common_word(const unsigned char *v, size_t len)
+{
+	static const char *const common[] = {
+		"true", "false", "yes", "no", "on", "off", "none", "null", "nil",
+		"enabled", "disabled", "enable", "disable",
+		"development", "production", "staging", "testing", "test",
+		"local", "dev", "prod",
+		"trace", "debug", "info", "notice", "warn", "warning", "error",
+		"critical", "fatal",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof common / sizeof common[0]; i++)
+		if (same_word(v, len, common[i]))
+			return 1;
+	return 0;
+}
+
+/* Is the value worth looking for? See "What is a secret" in leakscan(1). */
+static int
+is_secret(const unsigned char *v, size_t len, size_t minlen)
+{
+	return len > 0 && len >= minlen && !is_common_word(v, len) &&
+	    !is_host_value(v, len);
+}
 
 static void
 add_secret(const char *key, size_t klen, unsigned char *val, size_t vlen)
@@ -119,10 +247,18 @@ add_secret(const char *key, size_t klen, unsigned char *val, size_t vlen)
 	nsecrets++;
 }
 
-static int
-blank(int c)
+/*
+ * A malformed line: said by number (never its text, which may hold the
+ * value), remembered for the exit status; the scan goes on.
+ */
+static void
+bad_line(struct envparse *e, unsigned long line, const char *what)
 {
-	return c == ' ' || c == '\t';
+	if (++e->nbad <= MAXBAD)
+		warnf("%s:%lu: %s", e->name, line, what);
+	else if (e->nbad == MAXBAD + 1)
+		warnf("%s:%lu: more malformed lines, not shown", e->name, line);
+	failed = 1;
 }
 
 /* The escapes of a double-quoted value: \n \t \r and friends; \x is x otherwise. */
@@ -142,11 +278,32 @@ unescape(int c)
 	}
 }
 
-/* A quoted value from just past its opening quote; may span lines. */
+/* From p to the end of its line, less trailing blanks and CR. */
+static unsigned char *
+rest_of_line(const char *p, const char *end, size_t *len)
+{
+	const char *t = memchr(p, '\n', (size_t)(end - p));
+
+	if (t == NULL)
+		t = end;
+	while (t > p && (blank(t[-1]) || t[-1] == '\r'))
+		t--;
+	*len = (size_t)(t - p);
+	return (unsigned char *)xstrndup(p, *len);
+}
+
+/*
+ * A quoted value from just past its opening quote; may span lines. Without
+ * a closing quote (or with one lines later that has text after it: the
+ * opening quote of another value), the value is taken to be the rest of
+ * the opening line (what was most likely meant) and the parse goes on at
+ * the next line.
+ */
 static unsigned char *
 quoted(struct envparse *e, int q, size_t *len)
 {
-	unsigned char *v = xrealloc(NULL, (size_t)(e->end - e->p) + 1);
+	unsigned char *v = xmalloc((size_t)(e->end - e->p) + 1);
+	const char *open = e->p;
 	unsigned long start = e->line;
 	size_t n = 0;
 	int c;
@@ -162,21 +319,28 @@ quoted(struct envparse *e, int q, size_t *len)
 		}
 		v[n++] = (unsigned char)*e->p;
 	}
-	if (e->p == e->end) {
-		free(v);	/* freed before exit so that leak checkers stay quiet */
-		die(EXIT_ERROR, "%s:%lu: unterminated %s quote", e->name, start,
-		    q == '"' ? "double" : "single");
-	}
-	e->p++;
-	/* After the closing quote: blanks, a comment, the end of the line. */
-	while (e->p < e->end && (blank(*e->p) || *e->p == '\r'))
+	if (e->p < e->end) {
 		e->p++;
-	if (e->p < e->end && *e->p != '\n' && *e->p != '#') {
-		free(v);
-		die(EXIT_ERROR, "%s:%lu: text after the closing quote", e->name, e->line);
+		/* After the closing quote: blanks, a comment, the end of the line. */
+		while (e->p < e->end && (blank(*e->p) || *e->p == '\r'))
+			e->p++;
+		if (e->p == e->end || *e->p == '\n' || *e->p == '#') {
+			*len = n;
+			return v;
+		}
+		/* On its own line, the text is junk; lines later, the quote was not closed. */
+		if (e->line == start) {
+			bad_line(e, e->line, "text after the closing quote");
+			*len = n;
+			return v;
+		}
 	}
-	*len = n;
-	return v;
+	free(v);
+	bad_line(e, start, q == '"' ? "unterminated double quote" :
+	    "unterminated single quote");
+	e->p = open;
+	e->line = start;
+	return rest_of_line(open, e->end, len);
 }
 
 /*
@@ -201,15 +365,39 @@ unquoted(struct envparse *e, int after_blank, size_t *len)
 	return (unsigned char *)xstrndup(s, *len);
 }
 
+/* KEY=VALUE from e->p, just past the key and its blanks. */
+static void
+env_value(struct envparse *e, const char *key, size_t klen)
+{
+	unsigned char *val;
+	size_t vlen;
+	int after_blank;
+
+	for (e->p++, after_blank = 0; e->p < e->end && blank(*e->p); e->p++)
+		after_blank = 1;
+	if (e->p < e->end && (*e->p == '"' || *e->p == '\'')) {
+		e->p++;
+		val = quoted(e, e->p[-1], &vlen);
+	} else {
+		val = unquoted(e, after_blank, &vlen);
+	}
+	if (is_secret(val, vlen, e->minlen))
+		add_secret(key, klen, val, vlen);
+	else
+		free(val);
+}
+
 /* One line (or a quoted value's lines) from e->p. */
 static void
 env_line(struct envparse *e)
 {
-	const char *key;
-	unsigned char *val;
-	size_t klen, vlen;
-	int after_blank;
+	const char *key, *nl = memchr(e->p, '\n', (size_t)(e->end - e->p));
+	size_t klen;
 
+	if (memchr(e->p, '\0', (size_t)((nl != NULL ? nl : e->end) - e->p)) != NULL) {
+		bad_line(e, e->line, "a NUL byte");
+		e->p = nl != NULL ? nl : e->end;
+	}
 	while (e->p < e->end && (blank(*e->p) || *e->p == '\r'))
 		e->p++;
 	if (e->p < e->end && *e->p != '\n' && *e->p != '#') {
@@ -225,24 +413,11 @@ env_line(struct envparse *e)
 		while (e->p < e->end && blank(*e->p))
 			e->p++;
 		if (klen == 0)
-			die(EXIT_ERROR, "%s:%lu: not a variable name", e->name, e->line);
-		if (e->p < e->end && *e->p == '=') {
-			for (e->p++, after_blank = 0; e->p < e->end && blank(*e->p); e->p++)
-				after_blank = 1;
-			if (e->p < e->end && (*e->p == '"' || *e->p == '\'')) {
-				e->p++;
-				val = quoted(e, e->p[-1], &vlen);
-			} else {
-				val = unquoted(e, after_blank, &vlen);
-			}
-			if (vlen >= e->minlen && vlen > 0)
-				add_secret(key, klen, val, vlen);
-			else
-				free(val);
-		} else if (e->p < e->end && *e->p != '\n' && *e->p != '\r' && *e->p != '#') {
-			die(EXIT_ERROR, "%s:%lu: expected '=' after the variable name",
-			    e->name, e->line);
-		}
+			bad_line(e, e->line, "not a variable name");
+		else if (e->p < e->end && *e->p == '=')
+			env_value(e, key, klen);
+		else if (e->p < e->end && *e->p != '\n' && *e->p != '\r' && *e->p != '#')
+			bad_line(e, e->line, "expected '=' after the variable name");
 		/* A bare KEY takes its value from the environment: nothing here. */
 	}
 	while (e->p < e->end && *e->p != '\n')
@@ -271,15 +446,12 @@ read_env(const char *path, size_t minlen)
 		envst = xrealloc(envst, (nenvst + 1) * sizeof *envst);
 		envst[nenvst++] = st;
 	}
-	if ((buf = slurp(fd, &len)) == NULL)
+	if ((buf = read_whole(fd, &len)) == NULL)
 		die(EXIT_ERROR, "read %s:", path);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	/* A NUL ends the text, so strspn never runs past it. */
-	buf = xrealloc(buf, len + 1);
-	buf[len] = '\0';
-	if (strlen(buf) != len)
-		die(EXIT_ERROR, "%s: a NUL byte: not an env file", path);
+	/* The NUL read_all puts after the text ends it, so strspn stops there. */
+	memset(&e, 0, sizeof e);
 	e.name = path;
 	e.p = buf;
 	e.end = buf + len;
@@ -364,7 +536,7 @@ build_patterns(void)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	static const char url[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t i;
+	size_t i, k;
 
 	memset(head1, -1, sizeof head1);
 	memset(head2, -1, sizeof head2);
@@ -373,11 +545,20 @@ build_patterns(void)
 		add_pattern(secrets[i].val, secrets[i].len, i, ENC_RAW);
 		add_base64(&secrets[i], i, std);
 		add_base64(&secrets[i], i, url);
-		/* Percent-encoded, a byte takes up to three characters. */
-		if (3 * secrets[i].len > maxspan)
-			maxspan = 3 * secrets[i].len;
+		/*
+		 * Percent-encoded, a byte takes up to three characters; escaped
+		 * in JSON, up to six (\u00e4, or a surrogate pair for four), and
+		 * escaped again inside a JSON string, more: twelve covers a
+		 * writer that escapes each of those six, and all usual writers
+		 * at any level.
+		 */
+		if (12 * secrets[i].len > maxspan)
+			maxspan = 12 * secrets[i].len;
 		if (memchr(secrets[i].val, ' ', secrets[i].len) != NULL)
 			space_values = 1;
+		for (k = 0; k < secrets[i].len; k++)
+			if (secrets[i].val[k] >= 0x80)
+				high_values = 1;
 	}
 }
 
@@ -420,7 +601,7 @@ record(struct scan *sc, size_t off, const struct pattern *p, enum enc enc)
 
 static void
 try_chain(struct scan *sc, long k, const unsigned char *t, size_t n, size_t i,
-    const uint32_t *map)
+    const uint32_t *map, enum enc dec)
 {
 	const struct pattern *p;
 	size_t start, end;
@@ -438,14 +619,18 @@ try_chain(struct scan *sc, long k, const unsigned char *t, size_t n, size_t i,
 		} else if (end - start != p->len ||
 		    memcmp(sc->buf + start, p->s, p->len) != 0) {
 			/* Decoding changed it; else the raw pass has it. */
-			record(sc, start, p, p->enc == ENC_RAW ? ENC_URL : p->enc);
+			record(sc, start, p, p->enc == ENC_RAW ? dec : p->enc);
 		}
 	}
 }
 
-/* Every pattern in t[0..n); map, when set, leads back to sc->buf offsets. */
+/*
+ * Every pattern in t[0..n); map, when set, leads back to sc->buf offsets
+ * and dec says how t was decoded from there.
+ */
 static void
-search(struct scan *sc, const unsigned char *t, size_t n, const uint32_t *map)
+search(struct scan *sc, const unsigned char *t, size_t n, const uint32_t *map,
+    enum enc dec)
 {
 	size_t i;
 
@@ -453,9 +638,9 @@ search(struct scan *sc, const unsigned char *t, size_t n, const uint32_t *map)
 	sc->curline = sc->line0;
 	for (i = 0; i < n; i++) {
 		if (i + 1 < n && head2[t[i] << 8 | t[i + 1]] >= 0)
-			try_chain(sc, head2[t[i] << 8 | t[i + 1]], t, n, i, map);
+			try_chain(sc, head2[t[i] << 8 | t[i + 1]], t, n, i, map, dec);
 		if (head1[t[i]] >= 0)
-			try_chain(sc, head1[t[i]], t, n, i, map);
+			try_chain(sc, head1[t[i]], t, n, i, map, dec);
 	}
 }
 
@@ -487,22 +672,176 @@ url_decode(const unsigned char *b, size_t n, int plus, unsigned char *out,
 	return k;
 }
 
-/* One buffer: raw and base64 as they are, then percent-decoded. */
+/* Four hex digits (any case) at s, or -1. */
+static long
+hex4(const unsigned char *s)
+{
+	long v = 0;
+	int i, d;
+
+	for (i = 0; i < 4; i++) {
+		if ((d = hexval(s[i])) < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* Code point c as UTF-8 into out (a lone surrogate as its three bytes). */
+static size_t
+put_utf8(unsigned char *out, unsigned long c)
+{
+	if (c < 0x80) {
+		out[0] = (unsigned char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (unsigned char)(0xc0 | c >> 6);
+		out[1] = (unsigned char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (unsigned char)(0xe0 | c >> 12);
+		out[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (unsigned char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xf0 | c >> 18);
+	out[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
+	out[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
+	out[3] = (unsigned char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/*
+ * One JSON escape at b[i] (a backslash) into out; returns the characters
+ * it takes in b, or 0 when it is none (the backslash stays as it is).
+ * \uXXXX is the code point in UTF-8, a surrogate pair one code point; with
+ * bytes set, \u0000 to \u00ff are single bytes instead (a writer that
+ * took each byte of a value for a code point, as Latin-1).
+ */
+static size_t
+json_escape(const unsigned char *b, size_t n, size_t i, int bytes,
+    unsigned char *out, size_t *olen)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *e;
+	long c, lo;
+
+	if (i + 1 >= n)
+		return 0;
+	if (b[i + 1] != 'u') {
+		if (b[i + 1] == '\0' || (e = strchr(from, b[i + 1])) == NULL)
+			return 0;
+		out[0] = (unsigned char)to[e - from];
+		*olen = 1;
+		return 2;
+	}
+	if (i + 6 > n || (c = hex4(b + i + 2)) < 0)
+		return 0;
+	if (bytes && c <= 0xff) {
+		out[0] = (unsigned char)c;
+		*olen = 1;
+		return 6;
+	}
+	if (c >= 0xd800 && c <= 0xdbff && i + 12 <= n && b[i + 6] == '\\' &&
+	    b[i + 7] == 'u' && (lo = hex4(b + i + 8)) >= 0xdc00 && lo <= 0xdfff) {
+		*olen = put_utf8(out, 0x10000 + ((unsigned long)(c - 0xd800) << 10) +
+		    (unsigned long)(lo - 0xdc00));
+		return 12;
+	}
+	*olen = put_utf8(out, (unsigned long)c);
+	return 6;
+}
+
+/*
+ * Undoes every escape a JSON writer may use, in b[0..n), into out; map as
+ * url_decode's (every byte an escape yields maps to the escape's start).
+ * The output is never longer than the input. Returns its length.
+ */
+static size_t
+json_decode(const unsigned char *b, size_t n, int bytes, unsigned char *out,
+    uint32_t *map)
+{
+	const unsigned char *bs;
+	size_t i = 0, k = 0, used, olen, j, run;
+
+	while (i < n) {
+		/* The text up to the next backslash, as it is. */
+		bs = memchr(b + i, '\\', n - i);
+		run = (bs != NULL ? (size_t)(bs - b) : n) - i;
+		memcpy(out + k, b + i, run);
+		for (j = 0; j < run; j++)
+			map[k + j] = (uint32_t)(i + j);
+		k += run;
+		if ((i += run) == n)
+			break;
+		if ((used = json_escape(b, n, i, bytes, out + k, &olen)) > 0) {
+			for (j = 0; j < olen; j++)
+				map[k + j] = (uint32_t)i;
+			k += olen;
+			i += used;
+		} else {
+			map[k] = (uint32_t)i;
+			out[k++] = b[i++];
+		}
+	}
+	map[k] = (uint32_t)n;
+	return k;
+}
+
+/*
+ * JSON-unescaped, level after level: a JSON document kept as a string in
+ * another (a log line of docker's json-file driver, a body in a report) is
+ * escaped twice. dec and map are two buffers each, used in turn; every map
+ * leads back to b.
+ */
+static void
+search_json(struct scan *sc, const unsigned char *b, size_t n, int bytes,
+    unsigned char *dec[2], uint32_t *map[2])
+{
+	const unsigned char *src = b;
+	const uint32_t *prev = NULL;
+	size_t slen = n, dlen, k;
+	int level, cur;
+
+	for (level = 0; level < JSON_LEVELS; level++) {
+		cur = level % 2;
+		dlen = json_decode(src, slen, bytes, dec[cur], map[cur]);
+		if (dlen == slen)
+			break;		/* no escape: nothing new to see */
+		for (k = 0; prev != NULL && k <= dlen; k++)
+			map[cur][k] = prev[map[cur][k]];
+		search(sc, dec[cur], dlen, map[cur], ENC_JSON);
+		if (memchr(dec[cur], '\\', dlen) == NULL)
+			break;
+		src = dec[cur];
+		slen = dlen;
+		prev = map[cur];
+	}
+}
+
+/* One buffer: raw and base64 as they are, then percent-decoded, then JSON-unescaped. */
 static void
 search_all(struct scan *sc, const unsigned char *b, size_t n,
-    unsigned char *dec, uint32_t *map)
+    unsigned char *dec[2], uint32_t *map[2])
 {
 	size_t dlen;
 
 	sc->buf = b;
-	search(sc, b, n, NULL);
+	search(sc, b, n, NULL, ENC_RAW);
 	if (memchr(b, '%', n) != NULL) {
-		dlen = url_decode(b, n, 0, dec, map);
-		search(sc, dec, dlen, map);
+		dlen = url_decode(b, n, 0, dec[0], map[0]);
+		search(sc, dec[0], dlen, map[0], ENC_URL);
 	}
 	if (space_values && memchr(b, '+', n) != NULL) {
-		dlen = url_decode(b, n, 1, dec, map);
-		search(sc, dec, dlen, map);
+		dlen = url_decode(b, n, 1, dec[0], map[0]);
+		search(sc, dec[0], dlen, map[0], ENC_URL);
+	}
+	if (memchr(b, '\\', n) != NULL) {
+		search_json(sc, b, n, 0, dec, map);
+		if (high_values)
+			search_json(sc, b, n, 1, dec, map);
 	}
 }
 
@@ -559,16 +898,19 @@ report(struct scan *sc)
 static void
 scan_fd(int fd, const char *name)
 {
-	static unsigned char *buf, *dec;
-	static uint32_t *map;
+	static unsigned char *buf, *dec[2];
+	static uint32_t *map[2];
 	size_t keep = maxspan - 1, carry = 0, total;
 	struct scan sc;
 	ssize_t n;
+	int i;
 
 	if (buf == NULL) {
-		buf = xrealloc(NULL, keep + CHUNK);
-		dec = xrealloc(NULL, keep + CHUNK);
-		map = xrealloc(NULL, (keep + CHUNK + 1) * sizeof *map);
+		buf = xmalloc(keep + CHUNK);
+		for (i = 0; i < 2; i++) {
+			dec[i] = xmalloc(keep + CHUNK);
+			map[i] = xreallocarray(NULL, keep + CHUNK + 1, sizeof *map[i]);
+		}
 	}
 	memset(&sc, 0, sizeof sc);
 	sc.name = name;
@@ -680,40 +1022,54 @@ scan_path(const char *path, int top)
 	}
 }
 
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: leakscan [-hjqV] [-n minlen] [-x key] -e envfile ... path ...\n"
-	    "       leakscan [-hjqV] [-n minlen] [-x key] envfile path ...\n");
-	exit(finish_stdout(status));
-}
+static const struct usage_opt opts[] = {
+	{ "-e envfile", "an env file whose values are looked for; repeatable" },
+	{ "-H host", "a host name the run uses: a value naming it is no secret" },
+	{ "-h, --help", "print this help and exit" },
+	{ "-j", "one JSON object per finding" },
+	{ "-n minlen", "ignore values shorter than minlen bytes (default 6)" },
+	{ "-q", "print nothing; the exit status says it" },
+	{ "-V, --version", "print the version and exit" },
+	{ "-x key", "do not look for the value of key; repeatable" },
+	{ NULL, NULL },
+};
+
+static const struct usage usage = {
+	"[-hjqV] [-H host] [-n minlen] [-x key] -e envfile ... path ...\n"
+	"       leakscan [-hjqV] [-H host] [-n minlen] [-x key] envfile path ...",
+	opts,
+};
 
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = { USAGE_LONGOPTS, { NULL, 0, NULL, 0 } };
 	static const char **envs, **skip;	/* static: reachable until exit */
 	size_t nenv = 0, nskip = 0, i, j, minlen = 6;
 	long long ll;
 	int ch;
 
 	setprogname(argv[0]);
-	envs = xrealloc(NULL, (size_t)argc * sizeof *envs);
-	skip = xrealloc(NULL, (size_t)argc * sizeof *skip);
-	while ((ch = getopt(argc, argv, "e:hjn:qVx:")) != -1) {
+	envs = xreallocarray(NULL, (size_t)argc, sizeof *envs);
+	skip = xreallocarray(NULL, (size_t)argc, sizeof *skip);
+	run_hosts = xreallocarray(NULL, (size_t)argc, sizeof *run_hosts);
+	while ((ch = getopt_long(argc, argv, "e:H:hjn:qVx:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
 			envs[nenv++] = optarg;
 			break;
-		case 'h':
-			usage(stdout, EXIT_HOLDS);
+		case 'H':
+			run_hosts[nrun_hosts++] = optarg;
 			break;
+		case 'h':
+			usage_help(&usage);
 		case 'j':
 			jflag = 1;
 			break;
 		case 'n':
 			if (parse_ll(optarg, 1, 65536, &ll) < 0) {
 				warnf("bad minimum length '%s': want 1 to 65536", optarg);
-				usage(stderr, EXIT_USAGE);
+				usage_error(&usage);
 			}
 			minlen = (size_t)ll;
 			break;
@@ -721,13 +1077,12 @@ main(int argc, char *argv[])
 			qflag = 1;
 			break;
 		case 'V':
-			puts("leakscan smokekit " SMOKEKIT_VERSION);
-			return finish_stdout(EXIT_HOLDS);
+			usage_version();
 		case 'x':
 			skip[nskip++] = optarg;
 			break;
 		default:
-			usage(stderr, EXIT_USAGE);
+			usage_error(&usage);
 		}
 	}
 	argc -= optind;
@@ -737,7 +1092,7 @@ main(int argc, char *argv[])
 		argc--;
 	}
 	if (nenv == 0 || argc == 0)
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	for (i = 0; i < nenv; i++)
 		read_env(envs[i], minlen);
 	/* -x KEY: that key's values are not secret (a host name, a port). */

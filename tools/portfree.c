@@ -21,6 +21,8 @@
 #include "jsonout.h"
 #include "num.h"
 #include "url.h"
+#include "usage.h"
+#include "xalloc.h"
 
 #define CMDLINE_SHOWN 80       /* bytes of a command line shown, then "..." */
 #define SOURCE_ENV "PORTFREE_SOURCE"
@@ -199,10 +201,7 @@ listener_add(struct listeners *ls)
 {
 	if (ls->n == ls->cap) {
 		size_t cap = ls->cap ? ls->cap * 2 : 16;
-		struct listener *v = realloc(ls->v, cap * sizeof *v);
-		if (v == NULL)
-			die(EXIT_ERROR, "out of memory");
-		ls->v = v;
+		ls->v = xreallocarray(ls->v, cap, sizeof *ls->v);
 		ls->cap = cap;
 	}
 	memset(&ls->v[ls->n], 0, sizeof ls->v[0]);
@@ -763,8 +762,7 @@ list_pids(DIR *d, size_t *n)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 512;
-			if ((v = realloc(v, cap * sizeof *v)) == NULL)
-				die(EXIT_ERROR, "out of memory");
+			v = xreallocarray(v, cap, sizeof *v);
 		}
 		v[(*n)++] = pid;
 	}
@@ -954,8 +952,7 @@ report(const struct target *t, size_t nt, struct listeners *ls, const struct opt
 	struct listener **want;
 	size_t i, k, n = 0;
 
-	if ((want = malloc((ls->n + 1) * sizeof *want)) == NULL)
-		die(EXIT_ERROR, "out of memory");
+	want = xreallocarray(NULL, ls->n + 1, sizeof *want);
 	for (i = 0; i < ls->n; i++) {
 		for (k = 0; k < nt; k++) {
 			if (ls->v[i].probed == NULL && blocks(&ls->v[i], &t[k], o->v6only)) {
@@ -1182,13 +1179,24 @@ pick(struct target *t, struct opts *o)
 	return EXIT_HOLDS;
 }
 
-static noreturn void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: portfree [-jq] [-l | -f] [-w seconds] [-i interval] [host:]port ...\n"
-	    "       portfree -p [-j] [host]\n");
-	exit(finish_stdout(status));
-}
+static const struct usage_opt opts[] = {
+	{ "-f", "wait until every target is free" },
+	{ "-h, --help", "print this help and exit" },
+	{ "-i interval", "how often to look while waiting (default 0.1s)" },
+	{ "-j", "one JSON object per target" },
+	{ "-l", "wait until every target is listening" },
+	{ "-p, --pick", "print a port that is free now on host (default 127.0.0.1)" },
+	{ "-q", "print nothing; the exit status tells" },
+	{ "-V, --version", "print the version and exit" },
+	{ "-w seconds", "wait at most this long" },
+	{ NULL, NULL },
+};
+
+static const struct usage usage = {
+	"[-hjqV] [-l | -f] [-w seconds] [-i interval] [host:]port ...\n"
+	"       portfree -p [-j] [host]",
+	opts,
+};
 
 static void
 parse_duration(const char *arg, const char *what, double *ms)
@@ -1204,6 +1212,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "pick", no_argument, NULL, 'p' },
+		USAGE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, interval_set = 0, wait_set = 0;
@@ -1214,12 +1223,12 @@ parse_opts(int argc, char *argv[], struct opts *o)
 		case 'l':
 			if (o->wait != 0 && o->wait != c) {
 				warnf("-l and -f exclude each other");
-				usage(stderr, EXIT_USAGE);
+				usage_error(&usage);
 			}
 			o->wait = c;
 			break;
 		case 'h':
-			usage(stdout, EXIT_HOLDS);
+			usage_help(&usage);
 		case 'i':
 			parse_duration(optarg, "interval", &o->interval_ms);
 			if (o->interval_ms < 1) {
@@ -1232,24 +1241,23 @@ parse_opts(int argc, char *argv[], struct opts *o)
 		case 'p': o->pick = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'V':
-			printf("portfree smokekit %s\n", SMOKEKIT_VERSION);
-			exit(finish_stdout(EXIT_HOLDS));
+			usage_version();
 		case 'w':
 			parse_duration(optarg, "wait", &o->wait_ms);
 			wait_set = 1;
 			break;
 		default:
-			usage(stderr, EXIT_USAGE);
+			usage_error(&usage);
 		}
 	}
 	if ((wait_set || interval_set) && !o->wait) {
 		warnf("-w and -i go with -l or -f");
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	}
 	if (o->pick && (o->wait || o->quiet || argc - optind > 1))
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	if (!o->pick && optind == argc)
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 }
 
 /*

@@ -1,5 +1,6 @@
-/* smokereport: write a smoke run's status.json and metrics.txt from key=value lines. */
-#include <errno.h>
+/* smokereport: write a smoke run's status.json, metrics.txt, TAP and JUnit XML from key=value lines. */
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "atomic.h"
 #include "die.h"
 #include "jsonout.h"
+#include "readall.h"
+#include "usage.h"
 #include "xalloc.h"
 
 /*
@@ -243,44 +246,58 @@ take_line(char *line)
 	return NULL;
 }
 
+/* The lines of one input; NUL-terminated in place, CR LF taken as LF. */
+static int
+take_lines(const char *name, char *buf, size_t len)
+{
+	char *line = buf, *end = buf + len, *nl;
+	const char *why;
+	size_t n;
+	long lineno = 0;
+
+	while (line < end) {
+		lineno++;
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		*nl = '\0';
+		n = (size_t)(nl - line);
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (strlen(line) != n) {
+			warnf("%s:%ld: a NUL byte in the line", name, lineno);
+			return -1;
+		}
+		if (n > 0 && line[0] != '#' && (why = take_line(line)) != NULL) {
+			warnf("%s:%ld: %s", name, lineno, why);
+			return -1;
+		}
+		line = nl + 1;
+	}
+	return 0;
+}
+
 static int
 read_input(const char *path)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	const char *name = fp == stdin ? "<stdin>" : path;
-	char *line = NULL;
-	const char *why;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int status = 0;
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+	const char *name = fd == STDIN_FILENO ? "<stdin>" : path;
+	size_t len;
+	char *buf;
+	int status;
 
-	if (fp == NULL) {
+	if (fd < 0) {
 		warnf("open %s:", path);
 		return -1;
 	}
-	errno = 0;
-	while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		if ((size_t)len != strlen(line)) {
-			warnf("%s:%ld: a NUL byte in the line", name, lineno);
-			status = -1;
-		} else if (len > 0 && line[0] != '#' && (why = take_line(line)) != NULL) {
-			warnf("%s:%ld: %s", name, lineno, why);
-			status = -1;
-		}
-	}
-	if (status == 0 && ferror(fp)) {
+	buf = read_whole(fd, &len);
+	if (buf == NULL)
 		warnf("read %s:", name);
-		status = -1;
-	}
-	free(line);
-	if (fp != stdin)
-		fclose(fp);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (buf == NULL)
+		return -1;
+	status = take_lines(name, buf, len);
+	free(buf);
 	return status;
 }
 
@@ -410,37 +427,275 @@ put_metrics_file(FILE *fp, int pass)
 	put_metrics(fp);
 }
 
-static void
-usage(FILE *fp)
+/* --- TAP and JUnit: one test per check ----------------------------- */
+
+/* How a check ends up: passed, failed, or skipped (ok, with a skip reason). */
+enum verdict { V_PASS, V_FAIL, V_SKIP };
+
+static enum verdict
+verdict_of(const struct group *c)
 {
-	fputs("usage: smokereport [-hV] [-m metrics.txt] [-o status.json] [file ...]\n", fp);
+	const char *ok = group_get(c, "ok"), *skip = group_get(c, "skip");
+
+	if (ok == NULL || strcmp(ok, "true") != 0)
+		return V_FAIL;
+	return skip != NULL && *skip != '\0' ? V_SKIP : V_PASS;
+}
+
+/* A TAP description: '#' and '\' escaped (TAP 13), control characters as '?'. */
+static void
+tap_put(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '#' || *s == '\\')
+			putc('\\', fp);
+		putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, fp);
+	}
+}
+
+/*
+ * TAP: the plan, then one line per check in order. No check at all is
+ * one failing test, as it is a failing run.
+ */
+static void
+put_tap(FILE *fp, int pass)
+{
+	const struct group *c;
+	const char *detail;
+	enum verdict v;
+	size_t i;
+
+	(void)pass;
+	if (checks.n == 0) {
+		fputs("1..1\nnot ok 1 - checks: no check was recorded\n", fp);
+		return;
+	}
+	fprintf(fp, "1..%zu\n", checks.n);
+	for (i = 0; i < checks.n; i++) {
+		c = &checks.g[i];
+		v = verdict_of(c);
+		fprintf(fp, "%sok %zu - ", v == V_FAIL ? "not " : "", i + 1);
+		tap_put(fp, c->name);
+		if ((detail = group_get(c, "detail")) != NULL && *detail != '\0') {
+			fputs(": ", fp);
+			tap_put(fp, detail);
+		}
+		if (v == V_SKIP) {
+			fputs(" # SKIP ", fp);
+			tap_put(fp, group_get(c, "skip"));
+		}
+		putc('\n', fp);
+	}
+}
+
+/*
+ * The length of the valid UTF-8 sequence at s that XML 1.0 allows as a
+ * character, or 0.
+ */
+static size_t
+xml_char_len(const unsigned char *s)
+{
+	unsigned long c;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
+		return 0;
+	return n;
+}
+
+/*
+ * s as XML character data or an attribute value: markup characters as
+ * entities, what XML cannot hold (control characters, bytes that are not
+ * UTF-8) as U+FFFD, so the document always parses.
+ */
+static void
+xml_put(FILE *fp, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n;
+
+	while (*s) {
+		switch (*s) {
+		case '&': fputs("&amp;", fp); s++; continue;
+		case '<': fputs("&lt;", fp); s++; continue;
+		case '>': fputs("&gt;", fp); s++; continue;
+		case '"': fputs("&quot;", fp); s++; continue;
+		case '\'': fputs("&apos;", fp); s++; continue;
+		case '\t': fputs("&#9;", fp); s++; continue;
+		case '\n': fputs("&#10;", fp); s++; continue;
+		case '\r': fputs("&#13;", fp); s++; continue;
+		}
+		if ((n = xml_char_len(s)) == 0) {
+			fputs("\xef\xbf\xbd", fp);
+			s++;
+			continue;
+		}
+		fwrite(s, 1, n, fp);
+		s += n;
+	}
+}
+
+/* A check's ms as JUnit's seconds, when it has one. */
+static void
+put_junit_time(FILE *fp, const char *ms)
+{
+	if (ms != NULL)
+		fprintf(fp, " time=\"%.3f\"", strtod(ms, NULL) / 1000);
+}
+
+static void
+put_testcase(FILE *fp, const char *name, enum verdict v, const char *detail,
+    const char *skip, const char *ms)
+{
+	fputs("    <testcase classname=\"smokekit\" name=\"", fp);
+	xml_put(fp, name);
+	putc('"', fp);
+	put_junit_time(fp, ms);
+	fputs(">\n", fp);
+	if (v == V_FAIL) {
+		fputs("      <failure message=\"", fp);
+		xml_put(fp, detail != NULL ? detail : "failed");
+		fputs("\"/>\n", fp);
+	} else if (v == V_SKIP) {
+		fputs("      <skipped message=\"", fp);
+		xml_put(fp, skip);
+		fputs("\"/>\n", fp);
+	}
+	if (detail != NULL && *detail != '\0') {
+		fputs("      <system-out>", fp);
+		xml_put(fp, detail);
+		fputs("</system-out>\n", fp);
+	}
+	fputs("    </testcase>\n", fp);
+}
+
+/*
+ * JUnit XML as CI systems read it: one testsuite, one testcase per check
+ * in order, <failure> and <skipped> marked, the top-level facts as
+ * properties.
+ */
+static void
+put_junit(FILE *fp, int pass)
+{
+	size_t i, nfail = 0, nskip = 0;
+	double total_ms = 0;
+	const char *ms;
+	int timed = 0;
+
+	(void)pass;
+	for (i = 0; i < checks.n; i++) {
+		enum verdict v = verdict_of(&checks.g[i]);
+
+		nfail += v == V_FAIL;
+		nskip += v == V_SKIP;
+		if ((ms = group_get(&checks.g[i], "ms")) != NULL) {
+			total_ms += strtod(ms, NULL);
+			timed = 1;
+		}
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
+	fprintf(fp, "<testsuites name=\"smokekit\" tests=\"%zu\" failures=\"%zu\" "
+	    "errors=\"0\" skipped=\"%zu\">\n", checks.n ? checks.n : 1,
+	    checks.n ? nfail : 1, nskip);
+	fprintf(fp, "  <testsuite name=\"smokekit\" tests=\"%zu\" failures=\"%zu\" "
+	    "errors=\"0\" skipped=\"%zu\"", checks.n ? checks.n : 1,
+	    checks.n ? nfail : 1, nskip);
+	if (timed)
+		fprintf(fp, " time=\"%.3f\"", total_ms / 1000);
+	fputs(">\n", fp);
+	if (top.n > 0) {
+		fputs("    <properties>\n", fp);
+		for (i = 0; i < top.n; i++) {
+			fputs("      <property name=\"", fp);
+			xml_put(fp, top.kv[i].key);
+			fputs("\" value=\"", fp);
+			xml_put(fp, top.kv[i].val);
+			fputs("\"/>\n", fp);
+		}
+		fputs("    </properties>\n", fp);
+	}
+	if (checks.n == 0)
+		put_testcase(fp, "checks", V_FAIL, "no check was recorded", NULL, NULL);
+	for (i = 0; i < checks.n; i++)
+		put_testcase(fp, checks.g[i].name, verdict_of(&checks.g[i]),
+		    group_get(&checks.g[i], "detail"), group_get(&checks.g[i], "skip"),
+		    group_get(&checks.g[i], "ms"));
+	fputs("  </testsuite>\n</testsuites>\n", fp);
+}
+
+static const struct usage_opt opts[] = {
+	{ "-h, --help", "print this help and exit" },
+	{ "-J junit.xml", "also write the checks as JUnit XML" },
+	{ "-m metrics.txt", "also write the metrics section as key=value lines" },
+	{ "-o status.json", "write the JSON object there (default: standard output)" },
+	{ "-t", "print the checks as TAP on standard output" },
+	{ "-V, --version", "print the version and exit" },
+	{ NULL, NULL },
+};
+
+static const struct usage usage = {
+	"[-htV] [-J junit.xml] [-m metrics.txt] [-o status.json] [file ...]",
+	opts,
+};
+
+static int
+is_stdout(const char *path)
+{
+	return path != NULL && strcmp(path, "-") == 0;
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char *metrics = NULL, *out = "-";
-	int c, i, pass, status = EXIT_HOLDS;
+	static const struct option longopts[] = { USAGE_LONGOPTS, { NULL, 0, NULL, 0 } };
+	const char *metrics = NULL, *out = NULL, *junit = NULL;
+	int c, i, pass, tflag = 0, status = EXIT_HOLDS;
 
 	setprogname(argv[0]);
-	while ((c = getopt(argc, argv, "hm:o:V")) != -1) {
+	while ((c = getopt_long(argc, argv, "hJ:m:o:tV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
-			return finish_stdout(EXIT_HOLDS);
+			usage_help(&usage);
+		case 'J':
+			junit = optarg;
+			break;
 		case 'm':
 			metrics = optarg;
 			break;
 		case 'o':
 			out = optarg;
 			break;
+		case 't':
+			tflag = 1;
+			break;
 		case 'V':
-			puts("smokereport smokekit " SMOKEKIT_VERSION);
-			return finish_stdout(EXIT_HOLDS);
+			usage_version();
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			usage_error(&usage);
 		}
+	}
+	/* status.json takes standard output only when nothing else does. */
+	if (out == NULL && !tflag && !is_stdout(junit))
+		out = "-";
+	if (tflag + is_stdout(out) + is_stdout(junit) + is_stdout(metrics) > 1) {
+		warnf("only one of -t, -o -, -J - and -m - may write to standard output");
+		usage_error(&usage);
 	}
 	if (optind == argc) {
 		if (read_input("-") == -1)
@@ -450,10 +705,14 @@ main(int argc, char *argv[])
 		if (read_input(argv[i]) == -1)
 			return EXIT_ERROR;
 	pass = all_ok();
-	if (write_file(out, put_status, pass) == -1)
+	if (out != NULL && write_file(out, put_status, pass) == -1)
 		status = EXIT_ERROR;
 	if (metrics != NULL && write_file(metrics, put_metrics_file, pass) == -1)
 		status = EXIT_ERROR;
+	if (junit != NULL && write_file(junit, put_junit, pass) == -1)
+		status = EXIT_ERROR;
+	if (tflag)
+		put_tap(stdout, pass);
 	group_free(&top);
 	groups_free(&sections);
 	groups_free(&checks);

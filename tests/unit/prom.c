@@ -1,10 +1,10 @@
-/* Unit tests: tools/lib/prom.c */
+/* Unit tests: tools/p95parse/prom.c */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "k6.h"
 #include "prom.h"
+#include "result.h"
 #include "tap.h"
 
 static int
@@ -16,11 +16,11 @@ quantile(double q, struct prom_bucket *b, size_t n, double *out, int *fixed)
 }
 
 static int
-parse(const char *text, const char *metric, double pct, struct k6_result *r)
+parse(const char *text, const char *metric, double pct, struct result *r)
 {
-	struct k6_query q = { metric, NULL, 0, pct };
+	struct query q = { metric, NULL, 0, pct };
 
-	k6_result_init(r);
+	result_init(r);
 	return prom_parse(text, strlen(text), &q, r);
 }
 
@@ -28,7 +28,7 @@ int
 main(void)
 {
 	struct prom_bucket b[8];
-	struct k6_result r;
+	struct result r;
 	double v = -1;
 	int fixed = -1;
 	const char *why = NULL;
@@ -90,7 +90,34 @@ main(void)
 	ok(parse("x_bucket{le=\"+Inf\"} 2\nx_bucket{le=\"1e1\"} 1\n", "x", 50, &r) == 0 &&
 	    r.pct.v == 10, "bounds in any float form, any order");
 	ok(parse("x_bucket{le=\"1\"} NaN\nx_bucket{le=\"+Inf\"} 2\n", "x", 50, &r) == -1 &&
-	    strstr(r.err, "too few buckets") != NULL, "a NaN count is skipped");
+	    strstr(r.err, "line 1: x_bucket{le=\"1\"} count is NaN") != NULL,
+	    "a NaN count is an error, not skipped: %s", r.err);
+	ok(parse("x_bucket{le=\"1\"} 1\nx_bucket{le=\"+Inf\"} -2\n", "x", 50, &r) == -1 &&
+	    strstr(r.err, "line 2: x_bucket{le=\"+Inf\"} count is negative") != NULL,
+	    "a negative count: %s", r.err);
+	ok(parse("x_bucket{le=\"1\"} +Inf\nx_bucket{le=\"+Inf\"} 2\n", "x", 50, &r) == -1 &&
+	    strstr(r.err, "count is infinite") != NULL, "an infinite count: %s", r.err);
+	ok(parse("x_bucket{le=\"NaN\"} 1\nx_bucket{le=\"+Inf\"} 2\n", "x", 50, &r) == -1 &&
+	    strstr(r.err, "le=\"NaN\"") != NULL, "a NaN bound: %s", r.err);
+	ok(parse("x_bucket{a=\"1\",le=\"1\"} 1\nx_bucket{le=\"1\",a=\"1\"} 1\n"
+	    "x_bucket{a=\"1\",le=\"+Inf\"} 2\n", "x", 50, &r) == -1 &&
+	    strstr(r.err, "the same series gives le=\"1\" twice (lines 1 and 2)") != NULL,
+	    "a series giving one le twice (labels in any order) is an error: %s", r.err);
+	ok(parse("x_bucket{a=\"1\",le=\"1\"} 1\nx_bucket{a=\"2\",le=\"1\"} 1\n"
+	    "x_bucket{a=\"1\",le=\"+Inf\"} 2\nx_bucket{a=\"2\",le=\"+Inf\"} 2\n", "x", 50,
+	    &r) == 0 && r.series == 2 && r.pct.v == 1, "two series are added up by le");
+	ok(parse("x_bucket{a=\"1=1:\",le=\"1\"} 1\nx_bucket{a=\"1\",le=\"1\"} 1\n"
+	    "x_bucket{a=\"1=1:\",le=\"+Inf\"} 2\nx_bucket{a=\"1\",le=\"+Inf\"} 2\n", "x", 50,
+	    &r) == 0 && r.series == 2, "label values that look alike stay apart");
+	ok(parse("x_bucket{le=\"-2\"} 1\nx_bucket{le=\"+Inf\"} 1\n", "x", 50, &r) == -1 &&
+	    strstr(r.err, "is -2 ms; a latency is never negative") != NULL,
+	    "a negative quantile is bad input: %s", r.err);
+	ok(parse("x{quantile=\"0.5\"} -3\n", "x", 50, &r) == -1 &&
+	    strstr(r.err, "a latency is never negative") != NULL,
+	    "a negative summary quantile: %s", r.err);
+	ok(parse("x_bucket{le=\"1\"} 1\nx_bucket{le=\"+Inf\"} 1\nx_sum -5\nx_count 1\n",
+	    "x", 50, &r) == -1 && strstr(r.err, "avg is -5 ms") != NULL,
+	    "a negative average: %s", r.err);
 	ok(parse("x 1 2 3\n", "x", 50, &r) == -1 && strstr(r.err, "line 1") != NULL,
 	    "junk after the timestamp");
 	ok(parse("x{a=\"b} 1\n", "x", 50, &r) == -1, "an open quote");

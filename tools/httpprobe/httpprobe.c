@@ -18,6 +18,7 @@
 #include "jsonout.h"
 #include "load.h"
 #include "num.h"
+#include "sign.h"
 #include "usage.h"
 
 #define MAX_HEADERS 64
@@ -25,7 +26,7 @@
 #define BACKOFF_MAX_MS 8000.0
 #define MAX_SECONDS 86400.0
 
-enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT };
+enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE, OPT_BURST };
 
 struct opts {
 	const char *url_arg;
@@ -48,6 +49,8 @@ struct opts {
 	int max_given;              /* -m was given */
 	int json, quiet, verbose, retry_all;
 	int load;                   /* a load option was given */
+	const char *hmac_keyid, *hmac_file;   /* --hmac, --hmac-secret-file */
+	struct sign *sign;          /* --hmac: every request signed afresh */
 	struct load_config lc;
 };
 
@@ -104,6 +107,9 @@ static const struct usage_opt usage_opts[] = {
 	{ "-v", "log each attempt, its request and response heads, on stderr" },
 	{ "-w format", "print format, with %{http_code} and the like, as the result" },
 	{ "-X method", "the request method (GET, or POST with -d)" },
+	{ "--burst", "load mode: connect every connection, then send the first requests at once" },
+	{ "--hmac keyid", "sign every request (X-Api-Key, X-Timestamp, X-Nonce, X-Signature)" },
+	{ "--hmac-secret-file file", "the signing secret (else SMOKEKIT_HMAC_SECRET)" },
 	{ "--out file", "load mode: every request as k6's NDJSON" },
 	{ "--rate rps", "load mode: start requests at this rate (open model)" },
 	{ "--summary-export file", "load mode: k6's summary export" },
@@ -114,8 +120,9 @@ static const struct usage_opt usage_opts[] = {
 static const struct usage usage = {
 	"[-hjqRVv] [-c conns] [-D duration] [-d data | @file] [-H header] "
 	"[-m seconds] [-n requests] [-o file] [-r retries] [-S header] [-s codes] "
-	"[-T seconds] [-t seconds] [-w format] [-X method] [--out file] "
-	"[--rate rps] [--summary-export file] [--tag key=value] url",
+	"[-T seconds] [-t seconds] [-w format] [-X method] [--burst] [--hmac keyid] "
+	"[--hmac-secret-file file] [--out file] [--rate rps] "
+	"[--summary-export file] [--tag key=value] url",
 	usage_opts,
 };
 
@@ -236,6 +243,9 @@ load_option(struct opts *o, int c, char *arg)
 	case 'D':
 		o->lc.duration_ms = seconds_arg(c, arg);
 		break;
+	case OPT_BURST:
+		o->lc.burst = 1;
+		break;
 	case 'n':
 		if (parse_ll(arg, 1, 1000000000000LL, &n) != 0)
 			bad_arg(c, arg, "not a number of requests");
@@ -257,7 +267,7 @@ option(struct opts *o, int c, char *arg)
 	char *eq;
 
 	switch (c) {
-	case 'c': case 'D': case 'n': case OPT_RATE:
+	case 'c': case 'D': case 'n': case OPT_RATE: case OPT_BURST:
 		load_option(o, c, arg);
 		break;
 	case 'd':
@@ -335,15 +345,39 @@ option(struct opts *o, int c, char *arg)
 	case OPT_OUT:
 		o->lc.out = arg;
 		break;
+	case OPT_HMAC:
+		o->hmac_keyid = arg;
+		break;
+	case OPT_HMAC_FILE:
+		o->hmac_file = arg;
+		break;
 	default:
 		usage_error(&usage);
 	}
+}
+
+/* --hmac: the signer, its four headers after the -H ones. */
+static void
+hmac_option(struct opts *o)
+{
+	static struct sign signer;
+
+	if (o->hmac_keyid == NULL && o->hmac_file != NULL)
+		die(EXIT_USAGE, "--hmac-secret-file needs --hmac keyid");
+	if (o->hmac_keyid == NULL)
+		return;
+	sign_setup(&signer, o->hmac_keyid, o->hmac_file, o->headers, &o->nheaders,
+	    MAX_HEADERS);
+	o->sign = &signer;
 }
 
 static void
 parse_args(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "burst", no_argument, NULL, OPT_BURST },
+		{ "hmac", required_argument, NULL, OPT_HMAC },
+		{ "hmac-secret-file", required_argument, NULL, OPT_HMAC_FILE },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "redact", required_argument, NULL, 'S' },
@@ -380,12 +414,18 @@ parse_args(struct opts *o, int argc, char *argv[])
 	if (!o->load && (o->lc.tag_key != NULL || o->lc.summary_export != NULL ||
 	    o->lc.out != NULL))
 		die(EXIT_USAGE, "--tag, --summary-export and --out need load mode (-c, -n, -D or --rate)");
+	if (o->lc.burst && o->lc.rate > 0)
+		die(EXIT_USAGE, "--burst and --rate are exclusive (--burst is the closed model's first wave)");
+	/* --burst alone: one request on each connection. */
+	if (o->lc.burst && o->lc.requests == 0 && o->lc.duration_ms == 0)
+		o->lc.requests = o->lc.conns > 0 ? o->lc.conns : 1;
 	if (o->load && o->lc.requests == 0 && o->lc.duration_ms == 0)
 		die(EXIT_USAGE, "load mode needs a bound: -n requests or -D duration");
 	/* Without -m: every attempt and the longest backoff between each. */
 	if (!o->max_given)
 		o->max_ms = (double)(o->retries + 1) * o->timeout_ms +
 		    (double)o->retries * BACKOFF_MAX_MS;
+	hmac_option(o);
 }
 
 /* ---- the body sink ---- */
@@ -692,6 +732,8 @@ probe(const struct opts *o, struct result *r)
 			sink_failed(o, r, errno);
 			break;
 		}
+		if (o->sign != NULL)
+			sign_request(o->sign, o->method, o->url.path, o->body, o->body_len);
 		if (o->verbose) {
 			warnf("attempt %lld of %lld: %s %s", r->attempts, o->retries + 1,
 			    o->method, o->url_arg);
@@ -911,6 +953,7 @@ load_mode(struct opts *o)
 	o->lc.connect_timeout_ms = o->connect_ms > 0 ? o->connect_ms : o->timeout_ms;
 	o->lc.json = o->json;
 	o->lc.quiet = o->quiet;
+	o->lc.sign = o->sign;
 	return load_run(&o->lc);
 }
 

@@ -10,6 +10,8 @@
 
 #include "http.h"
 
+struct sign;   /* sign.h */
+
 struct load_config {
 	const char *url;                     /* as given, for the outputs */
 	const struct url *parsed;            /* the same, parsed */
@@ -23,6 +25,7 @@ struct load_config {
 	unsigned long long requests;         /* -n, 0 = bounded by duration only */
 	double duration_ms;                  /* -D, 0 = bounded by requests only */
 	double rate;                         /* --rate requests/s, 0 = closed model */
+	int burst;                           /* --burst: the first requests at once */
 	double timeout_ms;                   /* -t: per request */
 	double connect_timeout_ms;           /* -T */
 	const char *tag_key, *tag_value;     /* --tag ep=models, or NULLs */
@@ -30,6 +33,7 @@ struct load_config {
 	const char *out;                     /* --out FILE (NDJSON), or NULL */
 	int json;                            /* -j: a JSON line per request on stdout */
 	int quiet;                           /* -q: no summary on stderr */
+	struct sign *sign;                   /* --hmac: headers among -H's, or NULL */
 };
 
 #endif

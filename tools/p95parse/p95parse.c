@@ -10,24 +10,46 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "detect.h"
 #include "die.h"
 #include "jsonout.h"
-#include "k6.h"
+#include "k6log.h"
+#include "ndjson.h"
 #include "num.h"
 #include "prom.h"
 #include "readall.h"
+#include "result.h"
+#include "summary.h"
+#include "usage.h"
+#include "xalloc.h"
 
 #define MAX_TAGS 16
 #define CHUNK (1u << 20)
 #define WHOLE_MAX (256u << 20)   /* a summary, log or /metrics page read whole */
 
-enum fmt { F_AUTO, F_JSON, F_NDJSON, F_LOG, F_PROM };
+static const struct usage_opt options_help[] = {
+	{ "-e ratio", "gate: http_req_failed must be below ratio (0 to 1), --failed-max" },
+	{ "-f format", "auto, json, ndjson, log or prom (default auto), --format" },
+	{ "-h", "print this help and exit, --help" },
+	{ "-j", "one JSON object instead of key=value lines, --json" },
+	{ "-l ms", "gate: the percentile must be below ms milliseconds, --max" },
+	{ "-m metric", "the trend metric (default http_req_duration), --metric" },
+	{ "-p pct", "the percentile, 0 to 100 (default 95), --percentile" },
+	{ "-t tag=value", "only the sub-metric (series) with this tag; repeatable, --tag" },
+	{ "-V", "print the version and exit, --version" },
+	{ NULL, NULL },
+};
+
+static const struct usage usage_p95parse = {
+	"[-hjV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-t tag=value] file ...",
+	options_help,
+};
 
 struct opts {
 	int json;
-	enum fmt fmt;
-	struct k6_query q;
-	struct k6_tag tags[MAX_TAGS];
+	enum format fmt;
+	struct query q;
+	struct tag tags[MAX_TAGS];
 	int have_max, have_fmax;
 	double max, fmax;
 	char pname[48];         /* "p95", "p99.9" */
@@ -50,7 +72,7 @@ num(char *buf, size_t size, double v)
 
 
 static int
-fail_errno(struct k6_result *r, const char *what)
+fail_errno(struct result *r, const char *what)
 {
 	snprintf(r->err, sizeof r->err, "%s: %s", what, strerror(errno));
 	return -1;
@@ -68,7 +90,7 @@ fail_errno(struct k6_result *r, const char *what)
  * Returns 1 when it was fed so, 0 when the rest must be read, -1 on error.
  */
 static int
-rest_mapped(int fd, size_t off, struct k6_ndjson *nd)
+rest_mapped(int fd, size_t off, struct ndjson *nd)
 {
 	struct stat st;
 	size_t size, at, len;
@@ -83,7 +105,7 @@ rest_mapped(int fd, size_t off, struct k6_ndjson *nd)
 		if (map == MAP_FAILED)   /* read the rest instead, from where it stopped */
 			return lseek(fd, (off_t)(at < off ? off : at), SEEK_SET) < 0 ? -1 : 0;
 		madvise(map, len, MADV_SEQUENTIAL);
-		if (k6_ndjson_feed(nd, (const char *)map + (at < off ? off - at : 0),
+		if (ndjson_feed(nd, (const char *)map + (at < off ? off - at : 0),
 		    len - (at < off ? off - at : 0)) != 0)
 			at = size;
 		munmap(map, len);
@@ -92,100 +114,63 @@ rest_mapped(int fd, size_t off, struct k6_ndjson *nd)
 }
 
 static int
-parse_ndjson(int fd, char *buf, size_t n, const struct opts *o, struct k6_result *r)
+parse_ndjson(int fd, char *buf, size_t n, const struct opts *o, struct result *r)
 {
-	struct k6_ndjson *nd = k6_ndjson_new(&o->q);
+	struct ndjson *nd = ndjson_new(&o->q, 1);
 	ssize_t got = 0;
 	int rc = -1;
 
-	if (nd == NULL) {
-		snprintf(r->err, sizeof r->err, "out of memory");
-		return -1;
-	}
-	if (k6_ndjson_feed(nd, buf, n) == 0 && n == CHUNK &&
+	if (ndjson_feed(nd, buf, n) == 0 && n == CHUNK &&
 	    (got = rest_mapped(fd, n, nd)) == 0)
 		while ((got = read_full(fd, buf, CHUNK)) > 0 &&
-		    k6_ndjson_feed(nd, buf, (size_t)got) == 0)
+		    ndjson_feed(nd, buf, (size_t)got) == 0)
 			;
 	if (got < 0)
 		fail_errno(r, "read");
 	else
-		rc = k6_ndjson_finish(nd, r);
-	k6_ndjson_free(nd);
+		rc = ndjson_finish(nd, r);
+	ndjson_free(nd);
 	return rc;
 }
 
-/* The rest of the input after the first n bytes, whole, in *bufp. */
 static int
-slurp(int fd, char **bufp, size_t *n, struct k6_result *r)
-{
-	size_t cap = *n + CHUNK;
-	ssize_t got;
-	char *b;
-
-	for (;;) {
-		if ((b = realloc(*bufp, cap)) == NULL) {
-			snprintf(r->err, sizeof r->err, "out of memory");
-			return -1;
-		}
-		*bufp = b;
-		if ((got = read_full(fd, b + *n, cap - *n)) < 0)
-			return fail_errno(r, "read");
-		*n += (size_t)got;
-		if (*n < cap)
-			return 0;
-		if (cap >= WHOLE_MAX) {
-			snprintf(r->err, sizeof r->err, "larger than %u MiB; not a summary",
-			    WHOLE_MAX >> 20);
-			return -1;
-		}
-		cap *= 2;
-	}
-}
-
-static int
-parse_file(const char *path, const struct opts *o, struct k6_result *r)
+parse_file(const char *path, const struct opts *o, struct result *r)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
-	char *buf;
-	ssize_t got;
-	size_t n;
-	const char *why;
-	enum fmt f = o->fmt;
-	int rc = -1;
+	char *buf = NULL;
+	size_t n = 0;
+	enum format f = o->fmt;
+	int rc = -1, got;
 
 	if (fd < 0)
 		return fail_errno(r, "open");
-	if ((buf = malloc(CHUNK)) == NULL) {
-		snprintf(r->err, sizeof r->err, "out of memory");
-		goto out;
-	}
-	if ((got = read_full(fd, buf, CHUNK)) < 0) {
+	if ((got = read_all(fd, &buf, &n, CHUNK - 1)) < 0) {
 		fail_errno(r, "read");
 		goto out;
 	}
-	n = (size_t)got;
-	if ((why = k6_unreadable(buf, n)) != NULL) {
-		snprintf(r->err, sizeof r->err, "%s", why);
+	if (got > 0)
+		n = CHUNK;     /* more follows: the first CHUNK bytes decide */
+	if (input_unreadable(buf, n, path, r->err, sizeof r->err) != 0)
 		goto out;
-	}
-	if (f == F_AUTO) {
-		enum k6_format k = k6_detect(buf, n);
-		f = k == K6_FMT_NDJSON ? F_NDJSON : k == K6_FMT_JSON ? F_JSON :
-		    prom_detect(buf, n) ? F_PROM : F_LOG;
-	}
-	if (f == F_NDJSON) {
+	if (f == FMT_AUTO)
+		f = input_detect(buf, n);
+	if (f == FMT_NDJSON) {
 		rc = parse_ndjson(fd, buf, n, o, r);
 		goto out;
 	}
-	if (n == CHUNK && slurp(fd, &buf, &n, r) != 0)
+	if (n == CHUNK && (got = read_all(fd, &buf, &n, WHOLE_MAX)) != 0) {
+		if (got < 0)
+			fail_errno(r, "read");
+		else
+			result_seterr(r, "larger than %u MiB; not a summary", WHOLE_MAX >> 20);
 		goto out;
-	if (f == F_JSON)
-		rc = k6_parse_json(buf, n, &o->q, r);
-	else if (f == F_PROM)
+	}
+	if (f == FMT_JSON)
+		rc = summary_parse(buf, n, &o->q, r);
+	else if (f == FMT_PROM)
 		rc = prom_parse(buf, n, &o->q, r);
 	else
-		rc = k6_parse_log(buf, n, &o->q, r);
+		rc = k6log_parse(buf, n, &o->q, r);
 out:
 	free(buf);
 	if (fd > 0)
@@ -195,7 +180,7 @@ out:
 
 /* Never a number that is not one: such a value counts as not known. */
 static void
-out_val(struct facts *w, const char *key, const struct k6_val *v)
+out_val(struct facts *w, const char *key, const struct val *v)
 {
 	if (v->have && isfinite(v->v))
 		facts_num(w, key, v->v);
@@ -208,13 +193,13 @@ pass(int ok)
 }
 
 static void
-out_verdicts(struct facts *w, const struct k6_result *r, int on_failed)
+out_verdicts(struct facts *w, const struct result *r, int on_failed)
 {
 	const char *what = on_failed ? "http_req_failed_threshold" : "threshold";
 	int verdict = on_failed ? r->failed_verdict : r->verdict;
 	struct json_obj inner;
 	size_t i, k = 0;
-	char key[K6_NAME_MAX + 64];
+	char key[RESULT_NAME_MAX + 64];
 
 	if (verdict >= 0) {
 		snprintf(key, sizeof key, "%ss", what);
@@ -239,10 +224,10 @@ out_verdicts(struct facts *w, const struct k6_result *r, int on_failed)
 }
 
 static const char *
-prec_name(enum k6_prec p)
+prec_name(enum prec p)
 {
-	return p == K6_TRUNCATED ? "truncated" : p == K6_ROUNDED ? "rounded" :
-	    p == K6_UNSURE ? "truncated-or-rounded" : "exact";
+	return p == PREC_TRUNCATED ? "truncated" : p == PREC_ROUNDED ? "rounded" :
+	    p == PREC_UNSURE ? "truncated-or-rounded" : "exact";
 }
 
 /*
@@ -251,13 +236,13 @@ prec_name(enum k6_prec p)
  * truncated v is in [v, v + step), a rounded one in [v - step/2, v + step/2].
  */
 static int
-below(const struct k6_val *v, double max, double *hi)
+below(const struct val *v, double max, double *hi)
 {
 	switch (v->prec) {
-	case K6_EXACT:
+	case PREC_EXACT:
 		*hi = v->v;
 		return v->v < max;
-	case K6_ROUNDED:
+	case PREC_ROUNDED:
 		*hi = v->v + v->step / 2;
 		return *hi < max;
 	default:
@@ -267,7 +252,7 @@ below(const struct k6_val *v, double max, double *hi)
 }
 
 static void
-output(const struct opts *o, const char *file, const struct k6_result *r, int gate_p, int gate_f)
+output(const struct opts *o, const char *file, const struct result *r, int gate_p, int gate_f)
 {
 	struct facts w;
 	char key[64];
@@ -275,7 +260,7 @@ output(const struct opts *o, const char *file, const struct k6_result *r, int ga
 	facts_begin(&w, stdout, o->json);
 	snprintf(key, sizeof key, "%s_ms", o->pname);
 	out_val(&w, key, &r->pct);
-	if (r->pct.prec != K6_EXACT) {
+	if (r->pct.prec != PREC_EXACT) {
 		snprintf(key, sizeof key, "%s_ms_step", o->pname);
 		facts_num(&w, key, r->pct.step);
 		facts_str(&w, "rounding", prec_name(r->pct.prec));
@@ -318,18 +303,18 @@ output(const struct opts *o, const char *file, const struct k6_result *r, int ga
 
 /* Each gate: 1 passes, 0 fails (said on stderr), 2 cannot be checked, -1 not asked. */
 static int
-gate_pct(const struct opts *o, const char *file, const struct k6_result *r)
+gate_pct(const struct opts *o, const char *file, const struct result *r)
 {
 	char a[40], b[40], c[40], d[40];
 	double hi;
 
 	if (!o->have_max)
 		return -1;
-	if (!r->pct.have || !isfinite(r->pct.v))
+	if (!r->pct.have || !isfinite(r->pct.v) || r->pct.v < 0)
 		return 2;
 	if (below(&r->pct, o->max, &hi))
 		return 1;
-	if (r->pct.prec == K6_EXACT)
+	if (r->pct.prec == PREC_EXACT)
 		warnf("%s: %s %s ms is not below %s ms (+%.6g ms)", file, o->pname,
 		    num(a, sizeof a, r->pct.v), num(b, sizeof b, o->max), r->pct.v - o->max);
 	else
@@ -341,7 +326,7 @@ gate_pct(const struct opts *o, const char *file, const struct k6_result *r)
 }
 
 static int
-gate_failed(const struct opts *o, const char *file, const struct k6_result *r)
+gate_failed(const struct opts *o, const char *file, const struct result *r)
 {
 	char a[40], b[40];
 
@@ -362,14 +347,6 @@ gate_failed(const struct opts *o, const char *file, const struct k6_result *r)
 		    num(a, sizeof a, r->failed), num(b, sizeof b, o->fmax),
 		    r->failed - o->fmax);
 	return 0;
-}
-
-static noreturn void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: %s [-hjV] [-e ratio] [-f format] [-l ms] [-m metric] "
-	    "[-p pct] [-t tag=value] file ...\n", progname);
-	exit(finish_stdout(status));
 }
 
 static void
@@ -400,13 +377,12 @@ options(int argc, char *argv[], struct opts *o)
 	static const struct option longs[] = {
 		{ "failed-max", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "max", required_argument, NULL, 'l' },
 		{ "metric", required_argument, NULL, 'm' },
 		{ "percentile", required_argument, NULL, 'p' },
 		{ "tag", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, 'V' },
+		USAGE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *fmts[] = { "auto", "json", "ndjson", "log", "prom" };
@@ -421,8 +397,7 @@ options(int argc, char *argv[], struct opts *o)
 	while ((c = getopt_long(argc, argv, "Ve:f:hjl:m:p:t:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'V':
-			printf("%s smokekit %s\n", progname, SMOKEKIT_VERSION);
-			exit(finish_stdout(EXIT_HOLDS));
+			usage_version();
 		case 'e':
 			if (parse_double(optarg, 0, 1, &o->fmax) != 0)
 				die(EXIT_USAGE, "bad --failed-max '%s': not a ratio from 0 to 1", optarg);
@@ -435,10 +410,10 @@ options(int argc, char *argv[], struct opts *o)
 			if (i == sizeof fmts / sizeof fmts[0])
 				die(EXIT_USAGE, "bad format '%s': want auto, json, ndjson, log or prom",
 				    optarg);
-			o->fmt = (enum fmt)i;
+			o->fmt = (enum format)i;
 			break;
 		case 'h':
-			usage(stdout, EXIT_HOLDS);
+			usage_help(&usage_p95parse);
 		case 'j':
 			o->json = 1;
 			break;
@@ -460,7 +435,7 @@ options(int argc, char *argv[], struct opts *o)
 			add_tag(o, optarg);
 			break;
 		default:
-			usage(stderr, EXIT_USAGE);
+			usage_error(&usage_p95parse);
 		}
 	}
 	snprintf(o->pname, sizeof o->pname, "p%s", num(b, sizeof b, o->q.pct));
@@ -470,23 +445,23 @@ int
 main(int argc, char *argv[])
 {
 	struct opts o;
-	struct k6_result r;
+	struct result r;
 	int i, gp, gf, status;
 	char *p;
 
 	setprogname(argv[0]);
 	options(argc, argv, &o);
 	if (optind == argc)
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage_p95parse);
 	for (i = optind; i < argc; i++) {
-		k6_result_init(&r);
+		result_init(&r);
 		if (parse_file(argv[i], &o, &r) == 0)
 			break;
 		for (p = r.err; *p != '\0'; p++)    /* input text must not break the line */
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
 		warnf("%s: %s", argv[i], r.err);
-		k6_result_free(&r);
+		result_free(&r);
 	}
 	if (i == argc)
 		return EXIT_ERROR;
@@ -496,7 +471,7 @@ main(int argc, char *argv[])
 	gp = gate_pct(&o, argv[i], &r);
 	gf = gate_failed(&o, argv[i], &r);
 	output(&o, argv[i], &r, gp, gf);
-	k6_result_free(&r);
+	result_free(&r);
 	status = gp == 0 || gf == 0 ? EXIT_FAILS : gp == 2 || gf == 2 ? EXIT_ERROR : EXIT_HOLDS;
 	return finish_stdout(status);
 }

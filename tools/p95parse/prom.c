@@ -5,8 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "k6.h"
+#include "names.h"
 #include "prom.h"
+#include "result.h"
 #include "xalloc.h"
 
 #define MAX_LABELS 64
@@ -25,12 +26,19 @@ struct sample {
 	double value;
 };
 
-/* One spelling of the metric: its buckets (added up by le), sum, count. */
+/* One _bucket sample: its bound, count, series (labels but le) and line. */
+struct bsample {
+	double le, count;
+	size_t series;
+	unsigned long line;
+};
+
+/* One spelling of the metric: its bucket samples, sum, count. */
 struct cand {
-	char name[K6_NAME_MAX];
-	struct prom_bucket *b;
+	char name[RESULT_NAME_MAX];
+	size_t nlen;
+	struct bsample *bs;
 	size_t nb, capb;
-	unsigned long series;          /* +Inf buckets added */
 	double sum, count;
 	int have_sum, have_count;
 	double qv;                     /* the summary's matching quantile */
@@ -194,7 +202,7 @@ label(const struct sample *sm, const char *k)
 
 /* Does the series carry every filter label with its value? */
 static int
-labels_match(const struct sample *sm, const struct k6_query *q)
+labels_match(const struct sample *sm, const struct query *q)
 {
 	const struct label *l;
 	size_t i;
@@ -207,64 +215,120 @@ labels_match(const struct sample *sm, const struct k6_query *q)
 
 /* name[0..len) is cand + suffix */
 static int
-is(const struct sample *sm, const char *cand, const char *suffix)
+is_(const struct sample *sm, const char *cand, size_t cl, const char *suffix, size_t sl)
 {
-	size_t cl = strlen(cand), sl = strlen(suffix);
-
 	return sm->nlen == cl + sl && memcmp(sm->name, cand, cl) == 0 &&
 	    memcmp(sm->name + cl, suffix, sl) == 0;
 }
 
-static void
-add_bucket(struct cand *c, double le, double count)
-{
-	size_t i;
+#define is(sm, c, suffix) is_(sm, (c)->name, (c)->nlen, suffix, sizeof suffix - 1)
 
-	for (i = 0; i < c->nb; i++)
-		if (c->b[i].le == le) {
-			c->b[i].count += count;
-			return;
+static int
+cmp_label(const void *x, const void *y)
+{
+	const struct label *a = x, *b = y;
+	size_t n = a->kl < b->kl ? a->kl : b->kl;
+	int c = memcmp(a->k, b->k, n);
+
+	return c != 0 ? c : (a->kl > b->kl) - (a->kl < b->kl);
+}
+
+/*
+ * The series of a sample: its labels but le, sorted, each value with its
+ * length (so no value can pass for another), as a number.
+ */
+static size_t
+series_of(const struct sample *sm, struct names *series, char **buf, size_t *cap)
+{
+	struct label l[MAX_LABELS];
+	size_t i, n = 0, need = 1, at = 0;
+
+	for (i = 0; i < sm->nlab; i++)
+		if (!eq(sm->lab[i].k, sm->lab[i].kl, "le")) {
+			l[n++] = sm->lab[i];
+			need += sm->lab[i].kl + sm->lab[i].vl + 24;
 		}
-	if (c->nb == c->capb) {
-		c->capb = c->capb ? 2 * c->capb : 16;
-		c->b = xreallocarray(c->b, c->capb, sizeof *c->b);
+	qsort(l, n, sizeof *l, cmp_label);
+	if (need > *cap)
+		*buf = xrealloc(*buf, *cap = need);
+	for (i = 0; i < n; i++)
+		at += (size_t)snprintf(*buf + at, *cap - at, "%.*s=%zu:", (int)l[i].kl, l[i].k,
+		    l[i].vl);
+	for (i = 0; i < n; i++) {
+		memcpy(*buf + at, l[i].v, l[i].vl);
+		at += l[i].vl;
 	}
-	c->b[c->nb].le = le;
-	c->b[c->nb++].count = count;
+	return names_add(series, *buf, at);
 }
 
 static void
-take_sample(struct cand *cs, const struct sample *sm, const struct k6_query *q)
+add_bucket(struct cand *c, double le, double count, size_t series, unsigned long line)
+{
+	if (c->nb == c->capb) {
+		c->capb = c->capb ? 2 * c->capb : 16;
+		c->bs = xreallocarray(c->bs, c->capb, sizeof *c->bs);
+	}
+	c->bs[c->nb].le = le;
+	c->bs[c->nb].count = count;
+	c->bs[c->nb].series = series;
+	c->bs[c->nb++].line = line;
+}
+
+/* What one sample line needs to be read. */
+struct ctx {
+	const struct query *q;
+	struct cand *cs;
+	struct names series;
+	char *key;
+	size_t capkey;
+	unsigned long line;
+	struct result *r;
+};
+
+static int
+take_sample(struct ctx *x, const struct sample *sm)
 {
 	const struct label *l;
 	double le, qq;
 	int i;
 
-	if (!labels_match(sm, q))
-		return;
+	if (!labels_match(sm, x->q))
+		return 0;
 	for (i = 0; i < NCAND; i++) {
-		struct cand *c = &cs[i];
-		if (is(sm, c->name, "_bucket")) {
-			if ((l = label(sm, "le")) == NULL || parse_float(l->v, l->vl, &le) != 0 ||
-			    isnan(le) || isnan(sm->value))
+		struct cand *c = &x->cs[i];
+		if (is(sm, c, "_bucket")) {
+			if ((l = label(sm, "le")) == NULL || parse_float(l->v, l->vl, &le) != 0)
 				continue;
-			add_bucket(c, le, sm->value);
-			c->series += isinf(le) && le > 0;
-		} else if (is(sm, c->name, "_sum")) {
+			if (isnan(le)) {
+				result_seterr(x->r, "line %lu: %s_bucket has le=\"NaN\"; a bucket "
+				    "bound is a number", x->line, c->name);
+				return -1;
+			}
+			if (!(sm->value >= 0) || isinf(sm->value)) {
+				result_seterr(x->r, "line %lu: %s_bucket{le=\"%.*s\"} count is %s; "
+				    "a bucket count is a finite number, never negative", x->line,
+				    c->name, (int)l->vl, l->v, isnan(sm->value) ? "NaN" :
+				    isinf(sm->value) ? "infinite" : "negative");
+				return -1;
+			}
+			add_bucket(c, le, sm->value, series_of(sm, &x->series, &x->key, &x->capkey),
+			    x->line);
+		} else if (is(sm, c, "_sum")) {
 			c->sum += sm->value;
 			c->have_sum = 1;
-		} else if (is(sm, c->name, "_count")) {
+		} else if (is(sm, c, "_count")) {
 			c->count += sm->value;
 			c->have_count = 1;
-		} else if (is(sm, c->name, "") && (l = label(sm, "quantile")) != NULL &&
+		} else if (is(sm, c, "") && (l = label(sm, "quantile")) != NULL &&
 		    parse_float(l->v, l->vl, &qq) == 0) {
 			c->qlines++;
-			if (fabs(qq - q->pct / 100) <= 1e-9 * fabs(q->pct / 100)) {
+			if (fabs(qq - x->q->pct / 100) <= 1e-9 * fabs(x->q->pct / 100)) {
 				c->qv = sm->value;
 				c->qseries++;
 			}
 		}
 	}
+	return 0;
 }
 
 /* Prometheus's almost.Equal: equal within a relative epsilon. */
@@ -357,7 +421,7 @@ unit_ms(const char *name)
 }
 
 static void
-full_name(char *buf, size_t size, const char *name, const struct k6_query *q)
+full_name(char *buf, size_t size, const char *name, const struct query *q)
 {
 	size_t i, n;
 
@@ -370,49 +434,108 @@ full_name(char *buf, size_t size, const char *name, const struct k6_query *q)
 }
 
 static int
-from_histogram(struct cand *c, const struct k6_query *q, struct k6_result *r)
+cmp_bsample(const void *x, const void *y)
 {
-	double v, u = unit_ms(c->name);
-	const char *why;
+	const struct bsample *a = x, *b = y;
 
-	if (prom_bucket_quantile(q->pct / 100, c->b, c->nb, &v, &r->fixed_monotonic, &why) != 0) {
-		k6_seterr(r, "%s_bucket: %s", c->name, why);
-		return -1;
+	if (a->le != b->le)
+		return (a->le > b->le) - (a->le < b->le);
+	if (a->series != b->series)
+		return (a->series > b->series) - (a->series < b->series);
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+/*
+ * sum by (le) of the bucket samples, sorted by bound; a series that gives
+ * a bound twice is an error, not a count to add.
+ */
+static int
+buckets(struct cand *c, struct prom_bucket **out, size_t *n, unsigned long *series,
+    struct result *r)
+{
+	struct prom_bucket *b;
+	size_t i, k = 0;
+
+	qsort(c->bs, c->nb, sizeof *c->bs, cmp_bsample);
+	b = xreallocarray(NULL, c->nb, sizeof *b);
+	*series = 0;
+	for (i = 0; i < c->nb; i++) {
+		const struct bsample *s = &c->bs[i];
+		if (i > 0 && s->le == s[-1].le && s->series == s[-1].series) {
+			char le[40];
+			if (isinf(s->le))
+				snprintf(le, sizeof le, "%cInf", s->le > 0 ? '+' : '-');
+			else
+				snprintf(le, sizeof le, "%g", s->le);
+			result_seterr(r, "%s_bucket: the same series gives le=\"%s\" twice "
+			    "(lines %lu and %lu); duplicate series are an error, not added up",
+			    c->name, le, s[-1].line, s->line);
+			free(b);
+			return -1;
+		}
+		if (k > 0 && b[k - 1].le == s->le) {
+			b[k - 1].count += s->count;
+		} else {
+			b[k].le = s->le;
+			b[k++].count = s->count;
+		}
+		*series += isinf(s->le) && s->le > 0;
 	}
-	if (!isfinite(v)) {
-		k6_seterr(r, "%s_bucket: the quantile is not a finite number", c->name);
-		return -1;
-	}
-	k6_exact(&r->pct, v * u);
-	r->method = "histogram_quantile";
-	r->series = c->series;
-	if (c->have_count && c->count > 0 && c->have_sum && isfinite(c->sum / c->count))
-		k6_exact(&r->avg, c->sum / c->count * u);
-	r->requests = c->have_count ? c->count : c->b[c->nb - 1].count;
-	r->have_requests = isfinite(r->requests);
+	*out = b;
+	*n = k;
 	return 0;
 }
 
 static int
-from_summary(struct cand *c, const struct k6_query *q, struct k6_result *r)
+from_histogram(struct cand *c, const struct query *q, struct result *r)
+{
+	double v, u = unit_ms(c->name);
+	const char *why;
+	struct prom_bucket *b;
+	size_t nb;
+
+	if (buckets(c, &b, &nb, &r->series, r) != 0)
+		return -1;
+	if (prom_bucket_quantile(q->pct / 100, b, nb, &v, &r->fixed_monotonic, &why) != 0) {
+		result_seterr(r, "%s_bucket: %s", c->name, why);
+		free(b);
+		return -1;
+	}
+	if (!isfinite(v)) {
+		result_seterr(r, "%s_bucket: the quantile is not a finite number", c->name);
+		free(b);
+		return -1;
+	}
+	val_exact(&r->pct, v * u);
+	r->method = "histogram_quantile";
+	if (c->have_count && c->count > 0 && c->have_sum && isfinite(c->sum / c->count))
+		val_exact(&r->avg, c->sum / c->count * u);
+	r->requests = c->have_count ? c->count : b[nb - 1].count;
+	r->have_requests = isfinite(r->requests) && r->requests >= 0;
+	free(b);
+	return 0;
+}
+
+static int
+from_summary(struct cand *c, const struct query *q, struct result *r)
 {
 	double u = unit_ms(c->name);
 
 	if (c->qseries > 1) {
-		k6_seterr(r, "%lu series of %s have quantile %g; choose one with -t", c->qseries,
+		result_seterr(r, "%lu series of %s have quantile %g; choose one with -t", c->qseries,
 		    c->name, q->pct / 100);
 		return -1;
 	}
 	if (!isfinite(c->qv)) {
-		k6_seterr(r, "%s{quantile=\"%g\"} is %g (no observations)", c->name, q->pct / 100, c->qv);
+		result_seterr(r, "%s{quantile=\"%g\"} is %g (no observations)", c->name, q->pct / 100, c->qv);
 		return -1;
 	}
-	k6_exact(&r->pct, c->qv * u);
+	val_exact(&r->pct, c->qv * u);
 	r->method = "summary";
 	r->series = 1;
 	if (c->have_count && c->count > 0 && c->have_sum && isfinite(c->sum / c->count))
-		k6_exact(&r->avg, c->sum / c->count * u);
-	if (c->have_count && isfinite(c->count)) {
+		val_exact(&r->avg, c->sum / c->count * u);
+	if (c->have_count && isfinite(c->count) && c->count >= 0) {
 		r->requests = c->count;
 		r->have_requests = 1;
 	}
@@ -421,7 +544,7 @@ from_summary(struct cand *c, const struct k6_query *q, struct k6_result *r)
 
 /* The error rate: a 0..1 gauge named like http_req_failed. */
 static void
-failed_sample(const struct sample *sm, const struct k6_query *q, struct k6_result *r,
+failed_sample(const struct sample *sm, const struct query *q, struct result *r,
     unsigned long *n)
 {
 	static const char *names[] = {
@@ -442,7 +565,7 @@ failed_sample(const struct sample *sm, const struct k6_query *q, struct k6_resul
 }
 
 static void
-family(struct k6_names *ns, const char *name, size_t len)
+family(struct names *ns, const char *name, size_t len)
 {
 	static const char *suffixes[] = { "_bucket", "_sum", "_count" };
 	size_t i, sl;
@@ -454,32 +577,40 @@ family(struct k6_names *ns, const char *name, size_t len)
 			break;
 		}
 	}
-	k6_names_add(ns, name, len);
+	names_add(ns, name, len);
 }
 
 int
-prom_parse(const char *buf, size_t len, const struct k6_query *q, struct k6_result *r)
+prom_parse(const char *buf, size_t len, const struct query *q, struct result *r)
 {
 	static const char *forms[NCAND] = {
 		"%s", "%s_seconds", "%s_milliseconds", "k6_%s", "k6_%s_seconds",
 		"k6_%s_milliseconds",
 	};
 	struct cand cs[NCAND];
-	struct k6_names ns = { NULL, 0, 0 };
+	struct names ns;
 	struct sample sm;
+	struct ctx x;
 	const char *p = buf, *end = buf + len, *nl;
 	char *scratch = NULL;
 	size_t cap = 0, n;
-	unsigned long line = 0, nfailed = 0;
+	unsigned long nfailed = 0;
 	int i, rc = -1;
 
 	memset(cs, 0, sizeof cs);
-	for (i = 0; i < NCAND; i++)
+	memset(&ns, 0, sizeof ns);
+	memset(&x, 0, sizeof x);
+	x.q = q;
+	x.cs = cs;
+	x.r = r;
+	for (i = 0; i < NCAND; i++) {
 		snprintf(cs[i].name, sizeof cs[i].name, forms[i], q->metric);
+		cs[i].nlen = strlen(cs[i].name);
+	}
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		line++;
+		x.line++;
 		n = (size_t)(nl - p);
 		while (n > 0 && (p[n - 1] == '\r' || blank((unsigned char)p[n - 1])))
 			n--;
@@ -495,11 +626,12 @@ prom_parse(const char *buf, size_t len, const struct k6_query *q, struct k6_resu
 		if (n + 1 > cap)
 			scratch = xrealloc(scratch, cap = n + 1);
 		if (parse_sample(p, n, scratch, &sm) != 0) {
-			k6_seterr(r, "line %lu: not a Prometheus sample line", line);
+			result_seterr(r, "line %lu: not a Prometheus sample line", x.line);
 			goto out;
 		}
 		family(&ns, sm.name, sm.nlen);
-		take_sample(cs, &sm, q);
+		if (take_sample(&x, &sm) != 0)
+			goto out;
 		failed_sample(&sm, q, r, &nfailed);
 	}
 	r->source = "prometheus";
@@ -512,25 +644,29 @@ prom_parse(const char *buf, size_t len, const struct k6_query *q, struct k6_resu
 		else if (cs[i].qseries > 0)
 			rc = from_summary(&cs[i], q, r);
 		else
-			k6_seterr(r, "summary %s has no quantile=\"%g\" line (a summary has only the "
+			result_seterr(r, "summary %s has no quantile=\"%g\" line (a summary has only the "
 			    "quantiles it was made with)", r->metric, q->pct / 100);
 		break;
 	}
 	if (i == NCAND) {
 		full_name(r->metric, sizeof r->metric, q->metric, q);
-		k6_seterr(r, "no histogram or summary %s (nor with _seconds, _milliseconds, k6_)",
+		result_seterr(r, "no histogram or summary %s (nor with _seconds, _milliseconds, k6_)",
 		    r->metric);
-		k6_names_tell(&ns, r, "metrics");
+		names_tell(&ns, r, "metrics");
 	}
 	if (rc == 0 && nfailed == 1)
 		r->have_failed = 1;
 	else
 		r->failed_metric[0] = '\0';
+	if (rc == 0)
+		rc = result_check(r, q->pct);
 out:
 	for (i = 0; i < NCAND; i++)
-		free(cs[i].b);
+		free(cs[i].bs);
 	free(scratch);
-	k6_names_free(&ns);
+	free(x.key);
+	names_free(&ns);
+	names_free(&x.series);
 	return rc;
 }
 

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "k6.h"
+#include "result.h"
 
 /* 1 when the first lines read as the exposition format. */
 int prom_detect(const char *buf, size_t len);
@@ -17,12 +17,13 @@ int prom_detect(const char *buf, size_t len);
  * The metric is looked up as q->metric, then with _seconds and
  * _milliseconds, then with a k6_ prefix; a name ending in _seconds is
  * converted to milliseconds. Series whose labels include every q->tags
- * pair are added up by le (sum by (le)). http_req_failed is read from a
- * gauge of that name (or _rate, or k6_…) when one matches. Returns 0 with
- * r filled, or -1 with r->err saying why.
+ * pair are added up by le (sum by (le)); a series that gives one le twice,
+ * or a bucket count that is NaN, negative or infinite, is an error.
+ * http_req_failed is read from a gauge of that name (or _rate, or k6_…)
+ * when one matches. Returns 0 with r filled, or -1 with r->err saying why.
  */
-int prom_parse(const char *buf, size_t len, const struct k6_query *q,
-    struct k6_result *r);
+int prom_parse(const char *buf, size_t len, const struct query *q,
+    struct result *r);
 
 /*
  * histogram_quantile(q) over buckets sorted by upper bound, the last +Inf,

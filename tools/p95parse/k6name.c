@@ -1,0 +1,199 @@
+/* smokekit: k6's names, tags and numbers (see k6name.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "k6name.h"
+
+int
+k6_is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+void
+k6_trim(const char **s, size_t *len)
+{
+	while (*len > 0 && k6_is_space((unsigned char)**s))
+		(*s)++, (*len)--;
+	while (*len > 0 && k6_is_space((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+/* k6 trims blanks, then quotes, around sub-metric keys and values. */
+static void
+trim_tag(const char **s, size_t *len)
+{
+	k6_trim(s, len);
+	while (*len > 0 && (**s == '"' || **s == '\''))
+		(*s)++, (*len)--;
+	while (*len > 0 && ((*s)[*len - 1] == '"' || (*s)[*len - 1] == '\''))
+		(*len)--;
+}
+
+int
+k6_span_eq(const char *s, size_t len, const char *z)
+{
+	return strlen(z) == len && memcmp(s, z, len) == 0;
+}
+
+int
+k6_starts(const char *s, size_t n, const char *z)
+{
+	size_t zl = strlen(z);
+
+	return n >= zl && memcmp(s, z, zl) == 0;
+}
+
+int
+k6_name_is(const char *name, size_t len, const char *metric,
+    const struct tag *tags, size_t ntags)
+{
+	const char *brace = memchr(name, '{', len), *p, *end;
+	size_t mlen = brace ? (size_t)(brace - name) : len, seen = 0, i;
+
+	if (!k6_span_eq(name, mlen, metric))
+		return 0;
+	if (brace == NULL)
+		return ntags == 0;
+	if (name[len - 1] != '}')
+		return 0;
+	p = brace + 1;
+	end = name + len - 1;
+	while (p <= end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end, *k = p, *v, *colon;
+		size_t klen, vlen;
+
+		colon = memchr(p, ':', (size_t)(stop - p));
+		klen = (size_t)((colon ? colon : stop) - k);
+		v = colon ? colon + 1 : stop;
+		vlen = (size_t)(stop - v);
+		trim_tag(&k, &klen);
+		trim_tag(&v, &vlen);
+		p = stop + 1;
+		if (klen == 0 && colon == NULL)
+			continue;  /* k6 skips empty items ("a:b,") */
+		for (i = 0; i < ntags; i++)
+			if (k6_span_eq(k, klen, tags[i].key))
+				break;
+		if (i == ntags || !k6_span_eq(v, vlen, tags[i].value))
+			return 0;
+		seen++;
+	}
+	return seen == ntags;
+}
+
+void
+k6_full_name(char *buf, size_t size, const char *metric,
+    const struct tag *tags, size_t ntags)
+{
+	size_t i, n;
+
+	n = (size_t)snprintf(buf, size, "%s", metric);
+	for (i = 0; i < ntags && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s:%s", i ? "," : "{",
+		    tags[i].key, tags[i].value);
+	if (ntags > 0 && n < size)
+		snprintf(buf + n, size - n, "}");
+}
+
+void
+k6_tag_first(const struct query *q, const char *k, size_t kl, const char *v,
+    size_t vl, unsigned long long *seen, unsigned long long *match)
+{
+	unsigned long long bit;
+	size_t i;
+
+	for (i = 0; i < q->ntags; i++) {
+		bit = 1ull << i;
+		if ((*seen & bit) || !k6_span_eq(k, kl, q->tags[i].key))
+			continue;
+		*seen |= bit;
+		if (k6_span_eq(v, vl, q->tags[i].value))
+			*match |= bit;
+	}
+}
+
+size_t
+k6_number_len(const char *s, size_t len)
+{
+	size_t i = 0, d;
+
+	if (i < len && s[i] == '-')
+		i++;
+	for (d = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (i == d || (s[d] == '0' && i - d > 1))
+		return 0;
+	if (i < len && s[i] == '.') {
+		for (d = ++i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i;
+}
+
+int
+k6_parse_num(const char *s, size_t len, double *v)
+{
+	char buf[128];
+
+	if (len == 0 || len >= sizeof buf || k6_number_len(s, len) != len)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*v = strtod(buf, NULL);
+	return isfinite(*v) ? 0 : -1;
+}
+
+int
+k6_stat_pct(const char *s, size_t len, double *pct)
+{
+	double v;
+
+	if (k6_span_eq(s, len, "med"))
+		v = 50;
+	else if (k6_span_eq(s, len, "min"))
+		v = 0;
+	else if (k6_span_eq(s, len, "max"))
+		v = 100;
+	else if (len > 3 && s[0] == 'p' && s[1] == '(' && s[len - 1] == ')' &&
+	    k6_parse_num(s + 2, len - 3, &v) == 0 && v >= 0 && v <= 100 && s[2] != '-')
+		;
+	else
+		return -1;
+	*pct = v;
+	return 0;
+}
+
+const char *
+k6_json_why(const struct json_scanner *js)
+{
+	const char *s = json_error(js);
+	int colons = 0;
+
+	while (*s != '\0' && colons < 3)
+		colons += *s++ == ':';
+	return *s == ' ' ? s + 1 : s;
+}
+
+double
+k6_json_num(struct json_scanner *js)
+{
+	size_t len;
+
+	return strtod(json_text(js, &len), NULL);
+}

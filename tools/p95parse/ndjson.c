@@ -1,0 +1,383 @@
+/* smokekit: k6's --out json NDJSON, the plain path (see ndjson.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "k6name.h"
+#include "names.h"
+#include "ndjson.h"
+#include "ndjson_fast.h"
+#include "pctl.h"
+#include "xalloc.h"
+
+#define NDJSON_LINE_MAX (16u << 20)
+
+struct ndjson {
+	const struct query *q;
+	int fast;
+	size_t mlen;
+	unsigned long long all_tags;    /* a bit per filter */
+	char *carry;                    /* a line split between two feeds */
+	size_t ncarry, capcarry;
+	unsigned long long line;
+	double *v;                      /* the matching samples */
+	size_t n, cap;
+	double sum;
+	unsigned long long points;      /* of the metric, whatever the tags */
+	unsigned long long fail_n, fail_total, all_n, all_total;
+	struct names names;
+	int failed;
+	char err[512];
+};
+
+struct ndjson *
+ndjson_new(const struct query *q, int fast)
+{
+	struct ndjson *nd;
+
+	if (q->ntags > 64)
+		return NULL;
+	nd = xmalloc(sizeof *nd);
+	memset(nd, 0, sizeof *nd);
+	nd->q = q;
+	nd->fast = fast;
+	nd->mlen = strlen(q->metric);
+	nd->all_tags = q->ntags == 64 ? ~0ull : (1ull << q->ntags) - 1;
+	return nd;
+}
+
+void
+ndjson_free(struct ndjson *nd)
+{
+	if (nd == NULL)
+		return;
+	free(nd->carry);
+	free(nd->v);
+	names_free(&nd->names);
+	free(nd);
+}
+
+static int
+nd_fail(struct ndjson *nd, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(nd->err, sizeof nd->err, "line %llu: ", nd->line);
+	va_start(ap, fmt);
+	vsnprintf(nd->err + n, sizeof nd->err - (size_t)n, fmt, ap);
+	va_end(ap);
+	nd->failed = 1;
+	return -1;
+}
+
+/* want: 1 a Point of the metric, 2 of http_req_failed; match: it has the tags. */
+static int
+nd_point(struct ndjson *nd, int want, double v, int match)
+{
+	if ((want & 1) && match && !(v >= 0))
+		return nd_fail(nd, "%s is %g; a latency is never negative", nd->q->metric, v);
+	if (want & 1) {
+		nd->points++;
+		if (match) {
+			if (nd->n == nd->cap) {
+				nd->cap = nd->cap ? 2 * nd->cap : 1024;
+				nd->v = xreallocarray(nd->v, nd->cap, sizeof *nd->v);
+			}
+			nd->v[nd->n++] = v;
+			nd->sum += v;
+		}
+	}
+	if (want & 2) {
+		nd->all_total++;
+		nd->all_n += v != 0;
+		if (match) {
+			nd->fail_total++;
+			nd->fail_n += v != 0;
+		}
+	}
+	return 0;
+}
+
+static int
+want_of(const struct ndjson *nd, const char *name, size_t len)
+{
+	return (len == nd->mlen && memcmp(name, nd->q->metric, len) == 0) |
+	    k6_span_eq(name, len, "http_req_failed") << 1;
+}
+
+/* What the plain path takes from a line: of each key, its first member. */
+struct sline {
+	int type;               /* 1 Point, 2 Metric, 3 other */
+	char *metric, *name;    /* "metric", data.name */
+	int have_value;
+	double value;
+	unsigned long long seen, match;
+	unsigned got;           /* G_ bits: the keys already met */
+};
+
+enum { G_TYPE = 1, G_METRIC = 2, G_DATA = 4, G_VALUE = 8, G_TAGS = 16, G_NAME = 32 };
+
+/* Is this the first member of key bit g? Marks it met. */
+static int
+first(struct sline *sl, unsigned g)
+{
+	if (sl->got & g)
+		return 0;
+	sl->got |= g;
+	return 1;
+}
+
+static int
+slow_tags(const struct query *q, struct json_scanner *js, struct sline *sl)
+{
+	enum json_token t;
+	size_t len, kl;
+	const char *s;
+	char *key;
+
+	while ((t = json_next(js)) == JSON_KEY) {
+		s = json_text(js, &kl);
+		key = xstrndup(s, kl);
+		if ((t = json_next(js)) == JSON_STRING) {
+			s = json_text(js, &len);
+			k6_tag_first(q, key, kl, s, len, &sl->seen, &sl->match);
+		} else {
+			k6_tag_first(q, key, kl, NULL, 0, &sl->seen, &sl->match);
+			if (t == JSON_ERROR || json_skip(js) == JSON_ERROR) {
+				free(key);
+				return -1;
+			}
+		}
+		free(key);
+	}
+	return t == JSON_OBJECT_END ? 0 : -1;
+}
+
+static int
+slow_data(const struct query *q, struct json_scanner *js, struct sline *sl)
+{
+	enum json_token t;
+	size_t len;
+	const char *s;
+	int which;
+
+	while ((t = json_next(js)) == JSON_KEY) {
+		s = json_text(js, &len);
+		which = k6_span_eq(s, len, "value") ? G_VALUE : k6_span_eq(s, len, "tags") ?
+		    G_TAGS : k6_span_eq(s, len, "name") ? G_NAME : 0;
+		if (which != 0 && !first(sl, (unsigned)which))
+			which = 0;
+		t = json_next(js);
+		if (which == G_VALUE && t == JSON_NUMBER) {
+			sl->value = k6_json_num(js);
+			sl->have_value = isfinite(sl->value);
+		} else if (which == G_TAGS && t == JSON_OBJECT) {
+			if (slow_tags(q, js, sl) != 0)
+				return -1;
+		} else if (which == G_NAME && t == JSON_STRING) {
+			s = json_text(js, &len);
+			sl->name = xstrndup(s, len);
+		} else if (t == JSON_ERROR || json_skip(js) == JSON_ERROR) {
+			return -1;
+		}
+	}
+	return t == JSON_OBJECT_END ? 0 : -1;
+}
+
+static int
+slow_doc(const struct query *q, struct json_scanner *js, struct sline *sl)
+{
+	enum json_token t;
+	size_t len;
+	const char *s;
+	int which;
+
+	if (json_next(js) != JSON_OBJECT)
+		return -1;
+	while ((t = json_next(js)) == JSON_KEY) {
+		s = json_text(js, &len);
+		which = k6_span_eq(s, len, "type") ? G_TYPE : k6_span_eq(s, len, "metric") ?
+		    G_METRIC : k6_span_eq(s, len, "data") ? G_DATA : 0;
+		if (which != 0 && !first(sl, (unsigned)which))
+			which = 0;
+		t = json_next(js);
+		if (which == G_TYPE && t == JSON_STRING) {
+			s = json_text(js, &len);
+			sl->type = k6_span_eq(s, len, "Point") ? 1 :
+			    k6_span_eq(s, len, "Metric") ? 2 : 3;
+		} else if (which == G_METRIC && t == JSON_STRING) {
+			s = json_text(js, &len);
+			sl->metric = xstrndup(s, len);
+		} else if (which == G_DATA && t == JSON_OBJECT) {
+			if (slow_data(q, js, sl) != 0)
+				return -1;
+		} else if (t == JSON_ERROR || json_skip(js) == JSON_ERROR) {
+			return -1;
+		}
+	}
+	return t == JSON_OBJECT_END && json_next(js) == JSON_END ? 0 : -1;
+}
+
+static int
+slow_line(struct ndjson *nd, const char *s, size_t n)
+{
+	struct json_scanner *js = json_open_mem(s, n, "");
+	struct sline sl;
+	int rc = 0;
+
+	if (js == NULL)
+		return nd_fail(nd, "out of memory");
+	memset(&sl, 0, sizeof sl);
+	if (slow_doc(nd->q, js, &sl) != 0) {
+		if (json_error(js)[0] != '\0')
+			rc = nd_fail(nd, "column %lu: %s", json_col(js), k6_json_why(js));
+		else
+			rc = nd_fail(nd, "not a JSON object");
+	} else if (sl.type == 1 && sl.metric != NULL && sl.have_value) {
+		names_add(&nd->names, sl.metric, strlen(sl.metric));
+		rc = nd_point(nd, want_of(nd, sl.metric, strlen(sl.metric)), sl.value,
+		    sl.match == nd->all_tags);
+	} else if (sl.type == 2 && sl.name != NULL) {
+		names_add(&nd->names, sl.name, strlen(sl.name));
+	} else {
+		rc = nd_fail(nd, "not a k6 Metric or Point line (a Point needs a finite value)");
+	}
+	free(sl.metric);
+	free(sl.name);
+	json_close(js);
+	return rc;
+}
+
+int
+ndjson_is_k6_line(const char *s, size_t n)
+{
+	static const struct query none = { "", NULL, 0, 0 };
+	struct json_scanner *js;
+	struct sline sl;
+	int complete;
+
+	if ((js = json_open_mem(s, n, "")) == NULL)
+		return 0;
+	memset(&sl, 0, sizeof sl);
+	complete = slow_doc(&none, js, &sl) == 0;
+	json_close(js);
+	free(sl.metric);
+	free(sl.name);
+	return complete && (sl.type == 1 || sl.type == 2);
+}
+
+static int
+nd_line(struct ndjson *nd, const char *s, size_t n)
+{
+	struct ndjson_point pt;
+	const char *name;
+	size_t len;
+	int want;
+
+	nd->line++;
+	while (n > 0 && k6_is_space((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0)
+		return 0;
+	if (nd->fast && ndjson_fast_metric(s, n, &name, &len) == 0) {
+		want = want_of(nd, name, len);
+		/* Points of other metrics are not needed: only their framing is checked. */
+		if (want == 0)
+			return s[n - 1] == '}' ? 0 : nd_fail(nd, "truncated line");
+		if (ndjson_fast_point(s, n, nd->q, &pt) == 0)
+			return nd_point(nd, want, pt.value, pt.match == nd->all_tags);
+	}
+	return slow_line(nd, s, n);
+}
+
+static int
+carry(struct ndjson *nd, const char *s, size_t n)
+{
+	if (nd->ncarry + n > NDJSON_LINE_MAX)
+		return nd_fail(nd, "longer than %u bytes", NDJSON_LINE_MAX);
+	if (nd->ncarry + n > nd->capcarry) {
+		nd->capcarry = 2 * (nd->ncarry + n);
+		nd->carry = xrealloc(nd->carry, nd->capcarry);
+	}
+	memcpy(nd->carry + nd->ncarry, s, n);
+	nd->ncarry += n;
+	return 0;
+}
+
+int
+ndjson_feed(struct ndjson *nd, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *nl;
+
+	if (nd->failed)
+		return -1;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			return carry(nd, p, (size_t)(end - p));
+		if (nd->ncarry > 0) {
+			if (carry(nd, p, (size_t)(nl - p)) != 0 ||
+			    nd_line(nd, nd->carry, nd->ncarry) != 0)
+				return -1;
+			nd->ncarry = 0;
+		} else if (nd_line(nd, p, (size_t)(nl - p)) != 0) {
+			return -1;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
+int
+ndjson_finish(struct ndjson *nd, struct result *r)
+{
+	const struct query *q = nd->q;
+	char full[RESULT_NAME_MAX];
+
+	if (!nd->failed && nd->ncarry > 0 && nd_line(nd, nd->carry, nd->ncarry) == 0)
+		nd->ncarry = 0;
+	if (nd->failed) {
+		result_seterr(r, "%s", nd->err);
+		return -1;
+	}
+	k6_full_name(full, sizeof full, q->metric, q->tags, q->ntags);
+	if (nd->points == 0) {
+		result_seterr(r, "no Point of %s", q->metric);
+		names_tell(&nd->names, r, "metrics");
+		return -1;
+	}
+	if (nd->n == 0) {
+		result_seterr(r, "none of the %llu Points of %s has the tags of %s",
+		    nd->points, q->metric, full);
+		return -1;
+	}
+	pctl_sort(nd->v, nd->n);
+	r->source = "k6-ndjson";
+	snprintf(r->metric, sizeof r->metric, "%s", full);
+	val_exact(&r->pct, pctl_sorted(nd->v, nd->n, q->pct / 100));
+	val_exact(&r->med, pctl_sorted(nd->v, nd->n, 0.5));
+	val_exact(&r->min, nd->v[0]);
+	val_exact(&r->max, nd->v[nd->n - 1]);
+	val_exact(&r->avg, nd->sum / (double)nd->n);
+	r->requests = (double)nd->n;
+	r->have_requests = 1;
+	if (nd->fail_total > 0) {
+		r->failed_n = (double)nd->fail_n;
+		r->failed_total = (double)nd->fail_total;
+		k6_full_name(r->failed_metric, sizeof r->failed_metric, "http_req_failed",
+		    q->tags, q->ntags);
+	} else if (nd->all_total > 0) {
+		r->failed_n = (double)nd->all_n;
+		r->failed_total = (double)nd->all_total;
+		snprintf(r->failed_metric, sizeof r->failed_metric, "http_req_failed");
+	}
+	if (r->failed_total > 0) {
+		r->have_failed = r->have_failed_counts = 1;
+		r->failed = r->failed_n / r->failed_total;
+	}
+	return result_check(r, q->pct);
+}

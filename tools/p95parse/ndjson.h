@@ -1,0 +1,34 @@
+/*
+ * k6's --out json NDJSON: a Metric line per metric, a Point line per
+ * sample. Streamed: feed it in pieces of any size, then finish. The
+ * percentiles are computed from the samples by k6's own rule.
+ */
+#ifndef SMOKEKIT_NDJSON_H
+#define SMOKEKIT_NDJSON_H
+
+#include <stddef.h>
+
+#include "result.h"
+
+struct ndjson;
+
+/*
+ * fast: 1 reads k6's own layout of a Point by the fast path
+ * (ndjson_fast.c), 0 reads every line with the JSON scanner; both give the
+ * same result (the plain path also checks lines the fast one skips).
+ * NULL when q has more than 64 tags.
+ */
+struct ndjson *ndjson_new(const struct query *q, int fast);
+/* 0, or -1 once the input is bad (ndjson_finish says why). */
+int ndjson_feed(struct ndjson *nd, const char *buf, size_t len);
+/* 0 with r filled, or -1 with r->err saying why. */
+int ndjson_finish(struct ndjson *nd, struct result *r);
+void ndjson_free(struct ndjson *nd);
+
+/*
+ * Is s[0..n) one whole JSON object with a k6 "type" (Metric or Point)?
+ * For telling another producer's JSON lines from a summary.
+ */
+int ndjson_is_k6_line(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * The fast path of k6's --out json NDJSON: a Point line read without the
+ * general JSON scanner, when it is exactly k6's own layout (wrapper.go's
+ * field order, no escapes, ASCII). Anything else is left to the plain
+ * path in ndjson.c, which the differential tests and fuzz_ndjson hold it to.
+ */
+#ifndef SMOKEKIT_NDJSON_FAST_H
+#define SMOKEKIT_NDJSON_FAST_H
+
+#include <stddef.h>
+
+#include "result.h"
+
+struct ndjson_point {
+	double value;
+	unsigned long long seen, match;  /* k6_tag_first's bits for q's filters */
+};
+
+/*
+ * The metric of a line that begins as k6 writes a Point ({"metric":"NAME",
+ * NAME without an escape): 0 with *name and *len, or -1.
+ */
+int ndjson_fast_metric(const char *s, size_t n, const char **name, size_t *len);
+
+/*
+ * The whole line s[0..n) as k6 writes a Point: 0 with *pt filled, or -1
+ * when it is not exactly that layout (then read it the plain way).
+ */
+int ndjson_fast_point(const char *s, size_t n, const struct query *q,
+    struct ndjson_point *pt);
+
+#endif
