@@ -193,6 +193,12 @@ test_expect_success 'several bad knobs: the first in the FAIL line, every one on
 	test ! -e runs
 '
 
+test_expect_success 'demo with a bad DEMO_DURATION: knobcheck'"'"'s line, no backend started' '
+	SMOKE_CMD=demo smoke_code 2 http://unused FIXTURE="$FIXTURE" DEMO_DURATION=0m1.5 &&
+	check_str "demo: FAIL usage: DEMO_DURATION='"'"'0m1.5'"'"': not a duration (e.g. 10s, 1m30s, 500ms)" out &&
+	lacks "listens on" out && test ! -e runs
+'
+
 test_expect_success 'leading zeros (RETRIES=08, TIMEOUT=05): decimal numbers, never the shell'"'"'s octal' '
 	smoke_code 0 "$OK_URL" RETRIES=08 TIMEOUT=05 &&
 	grep "^smoke: PASS p95 .* native load" out && test ! -s err
