@@ -28,9 +28,9 @@ unit_pctl_OBJ    = $(L)/pctl.o
 unit_clock_OBJ   = $(L)/clock.o
 unit_sha256_OBJ  = $(L)/sha256.o $(L)/sha256_x86.o
 unit_hmac_OBJ    = $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o \
-                   $(HP)/sign.o $(L)/uuid.o $(L)/die.o $(L)/xalloc.o
+                   $(HP)/sign.o $(HP)/uuid.o $(L)/die.o $(L)/xalloc.o
 unit_base64_OBJ  = $(L)/base64.o
-unit_uuid_OBJ    = $(L)/uuid.o $(L)/readall.o $(L)/xalloc.o $(L)/die.o
+unit_uuid_OBJ    = $(HP)/uuid.o $(L)/readall.o $(L)/xalloc.o $(L)/die.o
 
 UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
 $(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)
