@@ -101,7 +101,9 @@ test_expect_success '--summary-export has k6 layout; p95parse agrees with the ND
 	m = exp["metrics"]
 	want = {"data_received", "data_sent", "http_req_duration",
 	    "http_req_duration{ep:models}", "http_req_duration{expected_response:true}",
-	    "http_req_failed", "http_reqs", "iterations", "vus", "vus_max"}
+	    "http_req_failed", "http_reqs", "iterations", "vus", "vus_max",
+	    "http_req_blocked", "http_req_connecting", "http_req_sending",
+	    "http_req_waiting", "http_req_receiving"}
 	assert set(m) == want, set(m) ^ want
 	trend = ["avg", "min", "med", "max", "p(90)", "p(95)"]
 	for k in ("http_req_duration", "http_req_duration{ep:models}"):

@@ -25,8 +25,9 @@
 #define BACKOFF_FIRST_MS 500.0
 #define BACKOFF_MAX_MS 8000.0
 #define MAX_SECONDS 86400.0
+#define DEFAULT_SLACK_MS 1000.0
 
-enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE };
+enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE, OPT_BURST };
 
 struct opts {
 	const char *url_arg;
@@ -107,6 +108,7 @@ static const struct usage_opt usage_opts[] = {
 	{ "-v", "log each attempt, its request and response heads, on stderr" },
 	{ "-w format", "print format, with %{http_code} and the like, as the result" },
 	{ "-X method", "the request method (GET, or POST with -d)" },
+	{ "--burst", "load mode: connect every connection, then send the first requests at once" },
 	{ "--hmac keyid", "sign every request (X-Api-Key, X-Timestamp, X-Nonce, X-Signature)" },
 	{ "--hmac-secret-file file", "the signing secret (else SMOKEKIT_HMAC_SECRET)" },
 	{ "--out file", "load mode: every request as k6's NDJSON" },
@@ -119,7 +121,7 @@ static const struct usage_opt usage_opts[] = {
 static const struct usage usage = {
 	"[-hjqRVv] [-c conns] [-D duration] [-d data | @file] [-H header] "
 	"[-m seconds] [-n requests] [-o file] [-r retries] [-S header] [-s codes] "
-	"[-T seconds] [-t seconds] [-w format] [-X method] [--hmac keyid] "
+	"[-T seconds] [-t seconds] [-w format] [-X method] [--burst] [--hmac keyid] "
 	"[--hmac-secret-file file] [--out file] [--rate rps] "
 	"[--summary-export file] [--tag key=value] url",
 	usage_opts,
@@ -242,6 +244,9 @@ load_option(struct opts *o, int c, char *arg)
 	case 'D':
 		o->lc.duration_ms = seconds_arg(c, arg);
 		break;
+	case OPT_BURST:
+		o->lc.burst = 1;
+		break;
 	case 'n':
 		if (parse_ll(arg, 1, 1000000000000LL, &n) != 0)
 			bad_arg(c, arg, "not a number of requests");
@@ -263,7 +268,7 @@ option(struct opts *o, int c, char *arg)
 	char *eq;
 
 	switch (c) {
-	case 'c': case 'D': case 'n': case OPT_RATE:
+	case 'c': case 'D': case 'n': case OPT_RATE: case OPT_BURST:
 		load_option(o, c, arg);
 		break;
 	case 'd':
@@ -371,6 +376,7 @@ static void
 parse_args(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "burst", no_argument, NULL, OPT_BURST },
 		{ "hmac", required_argument, NULL, OPT_HMAC },
 		{ "hmac-secret-file", required_argument, NULL, OPT_HMAC_FILE },
 		{ "out", required_argument, NULL, OPT_OUT },
@@ -409,12 +415,21 @@ parse_args(struct opts *o, int argc, char *argv[])
 	if (!o->load && (o->lc.tag_key != NULL || o->lc.summary_export != NULL ||
 	    o->lc.out != NULL))
 		die(EXIT_USAGE, "--tag, --summary-export and --out need load mode (-c, -n, -D or --rate)");
+	if (o->lc.burst && o->lc.rate > 0)
+		die(EXIT_USAGE, "--burst and --rate are exclusive (--burst is the closed model's first wave)");
+	/* --burst alone: one request on each connection. */
+	if (o->lc.burst && o->lc.requests == 0 && o->lc.duration_ms == 0)
+		o->lc.requests = o->lc.conns > 0 ? o->lc.conns : 1;
 	if (o->load && o->lc.requests == 0 && o->lc.duration_ms == 0)
 		die(EXIT_USAGE, "load mode needs a bound: -n requests or -D duration");
-	/* Without -m: every attempt and the longest backoff between each. */
+	/*
+	 * Without -m: every attempt and the longest backoff between each, and
+	 * a second for the work between them, so that an attempt's own -t
+	 * always ends it first (the overall deadline is for waits).
+	 */
 	if (!o->max_given)
 		o->max_ms = (double)(o->retries + 1) * o->timeout_ms +
-		    (double)o->retries * BACKOFF_MAX_MS;
+		    (double)o->retries * BACKOFF_MAX_MS + DEFAULT_SLACK_MS;
 	hmac_option(o);
 }
 

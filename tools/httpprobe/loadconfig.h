@@ -25,6 +25,7 @@ struct load_config {
 	unsigned long long requests;         /* -n, 0 = bounded by duration only */
 	double duration_ms;                  /* -D, 0 = bounded by requests only */
 	double rate;                         /* --rate requests/s, 0 = closed model */
+	int burst;                           /* --burst: the first requests at once */
 	double timeout_ms;                   /* -t: per request */
 	double connect_timeout_ms;           /* -T */
 	const char *tag_key, *tag_value;     /* --tag ep=models, or NULLs */
