@@ -453,6 +453,31 @@ test_expect_success 'p95parse --series: rows, failures, bins and codes of hand-m
 	contains p95_ms=8.949999999999998 out
 '
 
+for v in v0.57.0 v1.0.0; do
+	test_expect_success "p95parse --series: real k6 $v NDJSON: the series is the gate's samples" "
+		expect_code 0 p95parse -t ep=models -s series.txt \"\$TESTDATA/k6/$v/c_json_out/raw.ndjson\" >p95.txt &&
+		n=\$(sed -n 's/^requests=//p' p95.txt) &&
+		grep \"^series metric=http_req_duration{ep:models} start=.* step=1 samples=\$n failed=0 .* p95=\$(sed -n 's/^p95_ms=//p' p95.txt) \" series.txt &&
+		awk '/^row /{ split(\$3, a, \"=\"); r += a[2] } /^hist /{ split(\$3, a, \"=\"); h += a[2] } END { print r, h }' series.txt >sums &&
+		check_str \"\$n \$n\" sums &&
+		grep -c '^status code=200 count='\"\$n\"'\$' series.txt >c && check_str 1 c
+	"
+done
+
+test_expect_success 'p95parse --series: RFC 3339 offsets, fractions and a lower-case z place samples in their second' '
+	{
+		point http_req_duration 2026-12-03T01:00:00.999-05:00 1 "" &&
+		point http_req_duration 2026-12-03t06:00:01z 2 "" &&
+		point http_req_duration "2026-12-03 11:30:02.5+05:30" 3 ""
+	} >raw.ndjson &&
+	expect_code 0 p95parse -s series.txt raw.ndjson >out &&
+	grep "^row " series.txt >got &&
+	printf "%s\n" "row t=0 n=1 failed=0 p50=1 p95=1 max=1" "row t=1 n=1 failed=0 p50=2 p95=2 max=2" \
+	    "row t=2 n=1 failed=0 p50=3 p95=3 max=3" >want &&
+	check want got &&
+	contains " start=2026-12-03T06:00:00Z " series.txt
+'
+
 test_expect_success 'p95parse --series: a summary has no series: said, not written, the gate decides' '
 	printf "%s" "{\"metrics\":{\"http_req_duration\":{\"avg\":1,\"min\":1,\"med\":1,\"max\":1,\"p(90)\":1,\"p(95)\":1}}}" >export.json &&
 	expect_code 0 p95parse --series series.txt --max 10 export.json >out 2>err &&
