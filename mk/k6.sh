@@ -4,8 +4,9 @@
 # RUN/k6_stdout.log (everything the load tool printed), both atomically.
 # Sourced by mk/smoke.sh.
 
-# k6_run_args URL EXPORT SCRIPT: the arguments of "k6 run" in K6_ARGS, one
-# a line: the script's knobs by -e (k6 hands them to __ENV), the export.
+# k6_run_args URL EXPORT SCRIPT SAMPLES: the arguments of "k6 run" in
+# K6_ARGS, one a line: the script's knobs by -e (k6 hands them to __ENV),
+# the export, the raw samples (--out json, for report.html's plots).
 k6_run_args() {
 	K6_ARGS="run
 -e
@@ -19,6 +20,8 @@ P95_MAX_MS=$P95_MAX_MS
 -e
 FAILED_MAX=$FAILED_MAX
 --summary-export=$2
+--out
+json=$4
 $3"
 }
 
@@ -46,7 +49,7 @@ with_args() {
 # load_host EXPORT LOG: k6 on this host against BASE_URL.
 load_host() {
 	LOAD_GRACE_S=60
-	k6_run_args "$URL_BASE" "$1" "$K6_SCRIPT"
+	k6_run_args "$URL_BASE" "$1" "$K6_SCRIPT" "$WORK/samples.ndjson"
 	with_args k6 >"$2" 2>&1
 }
 
@@ -73,7 +76,10 @@ load_compose() {
 	lc_url=${K6_COMPOSE_URL:-http://$COMPOSE_SERVICE:$PORT$URL_PATH}
 	# An image pull may come first.
 	LOAD_GRACE_S=600
-	k6_run_args "$lc_url" "/out/${1#"$RUN"/}" "/scripts/${K6_SCRIPT##*/}"
+	# WORK is not mounted: the samples go by the run directory (step_series
+	# moves them out).
+	k6_run_args "$lc_url" "/out/${1#"$RUN"/}" "/scripts/${K6_SCRIPT##*/}" \
+	    /out/k6_out/.samples.ndjson
 	with_args docker run --rm --network "$lc_net" --user "$(id -u):$(id -g)" \
 	    --add-host=host.docker.internal:host-gateway \
 	    -v "$lc_scripts:/scripts:ro" -v "$lc_out:/out" "$K6_IMAGE" >"$2" 2>&1
@@ -85,8 +91,8 @@ load_compose() {
 # request bounded by TIMEOUT.
 load_native() {
 	exec "$(tool httpprobe)" -c "$K6_VUS" -D "$K6_DURATION" -t "$TIMEOUT" -s 200 \
-	    --tag ep=models --summary-export "$1" "$URL_BASE/v1/models" \
-	    >"$WORK/load.txt" 2>"$2"
+	    --tag ep=models --summary-export "$1" --out "$WORK/samples.ndjson" \
+	    "$URL_BASE/v1/models" >"$WORK/load.txt" 2>"$2"
 }
 
 # load_ready: what MODE needs is here, the k6 script first (A23: it must

@@ -343,6 +343,12 @@ record_run_facts() {
 	fact p95_max_ms "$P95_MAX_MS"
 	fact failed_max "$FAILED_MAX"
 	fact started "$STARTED"
+	fact host "$(uname -n)"
+	fact k6_vus "$K6_VUS"
+	fact k6_duration "$K6_DURATION"
+	fact warmup_s "$WARMUP_S"
+	fact retries "$RETRIES"
+	fact timeout "$TIMEOUT"
 	for t in $TOOLS; do
 		fact "tools.$t" "$("$(tool "$t")" -V 2>/dev/null)"
 	done
@@ -351,7 +357,8 @@ record_run_facts() {
 	done
 }
 
-# report: status.json and metrics.txt from the facts.
+# report: status.json, metrics.txt, junit.xml and report.html from the facts
+# (and series.txt, the raw samples' plots, when the load left them).
 report() {
 	fact finished "$(utc_now)"
 	fact exit_code "$STATUS"
@@ -359,8 +366,9 @@ report() {
 		fact failed_step "$FAILED_STEP"
 		fact reason "$FAILED_WHY"
 	fi
-	"$(tool smokereport)" -o "$RUN/status.json" -m "$RUN/metrics.txt" "$WORK/facts" \
-	    2>"$WORK/report.err"
+	"$(tool smokereport)" -o "$RUN/status.json" -m "$RUN/metrics.txt" \
+	    -J "$RUN/junit.xml" -H "$RUN/report.html" -s "$RUN/series.txt" \
+	    "$WORK/facts" 2>"$WORK/report.err"
 	rp=$?
 	if [ "$rp" -gt 1 ]; then
 		warn "$CMD: status.json: $(first_line "$WORK/report.err")"
@@ -369,14 +377,18 @@ report() {
 	fi
 }
 
-# verdict: the one summary line; exits with the status.
-verdict() {
+# verdict_line: the one summary line.
+verdict_line() {
 	if failed; then
-		say "$CMD: FAIL $FAILED_STEP: $FAILED_WHY ($RUN)"
+		echo "$CMD: FAIL $FAILED_STEP: $FAILED_WHY ($RUN)"
 	else
-		[ -n "${OUR_MODELS_COUNT:-}" ] && PASS_DETAIL="$PASS_DETAIL, $OUR_MODELS_COUNT models"
-		say "$CMD: PASS $PASS_DETAIL, $MODE load ($RUN)"
+		echo "$CMD: PASS $PASS_DETAIL${OUR_MODELS_COUNT:+, $OUR_MODELS_COUNT models}, $MODE load ($RUN)"
 	fi
+}
+
+# verdict: say the summary line; exit with the status.
+verdict() {
+	say "$(verdict_line)"
 	exit "$STATUS"
 }
 
@@ -517,9 +529,7 @@ step_gate() {
 	done <"$WORK/p95.txt"
 	case $pg in
 	0)
-		PASS_DETAIL=$(awk -v p="$(p95 p95_ms)" -v m="$P95_MAX_MS" \
-		    -v f="$(p95 http_req_failed)" -v fm="$FAILED_MAX" \
-		    'BEGIN { printf "p95 %.2f ms < %s ms, failed %.2f%% < %.2f%%", p, m, f * 100, fm * 100 }')
+		PASS_DETAIL="$(p95_figure) < $(ms2 "$P95_MAX_MS") ms, failed $(pct2 "$(p95 http_req_failed)") < $(pct2 "$FAILED_MAX")"
 		check gate true "$PASS_DETAIL ($(p95 source))"
 		;;
 	1) fail gate "$E_GATE" "$(gate_why)" ;;
@@ -532,11 +542,57 @@ p95() {
 	sed -n "s/^$1=//p" "$WORK/p95.txt" 2>/dev/null | sed -n 1p
 }
 
-# gate_why: p95parse's verdicts ("p95 1340 ms is not below 1200 ms (+140
-# ms)"), without the program and file names; both when both gates failed.
+# ms2 MS, pct2 RATIO: a figure as every PASS/FAIL line prints it (two
+# decimals; metrics.txt keeps full precision).
+ms2() {
+	awk -v v="$1" 'BEGIN { printf "%.2f", v }'
+}
+pct2() {
+	awk -v v="$1" 'BEGIN { printf "%.2f%%", v * 100 }'
+}
+
+# p95_figure: "p95 21.08 ms", or "p95 of 7 samples 21.08 ms" when the
+# percentile rests on fewer than 20 samples (it is then their maximum or
+# close to it, not a percentile to gate on without saying so).
+p95_figure() {
+	pf_n=$(p95 requests)
+	[ -n "$pf_n" ] || pf_n=$(p95 http_req_failed_of)
+	awk -v p="$(p95 p95_ms)" -v n="${pf_n:-20}" 'BEGIN {
+		if (n + 0 < 20)
+			printf "p95 of %d samples %.2f ms", n, p
+		else
+			printf "p95 %.2f ms", p
+	}'
+}
+
+# gate_why: the gates p95parse says failed, figures as above, with the
+# margin; both when both failed.
 gate_why() {
-	sed -n 's/^.*: \(p[0-9.]* .* is not below \)/\1/p; s/^.*: \(http_req_failed .* is not below \)/\1/p' \
-	    "$WORK/p95.err" | awk '{ printf "%s%s", sep, $0; sep = "; " }'
+	gw=
+	if [ "$(p95 gate_p95)" = fail ]; then
+		gw="$(p95_figure) is not below $(ms2 "$P95_MAX_MS") ms (+$(awk -v p="$(p95 p95_ms)" -v m="$P95_MAX_MS" 'BEGIN { printf "%.2f", p - m }') ms)"
+	fi
+	if [ "$(p95 gate_http_req_failed)" = fail ]; then
+		gw="${gw:+$gw; }failed $(pct2 "$(p95 http_req_failed)")$(awk -v n="$(p95 http_req_failed_count)" -v t="$(p95 http_req_failed_of)" 'BEGIN { if (t != "") printf " (%d of %d)", n, t }') is not below $(pct2 "$FAILED_MAX") (+$(awk -v f="$(p95 http_req_failed)" -v m="$FAILED_MAX" 'BEGIN { printf "%.2f%%", (f - m) * 100 }'))"
+	fi
+	# A gate p95parse failed on a figure it printed no key for: its own line.
+	[ -n "$gw" ] || gw=$(sed -n 's/^[^:]*: [^:]*: //p' "$WORK/p95.err" | awk '{ printf "%s%s", sep, $0; sep = "; " }')
+	echo "$gw"
+}
+
+# step_series: the raw samples' per-second series for report.html's plots,
+# by p95parse (the one NDJSON reader). It never fails the run: a failed
+# gate is exactly when the plots matter, and without it the page says why.
+step_series() {
+	if [ -f "$RUN/k6_out/.samples.ndjson" ]; then
+		mv -f "$RUN/k6_out/.samples.ndjson" "$WORK/samples.ndjson"
+	fi
+	[ -s "$WORK/samples.ndjson" ] || return 0
+	"$(tool p95parse)" -t ep=models -s "$RUN/series.txt" "$WORK/samples.ndjson" \
+	    >/dev/null 2>"$WORK/series.err" ||
+		warn "$CMD: series.txt: $(first_line "$WORK/series.err")"
+	fact check.gate.evidence "k6_out/k6_models.json k6_stdout.log series.txt"
+	return 0
 }
 
 # step_jq: with jq on PATH, the same facts computed by jq, into jq.txt;
@@ -621,9 +677,11 @@ finish() {
 	fi
 	# The leak check reads every artifact, the first status.json too; the
 	# second one adds its answer.
+	fact verdict "$(verdict_line)"
 	report
 	if [ -n "$ENV_FILE" ]; then
 		step_leakscan
+		fact verdict "$(verdict_line)"
 		report
 	fi
 	verdict
@@ -654,6 +712,7 @@ cmd_smoke() {
 	failed || step_warmup
 	failed || step_load
 	failed || step_gate
+	step_series
 	step_jq
 	finish
 }
@@ -673,6 +732,7 @@ cmd_load() {
 	write_to "$RUN/sysinfo.txt" sysinfo
 	step_load
 	failed || step_gate
+	step_series
 	step_jq
 	finish
 }

@@ -107,7 +107,9 @@ ln -s "$ROOT/tests/standin/docker" "$DOCKERDIR/docker"
 export K6DIR DOCKERDIR
 
 # standin_calls WORD: the command lines the stand-ins recorded (standin.log)
-# that start with WORD, the process id in temporary names made PID.
+# that start with WORD, the process id in temporary names made PID, the
+# pipeline's work directory made WORK.
 standin_calls() {
-	grep "^$1" standin.log | sed 's/\.tmp\.[0-9][0-9]*/.tmp.PID/g'
+	grep "^$1" standin.log |
+	    sed 's/\.tmp\.[0-9][0-9]*/.tmp.PID/g; s|/[^ ]*/smokekit\.[A-Za-z0-9]*/|WORK/|g'
 }
