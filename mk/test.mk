@@ -21,6 +21,7 @@ unit_prom_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P95PARSE_ENGINE) $(L)/pc
 unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(HP)/loadstats.o $(L)/pctl.o
 unit_pctl_OBJ    = $(L)/pctl.o
 unit_clock_OBJ   = $(L)/clock.o
+unit_loghist_OBJ = $(L)/loghist.o $(L)/pctl.o $(L)/xalloc.o $(L)/die.o
 
 UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
 $(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)
