@@ -21,6 +21,13 @@ struct ndjson;
 struct ndjson *ndjson_new(const struct query *q, int fast);
 /* 0, or -1 once the input is bad (ndjson_finish says why). */
 int ndjson_feed(struct ndjson *nd, const char *buf, size_t len);
+/*
+ * Hands each matching sample to fn instead of keeping it (call before the
+ * first feed); ndjson_end then gives the counts.
+ */
+void ndjson_sink(struct ndjson *nd, sample_fn *fn, void *ctx);
+/* 0 with *t filled, or -1 with r->err saying why. */
+int ndjson_end(struct ndjson *nd, struct tally *t, struct result *r);
 /* 0 with r filled, or -1 with r->err saying why. */
 int ndjson_finish(struct ndjson *nd, struct result *r);
 void ndjson_free(struct ndjson *nd);

@@ -6,12 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "detect.h"
 #include "die.h"
+#include "feed.h"
 #include "jsonout.h"
 #include "k6log.h"
 #include "ndjson.h"
@@ -29,7 +28,7 @@
 
 static const struct usage_opt options_help[] = {
 	{ "-e ratio", "gate: http_req_failed must be below ratio (0 to 1), --failed-max" },
-	{ "-f format", "auto, json, ndjson, log or prom (default auto), --format" },
+	{ "-f format", "auto, json, ndjson, csv, log or prom (default auto), --format" },
 	{ "-h", "print this help and exit, --help" },
 	{ "-j", "one JSON object instead of key=value lines, --json" },
 	{ "-l ms", "gate: the percentile must be below ms milliseconds, --max" },
@@ -79,57 +78,20 @@ fail_errno(struct result *r, const char *what)
 }
 
 #define WINDOW (16u << 20)
-#ifndef MAP_POPULATE
-#define MAP_POPULATE 0     /* Linux: fault a window in with one call */
-#endif
 
-/*
- * A regular file's rest is mapped rather than read, a window at a time:
- * NDJSON can be large, mapping saves copying it (the scan runs at memchr
- * speed), and unmapping each window keeps the resident size small.
- * Returns 1 when it was fed so, 0 when the rest must be read, -1 on error.
- */
+/* NDJSON or CSV, streamed: a regular file is mapped, a window at a time (feed.h). */
 static int
-rest_mapped(int fd, size_t off, struct ndjson *nd)
+parse_stream(int fd, char *buf, size_t n, enum format f, const struct opts *o,
+    struct result *r)
 {
-	struct stat st;
-	size_t size, at, len;
-	void *map;
-
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (off_t)off >= st.st_size)
-		return 0;
-	size = (size_t)st.st_size;
-	for (at = off - off % WINDOW; at < size; at += WINDOW) {
-		len = size - at < WINDOW ? size - at : WINDOW;
-		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)at);
-		if (map == MAP_FAILED)   /* read the rest instead, from where it stopped */
-			return lseek(fd, (off_t)(at < off ? off : at), SEEK_SET) < 0 ? -1 : 0;
-		madvise(map, len, MADV_SEQUENTIAL);
-		if (ndjson_feed(nd, (const char *)map + (at < off ? off - at : 0),
-		    len - (at < off ? off - at : 0)) != 0)
-			at = size;
-		munmap(map, len);
-	}
-	return 1;
-}
-
-static int
-parse_ndjson(int fd, char *buf, size_t n, const struct opts *o, struct result *r)
-{
-	struct ndjson *nd = ndjson_new(&o->q, 1);
-	ssize_t got = 0;
+	struct raw *rw = raw_new(f, &o->q);
 	int rc = -1;
 
-	if (ndjson_feed(nd, buf, n) == 0 && n == CHUNK &&
-	    (got = rest_mapped(fd, n, nd)) == 0)
-		while ((got = read_full(fd, buf, CHUNK)) > 0 &&
-		    ndjson_feed(nd, buf, (size_t)got) == 0)
-			;
-	if (got < 0)
+	if (feed_fd(fd, buf, n, CHUNK, WINDOW, raw_feed, rw) < 0)
 		fail_errno(r, "read");
 	else
-		rc = ndjson_finish(nd, r);
-	ndjson_free(nd);
+		rc = raw_finish(rw, r);
+	raw_free(rw);
 	return rc;
 }
 
@@ -154,8 +116,8 @@ parse_file(const char *path, const struct opts *o, struct result *r)
 		goto out;
 	if (f == FMT_AUTO)
 		f = input_detect(buf, n);
-	if (f == FMT_NDJSON) {
-		rc = parse_ndjson(fd, buf, n, o, r);
+	if (f == FMT_NDJSON || f == FMT_CSV) {
+		rc = parse_stream(fd, buf, n, f, o, r);
 		goto out;
 	}
 	if (n == CHUNK && (got = read_all(fd, &buf, &n, WHOLE_MAX)) != 0) {
@@ -385,7 +347,7 @@ options(int argc, char *argv[], struct opts *o)
 		USAGE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *fmts[] = { "auto", "json", "ndjson", "log", "prom" };
+	static const char *fmts[] = { "auto", "json", "ndjson", "log", "prom", "csv" };
 	char b[40];
 	int c;
 	size_t i;
@@ -408,7 +370,7 @@ options(int argc, char *argv[], struct opts *o)
 				if (strcmp(optarg, fmts[i]) == 0)
 					break;
 			if (i == sizeof fmts / sizeof fmts[0])
-				die(EXIT_USAGE, "bad format '%s': want auto, json, ndjson, log or prom",
+				die(EXIT_USAGE, "bad format '%s': want auto, json, ndjson, csv, log or prom",
 				    optarg);
 			o->fmt = (enum format)i;
 			break;
