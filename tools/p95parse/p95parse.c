@@ -13,6 +13,7 @@
 #include "feed.h"
 #include "jsonout.h"
 #include "k6log.h"
+#include "merge.h"
 #include "ndjson.h"
 #include "num.h"
 #include "prom.h"
@@ -32,6 +33,7 @@ static const struct usage_opt options_help[] = {
 	{ "-h", "print this help and exit, --help" },
 	{ "-j", "one JSON object instead of key=value lines, --json" },
 	{ "-l ms", "gate: the percentile must be below ms milliseconds, --max" },
+	{ "-M", "read the files as one run: exact percentiles over all their samples, --merge" },
 	{ "-m metric", "the trend metric (default http_req_duration), --metric" },
 	{ "-p pct", "the percentile, 0 to 100 (default 95), --percentile" },
 	{ "-t tag=value", "only the sub-metric (series) with this tag; repeatable, --tag" },
@@ -40,12 +42,12 @@ static const struct usage_opt options_help[] = {
 };
 
 static const struct usage usage_p95parse = {
-	"[-hjV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-t tag=value] file ...",
+	"[-hjMV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-t tag=value] file ...",
 	options_help,
 };
 
 struct opts {
-	int json;
+	int json, merge;
 	enum format fmt;
 	struct query q;
 	struct tag tags[MAX_TAGS];
@@ -189,13 +191,14 @@ static const char *
 prec_name(enum prec p)
 {
 	return p == PREC_TRUNCATED ? "truncated" : p == PREC_ROUNDED ? "rounded" :
-	    p == PREC_UNSURE ? "truncated-or-rounded" : "exact";
+	    p == PREC_UNSURE ? "truncated-or-rounded" : p == PREC_BOUNDED ? "bounded" : "exact";
 }
 
 /*
  * Whether the value is below the limit, and the largest value it may stand
  * for. A printed value passes only when all it may stand for is below: a
- * truncated v is in [v, v + step), a rounded one in [v - step/2, v + step/2].
+ * truncated v is in [v, v + step), a rounded one in [v - step/2, v + step/2],
+ * a bounded one within step·t of the true t, so t <= v / (1 - step).
  */
 static int
 below(const struct val *v, double max, double *hi)
@@ -206,6 +209,9 @@ below(const struct val *v, double max, double *hi)
 		return v->v < max;
 	case PREC_ROUNDED:
 		*hi = v->v + v->step / 2;
+		return *hi < max;
+	case PREC_BOUNDED:
+		*hi = v->v / (1 - v->step);
 		return *hi < max;
 	default:
 		*hi = v->v + v->step;
@@ -222,7 +228,13 @@ output(const struct opts *o, const char *file, const struct result *r, int gate_
 	facts_begin(&w, stdout, o->json);
 	snprintf(key, sizeof key, "%s_ms", o->pname);
 	out_val(&w, key, &r->pct);
-	if (r->pct.prec != PREC_EXACT) {
+	if (r->merged) {
+		snprintf(key, sizeof key, "%s_precision", o->pname);
+		facts_str(&w, key, prec_name(r->pct.prec));
+		snprintf(key, sizeof key, "%s_rel_error", o->pname);
+		if (r->pct.prec == PREC_BOUNDED)
+			facts_num(&w, key, r->pct.step);
+	} else if (r->pct.prec != PREC_EXACT) {
 		snprintf(key, sizeof key, "%s_ms_step", o->pname);
 		facts_num(&w, key, r->pct.step);
 		facts_str(&w, "rounding", prec_name(r->pct.prec));
@@ -244,6 +256,10 @@ output(const struct opts *o, const char *file, const struct result *r, int gate_
 	facts_str(&w, "source", r->source);
 	facts_str(&w, "file", file);
 	facts_str(&w, "metric", r->metric);
+	if (r->merged) {
+		facts_num(&w, "files", r->nfiles);
+		facts_num(&w, "passes", r->passes);
+	}
 	if (r->method != NULL) {
 		facts_str(&w, "method", r->method);
 		facts_num(&w, "series", (double)r->series);
@@ -276,7 +292,11 @@ gate_pct(const struct opts *o, const char *file, const struct result *r)
 		return 2;
 	if (below(&r->pct, o->max, &hi))
 		return 1;
-	if (r->pct.prec == PREC_EXACT)
+	if (r->pct.prec == PREC_BOUNDED)
+		warnf("%s: %s %s ms (from histograms, within %g%%: up to %s ms) is not below %s ms",
+		    file, o->pname, num(a, sizeof a, r->pct.v), r->pct.step * 100,
+		    num(c, sizeof c, hi), num(b, sizeof b, o->max));
+	else if (r->pct.prec == PREC_EXACT)
 		warnf("%s: %s %s ms is not below %s ms (+%.6g ms)", file, o->pname,
 		    num(a, sizeof a, r->pct.v), num(b, sizeof b, o->max), r->pct.v - o->max);
 	else
@@ -341,6 +361,7 @@ options(int argc, char *argv[], struct opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "max", required_argument, NULL, 'l' },
+		{ "merge", no_argument, NULL, 'M' },
 		{ "metric", required_argument, NULL, 'm' },
 		{ "percentile", required_argument, NULL, 'p' },
 		{ "tag", required_argument, NULL, 't' },
@@ -356,7 +377,7 @@ options(int argc, char *argv[], struct opts *o)
 	o->q.metric = "http_req_duration";
 	o->q.pct = 95;
 	o->q.tags = o->tags;
-	while ((c = getopt_long(argc, argv, "Ve:f:hjl:m:p:t:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "MVe:f:hjl:m:p:t:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			usage_version();
@@ -384,6 +405,9 @@ options(int argc, char *argv[], struct opts *o)
 				die(EXIT_USAGE, "bad --max '%s': not a number of milliseconds", optarg);
 			o->have_max = 1;
 			break;
+		case 'M':
+			o->merge = 1;
+			break;
 		case 'm':
 			if (*optarg == '\0' || strpbrk(optarg, "{}, ") != NULL)
 				die(EXIT_USAGE, "bad metric '%s': give the name; tags go in -t", optarg);
@@ -403,26 +427,71 @@ options(int argc, char *argv[], struct opts *o)
 	snprintf(o->pname, sizeof o->pname, "p%s", num(b, sizeof b, o->q.pct));
 }
 
+/* The error of an input: its text must not break the line. */
+static void
+tell(const char *file, struct result *r)
+{
+	char *p;
+
+	for (p = r->err; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	warnf("%s: %s", file, r->err);
+}
+
+/* --merge: every file, read as one run (merge.h). */
+static int
+merge_main(const struct opts *o, char *const *paths, size_t n)
+{
+	struct merge_conf c = { &o->q, o->fmt, MERGE_SAMPLES_DEFAULT };
+	char files[4096], label[64];
+	const char *bad, *env = getenv("P95PARSE_MERGE_SAMPLES");
+	struct result r;
+	long long lim;
+	size_t i, len = 0;
+	int gp, gf, status;
+
+	if (env != NULL && parse_ll(env, 0, 1LL << 40, &lim) != 0)
+		die(EXIT_USAGE, "bad P95PARSE_MERGE_SAMPLES '%s': not a count of samples", env);
+	if (env != NULL)
+		c.samples = (size_t)lim;
+	result_init(&r);
+	if (merge_run(&c, paths, n, &r, &bad) != 0) {
+		snprintf(label, sizeof label, "%zu files merged", n);
+		tell(bad != NULL ? bad : label, &r);
+		result_free(&r);
+		return EXIT_ERROR;
+	}
+	for (i = 0; i < n && len < sizeof files; i++)
+		len += (size_t)snprintf(files + len, sizeof files - len, "%s%s", i ? " " : "",
+		    paths[i]);
+	snprintf(label, sizeof label, "%zu file%s merged", n, n == 1 ? "" : "s");
+	gp = gate_pct(o, label, &r);
+	gf = gate_failed(o, label, &r);
+	output(o, files, &r, gp, gf);
+	result_free(&r);
+	status = gp == 0 || gf == 0 ? EXIT_FAILS : gp == 2 || gf == 2 ? EXIT_ERROR : EXIT_HOLDS;
+	return finish_stdout(status);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct opts o;
 	struct result r;
 	int i, gp, gf, status;
-	char *p;
 
 	setprogname(argv[0]);
 	options(argc, argv, &o);
 	if (optind == argc)
 		usage_error(&usage_p95parse);
+	if (o.merge)
+		return merge_main(&o, argv + optind, (size_t)(argc - optind));
 	for (i = optind; i < argc; i++) {
 		result_init(&r);
 		if (parse_file(argv[i], &o, &r) == 0)
 			break;
-		for (p = r.err; *p != '\0'; p++)    /* input text must not break the line */
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
-		warnf("%s: %s", argv[i], r.err);
+		tell(argv[i], &r);
 		result_free(&r);
 	}
 	if (i == argc)

@@ -29,7 +29,8 @@ enum prec {
 	PREC_EXACT,       /* the double the producer computed */
 	PREC_TRUNCATED,   /* printed truncated: the value is in [v, v + step) */
 	PREC_ROUNDED,     /* printed rounded: the value is in [v - step/2, v + step/2] */
-	PREC_UNSURE       /* printed truncated or rounded; the text cannot tell */
+	PREC_UNSURE,      /* printed truncated or rounded; the text cannot tell */
+	PREC_BOUNDED      /* from a histogram: within step (a fraction) of the value */
 };
 
 struct val {
@@ -63,6 +64,8 @@ struct result {
 	const char *method;                 /* Prometheus: how the quantile was made */
 	int fixed_monotonic;                /* Prometheus: bucket counts were repaired */
 	unsigned long series;               /* Prometheus: series added up */
+	int merged;                         /* --merge: files read as one run */
+	unsigned nfiles, passes;            /* --merge: inputs, passes over them */
 	char err[RESULT_ERR_MAX];           /* why a parse failed */
 };
 
