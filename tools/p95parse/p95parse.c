@@ -451,6 +451,8 @@ merge_main(const struct opts *o, char *const *paths, size_t n)
 	size_t i, len = 0;
 	int gp, gf, status;
 
+	if (env != NULL && *env == '\0')
+		env = NULL;
 	if (env != NULL && parse_ll(env, 0, 1LL << 40, &lim) != 0)
 		die(EXIT_USAGE, "bad P95PARSE_MERGE_SAMPLES '%s': not a count of samples", env);
 	if (env != NULL)
