@@ -144,6 +144,7 @@ done
 
 ND=$K6/v1.0.0/c_json_out/raw.ndjson
 EXP=$K6/v1.0.0/c_json_out/k6_models.json
+# shellcheck disable=SC2034 # used in the test bodies
 LOG=$K6/v1.0.0/c_json_out/k6_stdout.log
 
 test_expect_success 'a pipe and regular files: the same answer (a pipe keeps its samples)' '
@@ -238,6 +239,32 @@ test_expect_success 'a histogram that does not add up, or of another metric, is 
 	expect_code 3 p95parse -M -t ep=other e.json >out 2>err &&
 	contains "smokekit_histogram: none of http_req_duration{ep:other}" err &&
 	contains "histograms present: http_req_duration{ep:models}" err
+'
+
+# gate_merge VAR=VALUE...: mk/merge.sh as make gate-merge runs it.
+gate_merge() {
+	env SMOKEKIT_BIN="$PROGS" RUNS_DIR=runs "$@" sh "$ROOT/mk/merge.sh"
+}
+
+test_expect_success 'gate-merge: one gate, metrics.txt and status.json as smoke-local writes them' '
+	split_rr "$ND" 4 runner- &&
+	gate_merge FILES="runner-*" >out 2>err &&
+	contains "gate-merge: PASS p95 " out && contains "(exact, 4 files)" out &&
+	test -f runs/latest/metrics.txt && test -f runs/latest/status.json &&
+	test -f runs/latest/merge.txt &&
+	contains p95_precision=exact runs/latest/metrics.txt &&
+	contains "\"status\": \"pass\"" runs/latest/status.json &&
+	contains "\"exit_code\": 0" runs/latest/status.json &&
+	expect_code 5 gate_merge FILES="runner-0 runner-1 runner-2 runner-3" P95_MAX_MS=1 >out 2>err &&
+	contains "gate-merge: FAIL gate: p95 " out && contains "is not below 1 ms" out &&
+	contains "\"status\": \"fail\"" runs/latest/status.json &&
+	contains "\"exit_code\": 5" runs/latest/status.json &&
+	expect_code 3 gate_merge FILES="runner-0 $EXP" >out 2>err &&
+	contains "percentiles, not samples" out &&
+	contains "\"exit_code\": 3" runs/latest/status.json &&
+	expect_code 2 gate_merge FILES= >out 2>err && contains "FILES is empty" err &&
+	expect_code 2 gate_merge FILES=runner-0 P95_MAX_MS=fast >out 2>err &&
+	contains "P95_MAX_MS=fast" err
 '
 
 # EXAMPLES of man/p95parse.1.
