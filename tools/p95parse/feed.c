@@ -41,6 +41,13 @@ raw_sink(struct raw *rw, sample_fn *fn, void *ctx)
 		csv_sink(rw->csv, fn, ctx);
 }
 
+void
+raw_again(struct raw *rw, int (*keep)(const void *ctx, double v))
+{
+	if (rw->nd != NULL)
+		ndjson_again(rw->nd, keep);
+}
+
 int
 raw_feed(void *reader, const char *buf, size_t len)
 {

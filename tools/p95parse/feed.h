@@ -30,6 +30,8 @@ struct raw;
 struct raw *raw_new(enum format f, const struct query *q);
 /* Hands each matching sample to fn instead of keeping it (before the first feed). */
 void raw_sink(struct raw *rw, sample_fn *fn, void *ctx);
+/* A later pass reads only the samples keep() needs (NDJSON; see ndjson_again). */
+void raw_again(struct raw *rw, int (*keep)(const void *ctx, double v));
 /* A feed_fn: reader is a struct raw. */
 int raw_feed(void *reader, const char *buf, size_t len);
 /* 0 with *t filled, or -1 with r->err saying why. */

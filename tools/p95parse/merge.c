@@ -21,7 +21,7 @@
 #include "xalloc.h"
 
 #define CHUNK (1u << 20)
-#define WINDOW (4u << 20)           /* mapped at once: part of the resident size */
+#define WINDOW (8u << 20)           /* mapped at once: part of the resident size */
 #define WHOLE_MAX (256u << 20)      /* a summary export read whole */
 
 #define WHY_SUMMARY "holds percentiles, not samples, and percentiles cannot be " \
@@ -120,12 +120,15 @@ close_src(int fd)
 /* A raw-result file through sink: 0 with *t, or -1 with r->err. */
 static int
 read_raw(int fd, char *buf, size_t n, enum format f, const struct query *q,
-    sample_fn *sink, void *ctx, struct tally *t, struct result *r)
+    sample_fn *sink, void *ctx, int (*keep)(const void *, double), struct tally *t,
+    struct result *r)
 {
 	struct raw *rw = raw_new(f, q);
 	int rc = -1, got;
 
 	raw_sink(rw, sink, ctx);
+	if (keep != NULL)
+		raw_again(rw, keep);
 	if ((got = feed_fd(fd, buf, n, CHUNK, WINDOW, raw_feed, rw)) < 0)
 		result_seterr(r, "read: %s", strerror(errno));
 	else
@@ -230,7 +233,7 @@ first_pass(struct merge *m, struct src *s, struct result *r)
 	if (f == FMT_NDJSON || f == FMT_CSV) {
 		s->pipe = fd == 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
 		m->cur = s;
-		if ((rc = read_raw(fd, buf, n, f, m->q, pass1, m, &t, r)) == 0) {
+		if ((rc = read_raw(fd, buf, n, f, m->q, pass1, m, NULL, &t, r)) == 0) {
 			m->t.points += t.points;
 			m->t.n += t.n;
 			m->t.sum += t.sum;
@@ -285,7 +288,7 @@ next_pass(struct merge *m, struct ranker *rk, struct result *r, const char **bad
 		} else {
 			rc = read_raw(fd, buf, got > 0 ? CHUNK : n,
 			    m->c->fmt != FMT_AUTO ? m->c->fmt : input_detect(buf, n),
-			    m->q, ranker_add, rk, &t, r);
+			    m->q, ranker_add, rk, ranker_wants, &t, r);
 		}
 		if (rc != 0)
 			*bad = s->path;
@@ -293,8 +296,8 @@ next_pass(struct merge *m, struct ranker *rk, struct result *r, const char **bad
 		close_src(fd);
 	}
 	if (rc == 0 && ranker_pass_end(rk, &seen) != 0) {
-		result_seterr(r, "the files changed while they were read: %llu samples, "
-		    "then %llu", m->t.n, seen);
+		result_seterr(r, "the files changed while they were read (%llu samples "
+		    "at first)", m->t.n);
 		rc = -1;
 	}
 	return rc;

@@ -27,6 +27,7 @@ struct ndjson {
 	struct tally t;
 	sample_fn *sink;                /* else the samples are kept in v */
 	void *sink_ctx;
+	int (*keep)(const void *, double); /* a later pass: the values it needs */
 	struct names names;
 	int failed;
 	char err[512];
@@ -289,6 +290,15 @@ nd_line(struct ndjson *nd, const char *s, size_t n)
 		return 0;
 	if (nd->fast && ndjson_fast_metric(s, n, &name, &len) == 0) {
 		want = want_of(nd, name, len);
+		if (nd->keep != NULL) {
+			/* A first pass checked every line: read only the samples needed. */
+			if (!(want & 1))
+				return 0;
+			if (ndjson_fast_value(s, n, len, &pt.value) == 0 &&
+			    !nd->keep(nd->sink_ctx, pt.value))
+				return 0;
+			want = 1;
+		}
 		/* Points of other metrics are not needed: only their framing is checked. */
 		if (want == 0)
 			return s[n - 1] == '}' ? 0 : nd_fail(nd, "truncated line");
@@ -334,6 +344,12 @@ ndjson_feed(struct ndjson *nd, const char *buf, size_t len)
 		p = nl + 1;
 	}
 	return 0;
+}
+
+void
+ndjson_again(struct ndjson *nd, int (*keep)(const void *ctx, double v))
+{
+	nd->keep = keep;
 }
 
 void

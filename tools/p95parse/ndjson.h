@@ -26,6 +26,13 @@ int ndjson_feed(struct ndjson *nd, const char *buf, size_t len);
  * first feed); ndjson_end then gives the counts.
  */
 void ndjson_sink(struct ndjson *nd, sample_fn *fn, void *ctx);
+/*
+ * A later pass over an input a first pass read whole (p95parse --merge):
+ * lines of other metrics and of http_req_failed are skipped unread, and a
+ * Point in k6's own layout whose value keep(ctx, v) refuses is skipped
+ * before its tags are read. The tally then counts only what was read.
+ */
+void ndjson_again(struct ndjson *nd, int (*keep)(const void *ctx, double v));
 /* 0 with *t filled, or -1 with r->err saying why. */
 int ndjson_end(struct ndjson *nd, struct tally *t, struct result *r);
 /* 0 with r filled, or -1 with r->err saying why. */

@@ -142,3 +142,18 @@ ndjson_fast_point(const char *s, size_t n, const struct query *q,
 		return -1;
 	return 0;
 }
+
+int
+ndjson_fast_value(const char *s, size_t n, size_t namelen, double *v)
+{
+	const char *p = s + sizeof POINT_PREFIX - 1 + namelen + 1, *end = s + n, *t;
+	size_t tl, nl;
+
+	if (!stops['"'])
+		init_stops();
+	if (p > end || LIT(&p, end, ",\"type\":\"Point\",\"data\":{\"time\":") != 0 ||
+	    fast_str(&p, end, &t, &tl) != 0 || LIT(&p, end, ",\"value\":") != 0 ||
+	    (nl = k6_number_len(p, (size_t)(end - p))) == 0)
+		return -1;
+	return k6_parse_num(p, nl, v);
+}

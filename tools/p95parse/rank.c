@@ -174,6 +174,22 @@ ranker_pass_begin(struct ranker *rk)
 	}
 }
 
+int
+ranker_wants(const void *ctx, double v)
+{
+	const struct ranker *rk = ctx;
+	const struct bucket *b;
+	uint64_t u = bits_of(v);
+	size_t i;
+
+	for (i = 0; i < rk->nranks; i++) {
+		b = &rk->b[i];
+		if (rk->owner[i] == (int)i && b->mode != M_DONE && (u >> b->shift) == b->prefix)
+			return 1;
+	}
+	return 0;
+}
+
 void
 ranker_add(void *ctx, double v)
 {
@@ -222,8 +238,9 @@ int
 ranker_pass_end(struct ranker *rk, unsigned long long *seen)
 {
 	struct bucket snap[RANKS_MAX];
-	size_t i;
-	int ok = rk->seen == rk->n;
+	unsigned long long sum;
+	size_t i, j;
+	int ok = 1;
 
 	*seen = rk->seen;
 	rk->passes++;
@@ -235,6 +252,11 @@ ranker_pass_end(struct ranker *rk, unsigned long long *seen)
 			ok = 0;
 		else if (snap[i].mode == M_COLLECT)
 			pctl_sort(snap[i].v, snap[i].nv);
+		if (snap[i].mode == M_REFINE) {
+			for (sum = 0, j = 0; j < FINE; j++)
+				sum += snap[i].fine[j];
+			ok &= sum == snap[i].count;
+		}
 	}
 	if (!ok)
 		return -1;

@@ -35,7 +35,12 @@ int ranker_done(const struct ranker *rk);
 void ranker_pass_begin(struct ranker *rk);
 /* A sample_fn: each of the n samples once per pass, in any order. */
 void ranker_add(void *rk, double v);
-/* 0, or -1 when the pass did not see the n samples (the input changed). */
+/* Does this pass need v? A sample it does not need may be left out. */
+int ranker_wants(const void *rk, double v);
+/*
+ * 0, or -1 when the buckets followed did not get the samples the first
+ * pass counted in them (the input changed between passes).
+ */
 int ranker_pass_end(struct ranker *rk, unsigned long long *seen);
 /* The value of ranks[i], once ranker_done. */
 double ranker_value(const struct ranker *rk, size_t i);
