@@ -45,6 +45,9 @@ struct merge {
 	double *all;                /* every sample, while within c->samples */
 	size_t nall, capall;
 	int spilled;                /* too many: a second pass finds the ranks */
+	unsigned char *inwin;       /* after the spill: coarse buckets kept whole */
+	double *win;                /* their samples, while within c->samples */
+	size_t nwin, capwin;
 	struct loghist h;           /* every sample too, for a histogram source */
 	int bounded;                /* a histogram source: the percentiles are bounded */
 	double min, max;
@@ -63,31 +66,114 @@ push(double **v, size_t *n, size_t *cap, double x)
 	(*v)[(*n)++] = x;
 }
 
+/* Appends v to v[0..*n), growing to at most max. */
+static void
+push_max(double **v, size_t *n, size_t *cap, size_t max, double x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 4096;
+		if (*cap > max)
+			*cap = max;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[(*n)++] = x;
+}
+
+/* Ranks floor and ceil of p·(n−1), as k6's rule reads them. */
+static void
+ranks_of(double p, unsigned long long n, unsigned long long *lo, unsigned long long *hi)
+{
+	double i = p * ((double)n - 1.0);
+
+	*lo = (unsigned long long)floor(i);
+	*hi = (unsigned long long)ceil(i);
+}
+
+/* The coarse bucket that holds rank (0-based), with *below the samples under it. */
+static size_t
+coarse_of(const unsigned long long *coarse, unsigned long long rank,
+    unsigned long long *below)
+{
+	unsigned long long seen = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < RANK_COARSE && rank >= seen + coarse[i]; i++)
+		seen += coarse[i];
+	*below = seen;
+	return i;
+}
+
+/*
+ * Too many samples to keep them all: keep whole only the coarse buckets
+ * where the ranks fall so far, and their neighbours while they fit in half
+ * the budget. Runs are steady enough that the ranks usually stay there:
+ * then one pass is enough (merge_exact checks), else a second pass.
+ */
+static void
+spill(struct merge *m)
+{
+	unsigned long long r[4], below, kept = 0;
+	size_t i, b, nb;
+	int d;
+
+	m->spilled = 1;
+	if (m->nall > 0) {
+		m->inwin = xmalloc(RANK_COARSE);
+		memset(m->inwin, 0, RANK_COARSE);
+		ranks_of(m->q->pct / 100, m->nall, &r[0], &r[1]);
+		ranks_of(0.5, m->nall, &r[2], &r[3]);
+		for (d = 0; d <= 1; d++)
+			for (i = 0; i < 4; i++) {
+				b = coarse_of(m->coarse, r[i], &below);
+				for (nb = d == 0 ? b : b - (b > 0); nb <= b + (size_t)d &&
+				    nb < RANK_COARSE; nb++) {
+					if (m->inwin[nb] || (d > 0 && kept + m->coarse[nb] >
+					    m->c->samples / 2))
+						continue;
+					m->inwin[nb] = 1;
+					kept += m->coarse[nb];
+				}
+			}
+		for (i = 0; i < m->nall; i++)
+			if (m->inwin[rank_coarse_index(m->all[i])])
+				push_max(&m->win, &m->nwin, &m->capwin, m->c->samples, m->all[i]);
+	}
+	free(m->all);
+	m->all = NULL;
+	m->nall = m->capall = 0;
+}
+
+/* The window has outgrown the budget: forget it, a second pass will do. */
+static void
+drop_window(struct merge *m)
+{
+	free(m->inwin);
+	free(m->win);
+	m->inwin = NULL;
+	m->win = NULL;
+	m->nwin = m->capwin = 0;
+}
+
 /* The first pass's sink: counts, a histogram, and the samples while they fit. */
 static void
 pass1(void *ctx, double v)
 {
 	struct merge *m = ctx;
+	size_t b = rank_coarse_index(v);
 
-	m->coarse[rank_coarse_index(v)]++;
+	m->coarse[b]++;
 	loghist_add(&m->h, v);
 	m->min = v < m->min ? v : m->min;
 	m->max = v > m->max ? v : m->max;
-	if (!m->spilled && m->nall == m->c->samples) {
-		m->spilled = 1;
-		free(m->all);
-		m->all = NULL;
-		m->nall = m->capall = 0;
-	}
+	if (!m->spilled && m->nall == m->c->samples)
+		spill(m);
 	if (!m->spilled) {
-		/* Grow to the budget, never past it. */
-		if (m->nall == m->capall) {
-			m->capall = m->capall ? 2 * m->capall : 4096;
-			if (m->capall > m->c->samples)
-				m->capall = m->c->samples;
-			m->all = xreallocarray(m->all, m->capall, sizeof *m->all);
-		}
-		m->all[m->nall++] = v;
+		push_max(&m->all, &m->nall, &m->capall, m->c->samples, v);
+	} else if (m->inwin != NULL && m->inwin[b]) {
+		if (m->nwin == m->c->samples)
+			drop_window(m);
+		else
+			push_max(&m->win, &m->nwin, &m->capwin, m->c->samples, v);
 	}
 	if (m->cur->pipe)
 		push(&m->cur->kept, &m->cur->nkept, &m->cur->capkept, v);
@@ -303,14 +389,34 @@ next_pass(struct merge *m, struct ranker *rk, struct result *r, const char **bad
 	return rc;
 }
 
-/* Ranks floor and ceil of p·(n−1), as k6's rule reads them. */
-static void
-ranks_of(double p, unsigned long long n, unsigned long long *lo, unsigned long long *hi)
+/*
+ * The value of each rank from the window, when every rank fell in a
+ * bucket the window kept whole: 0, else -1 (a second pass is needed).
+ */
+static int
+from_window(struct merge *m, const unsigned long long *r, double *val, size_t nr)
 {
-	double i = p * ((double)n - 1.0);
+	unsigned long long below;
+	size_t i, j, at, b, inside;
 
-	*lo = (unsigned long long)floor(i);
-	*hi = (unsigned long long)ceil(i);
+	if (m->inwin == NULL)
+		return -1;
+	for (i = 0; i < nr; i++)
+		if (!m->inwin[coarse_of(m->coarse, r[i], &below)])
+			return -1;
+	pctl_sort(m->win, m->nwin);
+	for (i = 0; i < nr; i++) {
+		b = coarse_of(m->coarse, r[i], &below);
+		/* Sorted by value is sorted by bucket: b's samples are one run. */
+		for (at = 0; at < m->nwin && rank_coarse_index(m->win[at]) < b; at++)
+			;
+		for (inside = 0, j = at; j < m->nwin && rank_coarse_index(m->win[j]) == b; j++)
+			inside++;
+		if (inside != m->coarse[b])
+			return -1;
+		val[i] = m->win[at + (r[i] - below)];
+	}
+	return 0;
 }
 
 static int
@@ -318,6 +424,7 @@ exact(struct merge *m, struct result *r, const char **bad, double *pct, double *
     unsigned *passes)
 {
 	unsigned long long rk4[4];
+	double v4[4];
 	struct ranker *rk;
 	int rc = 0;
 
@@ -330,6 +437,12 @@ exact(struct merge *m, struct result *r, const char **bad, double *pct, double *
 	}
 	ranks_of(m->q->pct / 100, m->t.n, &rk4[0], &rk4[1]);
 	ranks_of(0.5, m->t.n, &rk4[2], &rk4[3]);
+	if (from_window(m, rk4, v4, 4) == 0) {
+		*pct = pctl_between(v4[0], v4[1], m->q->pct / 100, (size_t)m->t.n);
+		*med = pctl_between(v4[2], v4[3], 0.5, (size_t)m->t.n);
+		*passes = 1;
+		return 0;
+	}
 	rk = ranker_new(m->coarse, m->t.n, rk4, 4, m->c->samples / 4);
 	while (rc == 0 && !ranker_done(rk))
 		rc = next_pass(m, rk, r, bad);
@@ -417,6 +530,7 @@ merge_run(const struct merge_conf *c, char *const *paths, size_t npaths,
 	free(m.src);
 	free(m.coarse);
 	free(m.all);
+	drop_window(&m);
 	loghist_free(&m.h);
 	return rc;
 }
