@@ -109,7 +109,7 @@ for v in v0.57.0 v1.0.0; do
 		for q in '-t ep=models' '' '-m iteration_duration' '-p 99.9 -t ep=models' '-p 50 -t ep=models'; do
 			# shellcheck disable=SC2086 # the query's options
 			p95parse \$q '$ND' >whole &&
-			for s in '' 0 8; do
+			for s in '' 0 8 32 64; do
 				P95PARSE_MERGE_SAMPLES=\$s p95parse --merge \$q rr0 rr1 rr2 rr3 >merged &&
 				same whole merged || return 1
 			done || return 1
