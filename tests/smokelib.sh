@@ -1,21 +1,12 @@
 # shellcheck shell=sh
 # tests/smokelib.sh: helpers of the tests of mk/smoke.sh (t51NN-*.sh),
-# sourced after tests/lib.sh. It skips the whole file when a program the
-# pipeline needs is missing, and sets up:
+# sourced after tests/lib.sh (which fails the file when a program is not
+# built). It sets up:
 #   BARE    a directory of links to the POSIX utilities mk/smoke.sh uses,
 #           and nothing else: no jq, no k6, no docker, not our programs
 #   JQPATH  the same plus jq
 #   SH      the shell that runs mk/smoke.sh
 # run_smoke then runs the pipeline with PATH=$BARE in a clean environment.
-
-[ -x "$FIXTURE" ] || skip_all "the fixture server is not built ($FIXTURE)"
-for t in jsonfield p95parse portfree aclcheck leakscan smokereport; do
-	[ -x "$PROGS/$t" ] || skip_all "$PROGS/$t is not built"
-	"$t" -V >/dev/null 2>"$TRASH/version.err"
-	! grep -q 'not implemented yet' "$TRASH/version.err" || skip_all "$t is not implemented yet"
-done
-httpprobe -n 1 -q http://127.0.0.1:1/ >/dev/null 2>"$TRASH/load.err"
-! grep -q 'not built yet' "$TRASH/load.err" || skip_all "httpprobe has no load mode yet"
 
 # bare_path DIR [COMMAND...]: DIR holds links to the POSIX utilities
 # mk/smoke.sh uses (and the given commands); nothing else is on its PATH.
@@ -39,15 +30,21 @@ export BARE JQPATH SH
 # run_smoke URL [NAME=VALUE...]: mk/smoke.sh ${SMOKE_CMD:-smoke} against URL
 # on the bare PATH (PATH=... among the pairs replaces it), in a clean
 # environment, runs/ in the current directory; out, err; its exit status.
+# With SMOKE_TIMEOUT=N (and timeout(1) here), killed after N seconds: a
+# hang fails the test instead of stalling the suite.
 run_smoke() {
 	rs_url=$1
 	shift
-	env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
+	set -- env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 	    SMOKEKIT_BIN="$PROGS" RUNS_DIR="$PWD/runs" BASE_URL="$rs_url" \
 	    K6_MODE=auto K6_DURATION=500ms K6_VUS=2 RETRIES=1 TIMEOUT=5 WAIT_S=5 \
 	    K6_SCRIPT="$ROOT/tests/k6_models.js" COMPOSE_FILE="$PWD/no-compose.yml" \
-	    "$@" "$SH" "$ROOT/mk/smoke.sh" "${SMOKE_CMD:-smoke}" >out 2>err
+	    "$@" "$SH" "$ROOT/mk/smoke.sh" "${SMOKE_CMD:-smoke}"
+	if [ -n "${SMOKE_TIMEOUT:-}" ] && have timeout; then
+		set -- timeout "$SMOKE_TIMEOUT" "$@"
+	fi
+	"$@" >out 2>err
 }
 
 # smoke_code STATUS URL [NAME=VALUE...]: run_smoke wanting STATUS; on

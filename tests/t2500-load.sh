@@ -37,14 +37,11 @@ value() {
 	sed -n "s/^$1=//p" "$2"
 }
 
-# at_least MIN VALUE, at_most MAX VALUE (decimals allowed).
+# at_least MIN VALUE (decimals allowed). Only for bounds the program
+# guarantees whatever the machine's speed; there is no at_most.
 at_least() {
 	awk -v a="$2" -v b="$1" 'BEGIN { exit !(a >= b) }' ||
 		{ echo "at_least: $2 < $1" >&2; return 1; }
-}
-at_most() {
-	awk -v a="$2" -v b="$1" 'BEGIN { exit !(a <= b) }' ||
-		{ echo "at_most: $2 > $1" >&2; return 1; }
 }
 
 test_expect_success '-n 1000 makes exactly 1000 requests (counted by http.server too)' '
@@ -104,7 +101,9 @@ test_expect_success '--summary-export has k6 layout; p95parse agrees with the ND
 	m = exp["metrics"]
 	want = {"data_received", "data_sent", "http_req_duration",
 	    "http_req_duration{ep:models}", "http_req_duration{expected_response:true}",
-	    "http_req_failed", "http_reqs", "iterations", "vus", "vus_max"}
+	    "http_req_failed", "http_reqs", "iterations", "vus", "vus_max",
+	    "http_req_blocked", "http_req_connecting", "http_req_sending",
+	    "http_req_waiting", "http_req_receiving"}
 	assert set(m) == want, set(m) ^ want
 	trend = ["avg", "min", "med", "max", "p(90)", "p(95)"]
 	for k in ("http_req_duration", "http_req_duration{ep:models}"):
@@ -190,27 +189,57 @@ test_expect_success 'nothing listening: class refused on every attempt, exit 3' 
 	contains "\"error\":\"dial: connection refused\",\"error_code\":\"1212\"" out.ndjson
 '
 
-test_expect_success 'slow headers: class timeout after -t, within a generous bound' '
-	start=$(date +%s) &&
+test_expect_success 'slow headers: class timeout after -t' '
 	expect_code 3 httpprobe -q -t 1 -c 2 -n 2 "$F/fault/slow-headers" >out 2>err &&
-	end=$(date +%s) &&
 	test "$(value failed_timeout out)" = 2 &&
-	contains "(timeout): request timeout" err &&
-	test $((end - start)) -lt 10
+	contains "(timeout): request timeout" err
 '
 
+# What the program reports of itself: it starts requests until -D has
+# passed, so its elapsed_ms is never below it (a slow machine only adds).
 test_expect_success '-D bounds the run' '
 	expect_code 0 httpprobe -q -c 2 -D 0.5s "$F/v1/models" >out 2>err &&
 	at_least 500 "$(value elapsed_ms out)" &&
-	at_most 10000 "$(value elapsed_ms out)" &&
-	at_least 1 "$(value requests out)"
+	at_least 1 "$(value requests out)" &&
+	test "$(value failed out)" = 0
 '
 
-test_expect_success '--rate keeps its schedule (100/s: 50 requests take at least 0.49 s)' '
-	expect_code 0 httpprobe -q --rate 100 -c 2 -n 50 "$F/v1/models" >out 2>err &&
-	test "$(value requests out)" = 50 &&
-	at_least 490 "$(value elapsed_ms out)" &&
-	test "$(value dropped out)" = 0
+test_expect_success '-D takes every form of duration k6 takes, and plain seconds' '
+	for d in 0m0.2s 200ms 0.2 0.2s 200000us; do
+		expect_code 0 httpprobe -q -c 1 -D "$d" "$F/v1/models" >out 2>err || exit 1
+		at_least 200 "$(value elapsed_ms out)" || exit 1
+	done &&
+	expect_code 2 httpprobe -q -c 1 -D 1x "$F/v1/models" 2>err &&
+	contains "bad -D '\''1x'\'': not a duration" err &&
+	expect_code 2 httpprobe -q -c 1 -D 0m0s "$F/v1/models" 2>err &&
+	expect_code 2 httpprobe -q -c 1 -D 25h "$F/v1/models" 2>err &&
+	expect_code 2 httpprobe -q -c 1 -D -1s "$F/v1/models" 2>err
+'
+
+# schedule FILE INTERVAL_MS: in -j lines of an open-model run, request
+# seq's intended start (its end time less its latency, which --rate counts
+# from the intended start) is the first one's plus (seq - 1) intervals.
+# Only the program's own figures are compared, never the machine's speed.
+schedule() {
+	python3 - "$1" "$2" <<-\EOF
+	import datetime, json, sys
+	def ms(s):
+	    t = datetime.datetime.strptime(s[:19], "%Y-%m-%dT%H:%M:%S")
+	    t = t.replace(tzinfo=datetime.timezone.utc).timestamp()
+	    return (t + (float("0" + s[19:-1]) if s[19] == "." else 0)) * 1000
+	rows = [json.loads(line) for line in open(sys.argv[1])]
+	starts = sorted((r["seq"], ms(r["time"]) - r["ms"]) for r in rows)
+	first = starts[0][1]
+	for seq, start in starts:
+	    off = start - first - (seq - 1) * float(sys.argv[2])
+	    assert abs(off) < 1, "request %d is %.3f ms off its schedule" % (seq, off)
+	EOF
+}
+
+test_expect_success '--rate keeps its schedule (100/s: request n starts (n - 1) x 10 ms after the first)' '
+	expect_code 0 httpprobe -q -j --rate 100 -c 2 -n 50 "$F/v1/models" >out 2>err &&
+	line_count 50 out &&
+	schedule out 10
 '
 
 test_expect_success '--rate against a slow endpoint: latencies from the intended time show the stall' '
@@ -221,8 +250,8 @@ test_expect_success '--rate against a slow endpoint: latencies from the intended
 	head -n 1 closed.ms >closed.min &&
 	tail -n 1 closed.ms >closed.max &&
 	at_least 100 "$(cat closed.min)" &&
-	at_most 700 "$(cat closed.max)" &&
-	at_least 800 "$(cat open.max)"
+	at_least 800 "$(cat open.max)" &&
+	schedule open 20
 '
 
 test_expect_success '--rate with -D: what the server could not take is dropped, not hidden' '
@@ -233,17 +262,29 @@ test_expect_success '--rate with -D: what the server could not take is dropped, 
 
 test_expect_success 'SIGINT stops the run and prints what ran' '
 	python3 - "$F/delay?ms=50" <<-\EOF &&
-	import signal, subprocess, sys, time
+	import glob, signal, subprocess, sys, time
 	p = subprocess.Popen(["httpprobe", "-c", "2", "-D", "30s", "--summary-export",
 	    "exp.json", "--out", "out.ndjson", sys.argv[1]],
 	    stdout=open("out", "w"), stderr=open("err", "w"))
-	time.sleep(0.5)
+	# The signal once requests have finished (their points are in the
+	# temporary file of --out), however long that took: the order of
+	# events, not a delay.
+	def points():
+	    for f in glob.glob(".out.ndjson.tmp.*"):
+	        try:
+	            if b"\"type\":\"Point\"" in open(f, "rb").read():
+	                return True
+	        except OSError:
+	            pass
+	    return False
+	while not points():
+	    assert p.poll() is None, "httpprobe ended before the signal"
+	    time.sleep(0.01)
 	p.send_signal(signal.SIGINT)
-	rc = p.wait(timeout=10)
+	rc = p.wait(timeout=60)
 	assert rc == -signal.SIGINT, rc
 	EOF
 	at_least 1 "$(value requests out)" &&
-	at_most 5000 "$(value elapsed_ms out)" &&
 	contains "http_req_duration" err &&
 	contains "\"http_reqs\": {" exp.json &&
 	test -s out.ndjson &&
@@ -253,8 +294,17 @@ test_expect_success 'SIGINT stops the run and prints what ran' '
 if have script; then
 	test_expect_success 'on a terminal: a progress line at most 10 times a second, colours unless NO_COLOR' '
 		script -qec "httpprobe -c 2 -D 0.5s \"$F/delay?ms=5\" >out" tty.log >/dev/null &&
-		n=$(tr "\r" "\n" <tty.log | grep -c "^running (") &&
-		test "$n" -ge 2 && test "$n" -le 6 &&
+		tr "\r" "\n" <tty.log >lines &&
+		n=$(grep -c "^running (" lines) &&
+		# At most one line per 100 ms of the run the program reports, the
+		# seconds never going back, every one before the summary.
+		awk -v n="$n" -v e="$(value elapsed_ms out)" \
+			"BEGIN { exit !(n >= 1 && n <= int(e / 100) + 1) }" &&
+		sed -n "s/^running (\([0-9.]*\)s).*/\1/p" lines >secs &&
+		sort -n secs >sorted && check sorted secs &&
+		last=$(grep -n "^running (" lines | tail -n 1 | cut -d: -f1) &&
+		first=$(grep -n "http_req_duration" lines | head -n 1 | cut -d: -f1) &&
+		test "$last" -lt "$first" &&
 		contains "$(printf "\033[36m")" tty.log &&
 		NO_COLOR=1 script -qec "httpprobe -c 2 -n 20 \"$F/v1/models\" >out" tty2.log >/dev/null &&
 		contains "http_req_duration" tty2.log &&
@@ -283,7 +333,7 @@ test_expect_success 'EXAMPLES: the open model, every request kept as NDJSON' '
 	httpprobe --rate 100 -c 4 -n 100 --out points.ndjson \
 		"$F/v1/models" >out 2>err &&
 	test "$(grep -c "^{\"metric\":\"http_req_duration\",\"type\":\"Point\"" points.ndjson)" = 100 &&
-	at_least 990 "$(value elapsed_ms out)"
+	test "$(value requests out)" = 100
 '
 
 test_done

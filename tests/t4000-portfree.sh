@@ -182,6 +182,15 @@ test_expect_success 'a host that is not this one is exit 3' '
 	contains "no-such-host.invalid" err
 '
 
+test_expect_success 'an http:// URL operand: its host and port, by the URL grammar of url.c' '
+	expect_code 1 portfree "http://127.0.0.1:$LO4_PORT/healthz?x=1" >out &&
+	contains "state=listening" out &&
+	portfree "http://127.0.0.1:$FREE_PORT" >out && contains "state=free" out &&
+	expect_code 2 portfree "http://alice:s3cret@127.0.0.1:$LO4_PORT/" 2>err &&
+	contains "credentials" err && ! grep -e s3cret -e alice err &&
+	expect_code 2 portfree "https://127.0.0.1:$LO4_PORT/" 2>err && contains "https" err
+'
+
 test_expect_success 'a listener on 127.0.0.1: address, pid, command, user' '
 	expect_code 1 portfree 127.0.0.1:$LO4_PORT >out 2>err &&
 	check /dev/null err &&
@@ -513,6 +522,15 @@ test_expect_success '-w: on timeout exit 1 with what was last seen' '
 	contains "timed out" err &&
 	expect_code 1 portfree -q -f -w 0 $LO4_PORT >out 2>err &&
 	check /dev/null out && check /dev/null err
+'
+
+test_expect_success '-w and -i take the one duration grammar: k6 forms, plain seconds' '
+	expect_code 1 portfree -l -w 0m0.2s -i 50ms 127.0.0.1:$FREE_PORT >out 2>err &&
+	contains "timed out after 0.2 s" err &&
+	expect_code 2 portfree -l -w 1x $FREE_PORT >out 2>err &&
+	check_str "portfree: bad wait '\''1x'\'': want a duration such as 10, 0.5, 250ms or 1m30s" err &&
+	expect_code 2 portfree -l -i 1m-2s $FREE_PORT >out 2>err &&
+	contains "bad interval" err
 '
 
 test_expect_success '--pick: a port a server can bind, on 127.0.0.1 and any address' '

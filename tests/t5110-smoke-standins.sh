@@ -11,7 +11,7 @@
 . "$ROOT/tests/smokelib.sh"
 
 K6CASES=$TESTDATA/k6/v1.0.0
-[ -f "$K6CASES/a_plain/k6_models.json" ] || skip_all "no real k6 output in $K6CASES"
+[ -f "$K6CASES/a_plain/k6_models.json" ] || fail_all "no real k6 output in $K6CASES"
 
 # A k6 run that left no summary export: the stdout log carries the gate.
 mkdir -p "$TRASH/logonly"
@@ -235,7 +235,7 @@ test_expect_success 'make up: compose up -d, then the bounded wait for the port'
 	check_str "docker compose -f $TRASH/compose.yml up -d" calls &&
 	contains "up: ${URL#http://} listens" out &&
 	SMOKE_CMD=up compose_smoke 2 K6_MODE=bogus &&
-	check_str "up: FAIL usage: K6_MODE=bogus: want auto, host, compose or native" out
+	check_str "up: FAIL usage: K6_MODE='"'"'bogus'"'"': want auto, host, compose or native" out
 '
 
 cat >"$TRASH/base.yml" <<EOF

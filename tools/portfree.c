@@ -18,8 +18,10 @@
 
 #include "clock.h"
 #include "die.h"
+#include "dur.h"
 #include "jsonout.h"
 #include "num.h"
+#include "url.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -1053,42 +1055,31 @@ parse_port(const char *s, const char *arg, unsigned *port)
 	*port = (unsigned)v;
 }
 
-/* Splits [host:]port or [v6]:port. */
+/* A bare port; host:port, [v6]:port or an http:// URL by url.c's grammar. */
 static void
 parse_target(const char *arg, struct target *t)
 {
-	const char *colon, *hs = arg, *he;
+	struct url u;
+	const char *why;
+	char shown[128];
 
 	memset(t, 0, sizeof *t);
 	t->arg = arg;
-	if (arg[0] == '[') {
-		hs = arg + 1;
-		if ((he = strchr(hs, ']')) == NULL || he[1] != ':') {
-			warnf("bad target '%s': want [ADDRESS]:PORT", arg);
-			exit(EXIT_USAGE);
-		}
-		colon = he + 1;
-	} else if ((colon = strrchr(arg, ':')) == NULL) {
+	if (strchr(arg, ':') == NULL) {
 		t->any = 1;
 		parse_port(arg, arg, &t->port);
 		return;
-	} else {
-		he = colon;
-		if (memchr(arg, ':', (size_t)(he - arg)) != NULL) {
-			warnf("bad target '%s': an IPv6 address goes in brackets, [::1]:8082", arg);
-			exit(EXIT_USAGE);
-		}
 	}
-	if (he == hs) {
-		warnf("bad target '%s': want [HOST:]PORT", arg);
+	if ((strstr(arg, "://") != NULL ? url_parse(arg, &u, &why) :
+	    url_parse_endpoint(arg, &u, &why)) != 0) {
+		warnf("bad target '%s': %s", url_shown(arg, shown, sizeof shown), why);
 		exit(EXIT_USAGE);
 	}
-	if ((t->host = strndup(hs, (size_t)(he - hs))) == NULL)
-		die(EXIT_ERROR, "out of memory");
-	parse_port(colon + 1, arg, &t->port);
+	t->host = u.host;
+	u.host = NULL;
+	t->port = u.portnum;
+	url_free(&u);
 }
-
-
 
 static int
 all_hold(const struct target *t, size_t nt, const struct listeners *ls, const struct opts *o)
@@ -1211,8 +1202,8 @@ static const struct usage usage = {
 static void
 parse_duration(const char *arg, const char *what, double *ms)
 {
-	if (parse_seconds_ms(arg, 86400 * 365, ms) != 0) {
-		warnf("bad %s '%s': want seconds such as 10, 0.5 or 250ms", what, arg);
+	if (dur_parse_user(arg, 86400.0 * 365 * 1000, ms) != 0) {
+		warnf("bad %s '%s': want a duration such as 10, 0.5, 250ms or 1m30s", what, arg);
 		exit(EXIT_USAGE);
 	}
 }

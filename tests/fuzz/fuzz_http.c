@@ -1,18 +1,21 @@
 /*
- * libFuzzer harness for tools/lib/http.c: the bytes (after the first) are a
+ * libFuzzer harness for tools/httpprobe/http.c: the bytes (after the first) are a
  * server's response. They are parsed twice, all at once and in pieces of
  * 1 to 8 bytes, followed by EOF; both runs must agree on the outcome, the
  * status, the body and the error message, else the harness aborts. The
  * first byte picks options: bit 0 the request was HEAD, bits 1-3 the piece
- * size, bit 4 also feeds the bytes as a URL, a Retry-After value and a
- * -H header to their parsers.
+ * size, bit 4 also feeds the bytes as a URL (url.c, whole and as
+ * HOST:PORT, and as a diagnostic shows it), a duration as a person writes
+ * it (dur.c), a Retry-After value and a -H header to their parsers.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dur.h"
 #include "http.h"
+#include "url.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -69,7 +72,6 @@ parse(const char *buf, size_t len, size_t step, int head, struct run *r)
 			if (http_parser_header(p, h.name) == NULL)
 				abort();
 		(void)http_parser_reason(p);
-		(void)http_parser_trailer(p, "X-Trailer");
 		(void)http_parser_keep_alive(p);
 	}
 	http_parser_free(p);
@@ -79,7 +81,7 @@ static void
 other_parsers(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1);
-	struct http_url u;
+	struct url u;
 	struct http_header h;
 	const char *why;
 	double ms;
@@ -88,14 +90,27 @@ other_parsers(const uint8_t *data, size_t size)
 		return;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	if (http_url_parse(s, &u, &why) == 0) {
+	if (url_parse(s, &u, &why) == 0) {
 		char *req = http_format_request("GET", &u, NULL, 0, 0, 1);
 		if (req == NULL || strstr(req, "\r\n\r\n") != req + strlen(req) - 4)
 			abort();
 		free(req);
-		http_url_free(&u);
+		url_free(&u);
 	}
-	(void)http_retry_after_ms(s, 1767225600, &ms);
+	if (url_parse_endpoint(s, &u, &why) == 0) {
+		if (u.portnum < 1 || u.portnum > 65535 || strcmp(u.path, "/") != 0)
+			abort();
+		url_free(&u);
+	}
+	{
+		char shown[32];
+		if (strlen(url_shown(s, shown, sizeof shown)) >= sizeof shown)
+			abort();
+	}
+	if (dur_parse_user(s, 86400000, &ms) == 0 && !(ms >= 0 && ms <= 86400000))
+		abort();
+	if (http_retry_after_ms(s, 1767225600, &ms) == 0 && !(ms >= 0 && ms <= HTTP_RETRY_AFTER_MAX_MS))
+		abort();
 	(void)http_header_parse(s, &h, &why);
 	free(s);
 }

@@ -5,6 +5,43 @@
 #include "dur.h"
 #include "tap.h"
 
+/* Durations as a person writes them in a knob or an option. */
+static void
+test_user(void)
+{
+	static const struct { const char *s; double ms; } good[] = {
+		{ "10", 10000 }, { "0.5", 500 }, { "0", 0 }, { "007", 7000 },
+		{ "1m30s", 90000 }, { "1.5s", 1500 }, { "500ms", 500 }, { "2h", 7200000 },
+		{ "0m2s", 2000 }, { "0m1.5s", 1500 }, { "10s", 10000 }, { "250us", 0.25 },
+		{ "1d", 86400000 }, { "1d12h", 129600000 }, { "1h2m3s", 3723000 },
+		{ ".5s", 500 }, { "0s", 0 },
+	};
+	static const char *bad[] = {
+		"", " 10", "10 ", "-1", "-1s", "+5s", "1e3", "1e3s", "0x10", "10.",
+		".5", "1..5", "s", "10sec", "1S", "1m30", "nan", "inf", "1,5s", "1d-2h",
+		"1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h",
+	};
+	double ms;
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		ms = -1;
+		ok(dur_parse_user(good[i].s, 1e12, &ms) == 0, "user duration '%s'", good[i].s);
+		is_double(ms, good[i].ms, 1e-15, "user duration '%s' is %g ms", good[i].s, good[i].ms);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ms = 42;
+		ok(dur_parse_user(bad[i], 1e12, &ms) == -1 && ms == 42, "user duration '%s' rejected",
+		    bad[i]);
+	}
+	ok(dur_parse_user("24h", 86400000, &ms) == 0 && ms == 86400000, "the maximum itself");
+	ok(dur_parse_user("24h1ms", 86400000, &ms) == -1, "above the maximum");
+	ok(dur_parse_user("86401", 86400000, &ms) == -1, "plain seconds above the maximum");
+	ok(dur_parse_user("9999999999999999999999999999999999999999999999999999999999"
+	    "99999999999h", 1e300, &ms) == -1, "too long to be a duration");
+	ok(dur_parse_user(NULL, 1, &ms) == -1, "NULL");
+}
+
 int
 main(void)
 {
@@ -40,7 +77,6 @@ main(void)
 		"nan", "infs", "0x10s",
 	};
 	struct dur d;
-	double ms = -1;
 	size_t i;
 
 	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -60,8 +96,7 @@ main(void)
 	ok(dur_parse("1e999s", 6, &d) == -1, "exponent syntax is not a duration");
 	ok(dur_parse("99999999999999999999999999999999999999999999999999999999"
 	    "9999999999999999999h", 77, &d) == -1, "too long a number");
-	ok(dur_parse_ms("1m2.5s", &ms) == 0 && ms == 62500, "dur_parse_ms");
-	ok(dur_parse_ms("bogus", &ms) == -1 && ms == 62500, "dur_parse_ms leaves *ms on error");
-	ok(dur_parse_ms(NULL, &ms) == -1, "dur_parse_ms NULL");
+	ok(dur_parse("1d", 2, &d) == -1, "days are not a unit Go or k6 prints");
+	test_user();
 	return tap_done();
 }

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "http.h"
 #include "num.h"
+#include "url.h"
 
 /* ---- characters ---- */
 
@@ -75,121 +76,6 @@ quote(char *out, size_t outsz, const char *s, size_t n)
 	}
 	out[o++] = '"';
 	out[o] = '\0';
-}
-
-/* ---- URLs ---- */
-
-static char *
-dupn(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d != NULL) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
-void
-http_url_free(struct http_url *u)
-{
-	free(u->host);
-	free(u->port);
-	free(u->path);
-	free(u->hostport);
-	memset(u, 0, sizeof *u);
-}
-
-static int
-url_fail(struct http_url *u, const char **why, const char *msg)
-{
-	http_url_free(u);
-	*why = msg;
-	return -1;
-}
-
-int
-http_url_parse(const char *url, struct http_url *u, const char **why)
-{
-	const char *auth, *end, *host, *hend, *port = NULL, *p;
-	size_t hlen, plen = 0, i;
-
-	memset(u, 0, sizeof *u);
-	if (strncasecmp(url, "https://", 8) == 0)
-		return url_fail(u, why, "https is not supported (use curl for TLS)");
-	if (strncasecmp(url, "http://", 7) != 0)
-		return url_fail(u, why, strstr(url, "://") != NULL ?
-		    "unsupported scheme (only http:// is)" : "not an http:// URL");
-	for (p = url; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			return url_fail(u, why, "space or control character in the URL");
-	auth = url + 7;
-	end = auth + strcspn(auth, "/?#");
-	if (memchr(auth, '@', (size_t)(end - auth)) != NULL)
-		return url_fail(u, why, "credentials in the URL are not supported (use -H Authorization)");
-	if (*auth == '[') {
-		host = auth + 1;
-		hend = memchr(host, ']', (size_t)(end - host));
-		if (hend == NULL)
-			return url_fail(u, why, "unterminated [ in the host");
-		hlen = (size_t)(hend - host);
-		for (i = 0; i < hlen; i++)
-			if (strchr("0123456789abcdefABCDEF:.", host[i]) == NULL)
-				return url_fail(u, why, "bad IPv6 address in the host");
-		p = hend + 1;
-		if (p < end && *p != ':')
-			return url_fail(u, why, "junk after ] in the host");
-	} else {
-		host = auth;
-		hend = memchr(host, ':', (size_t)(end - host));
-		if (hend == NULL)
-			hend = end;
-		hlen = (size_t)(hend - host);
-		p = hend;
-	}
-	if (hlen == 0)
-		return url_fail(u, why, "empty host");
-	if (p < end) {		/* *p == ':' */
-		long v = 0;
-		port = p + 1;
-		plen = (size_t)(end - port);
-		for (i = 0; i < plen; i++) {
-			if (port[i] < '0' || port[i] > '9' || i >= 5)
-				return url_fail(u, why, "bad port");
-			v = v * 10 + (port[i] - '0');
-		}
-		if (plen > 0 && (v < 1 || v > 65535))
-			return url_fail(u, why, "port out of range (1-65535)");
-		/* "http://host:/" is allowed by RFC 3986 and means port 80. */
-		while (plen > 1 && *port == '0')
-			port++, plen--;
-	}
-	u->host = dupn(host, hlen);
-	u->port = plen > 0 ? dupn(port, plen) : dupn("80", 2);
-	{
-		size_t qlen = strcspn(end, "#");
-		if (*end == '?') {
-			u->path = malloc(qlen + 2);
-			if (u->path != NULL) {
-				u->path[0] = '/';
-				memcpy(u->path + 1, end, qlen);
-				u->path[qlen + 1] = '\0';
-			}
-		} else {
-			u->path = qlen > 0 ? dupn(end, qlen) : dupn("/", 1);
-		}
-	}
-	if (u->host != NULL && u->port != NULL) {
-		int v6 = *auth == '[', dflt = strcmp(u->port, "80") == 0;
-		size_t n = hlen + strlen(u->port) + 4;
-		if ((u->hostport = malloc(n)) != NULL)
-			snprintf(u->hostport, n, "%s%s%s%s%s", v6 ? "[" : "", u->host,
-			    v6 ? "]" : "", dflt ? "" : ":", dflt ? "" : u->port);
-	}
-	if (u->host == NULL || u->port == NULL || u->path == NULL || u->hostport == NULL)
-		return url_fail(u, why, "out of memory");
-	return 0;
 }
 
 /* ---- requests ---- */
@@ -282,7 +168,7 @@ placed(const char *name, const char *method, size_t body_len, int keep_alive)
 }
 
 char *
-http_format_request(const char *method, const struct http_url *u,
+http_format_request(const char *method, const struct url *u,
     const struct http_header *headers, size_t nheaders, size_t body_len,
     int keep_alive)
 {
@@ -419,7 +305,7 @@ struct http_parser {
 	size_t raw;             /* raw bytes of the current head or trailer block */
 	/*
 	 * buf holds the parsed fields as "reason\0name\0value\0name\0value\0..."
-	 * up to used (the head's end at head_end, then trailers), then the raw
+	 * up to used (head_end once the head is done: trailers are not kept), then the raw
 	 * bytes of the line being read (linelen of them).
 	 */
 	char *buf;
@@ -569,6 +455,38 @@ list_has(const char *v, const char *t, int *last)
 	}
 }
 
+/*
+ * Transfer-Encoding: chunked is the one coding we can undo. Any other
+ * (gzip, deflate, compress, one of our own) would leave the body saved
+ * still encoded, so it is a protocol error, named.
+ */
+static int
+parse_te(struct http_parser *p, const char *v)
+{
+	for (;;) {
+		size_t n;
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		if (*v == '\0')
+			break;
+		n = strcspn(v, ",;");
+		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+			n--;
+		if (n != 7 || strncasecmp(v, "chunked", 7) != 0 || p->te_chunked) {
+			char q[64];
+			quote(q, sizeof q, v, n);
+			return fail(p, p->te_chunked ? "Transfer-Encoding chunked more than once" :
+			    "unsupported Transfer-Encoding %s (only chunked is)", q);
+		}
+		p->te_chunked = 1;
+		v += strcspn(v, ",");
+	}
+	if (!p->te_chunked)
+		return fail(p, "empty Transfer-Encoding");
+	p->te = 1;
+	return 0;
+}
+
 static int
 parse_field(struct http_parser *p, char *line, size_t n, int trailer)
 {
@@ -594,23 +512,20 @@ parse_field(struct http_parser *p, char *line, size_t n, int trailer)
 			/* The name only: a value may be a secret. */
 			return fail(p, "control character in the value of header %s", line);
 		}
+	/* A trailer is checked, not kept: nothing reads one. */
+	if (trailer)
+		return 0;
 	at = p->used;
 	*colon = '\0';
 	*e = '\0';
 	store(p, line, (size_t)(colon - line));
 	store(p, v, (size_t)(e - v));
-	if (trailer)
-		return 0;
 	line = p->buf + at;
 	v = line + strlen(line) + 1;
 	if (strcasecmp(line, "Content-Length") == 0)
 		return parse_length(p, v);
-	if (strcasecmp(line, "Transfer-Encoding") == 0) {
-		int last;
-		list_has(v, "chunked", &last);
-		p->te = 1;
-		p->te_chunked = last;
-	} else if (strcasecmp(line, "Connection") == 0) {
+	if (strcasecmp(line, "Transfer-Encoding") == 0)
+		return parse_te(p, v); else if (strcasecmp(line, "Connection") == 0) {
 		int last;
 		p->conn_close |= list_has(v, "close", &last);
 		p->conn_keep |= list_has(v, "keep-alive", &last);
@@ -647,13 +562,10 @@ head_done(struct http_parser *p)
 		p->keep_alive = 0;	/* a framing conflict: never reuse */
 	if (p->head_request || status == 204 || status == 304) {
 		p->state = P_DONE;
-	} else if (p->te && p->te_chunked) {
+	} else if (p->te) {	/* chunked: parse_te refused every other coding */
 		if (p->minor == 0)
 			p->keep_alive = 0;
 		p->state = P_CHUNK_SIZE;
-	} else if (p->te) {
-		p->keep_alive = 0;
-		p->state = P_BODY_CLOSE;
 	} else if (p->has_length) {
 		p->remaining = p->length;
 		p->state = p->length > 0 ? P_BODY_LEN : P_DONE;
@@ -957,24 +869,6 @@ http_parser_header(const struct http_parser *p, const char *name)
 }
 
 const char *
-http_parser_trailer(const struct http_parser *p, const char *name)
-{
-	size_t at = p->head_end;
-	const char *n, *v;
-
-	if (p->status == 0 || p->state != P_DONE)
-		return NULL;
-	while (at < p->used) {
-		n = p->buf + at;
-		v = n + strlen(n) + 1;
-		if (strcasecmp(n, name) == 0)
-			return v;
-		at = (size_t)(v - p->buf) + strlen(v) + 1;
-	}
-	return NULL;
-}
-
-const char *
 http_parser_reason(const struct http_parser *p)
 {
 	return p->status != 0 ? p->buf : "";
@@ -1062,18 +956,21 @@ http_retry_after_ms(const char *value, long long now_epoch_s, double *ms)
 	while (*v == ' ' || *v == '\t')
 		v++;
 	if (*v >= '0' && *v <= '9') {
+		/* Any number of digits: the value saturates, it never overflows. */
 		for (; *v >= '0' && *v <= '9'; v++)
-			s = s * 10 + (*v - '0');
+			if (s < HTTP_RETRY_AFTER_MAX_MS / 1000)
+				s = s * 10 + (*v - '0');
 		while (*v == ' ' || *v == '\t')
 			v++;
 		if (*v != '\0')
 			return -1;
-		*ms = s * 1000;
+		*ms = s * 1000 < HTTP_RETRY_AFTER_MAX_MS ? s * 1000 : HTTP_RETRY_AFTER_MAX_MS;
 		return 0;
 	}
 	if (http_date(v, now_epoch_s, &t) != 0)
 		return -1;
-	*ms = t > now_epoch_s ? (double)(t - now_epoch_s) * 1000 : 0;
+	s = t > now_epoch_s ? (double)(t - now_epoch_s) * 1000 : 0;
+	*ms = s < HTTP_RETRY_AFTER_MAX_MS ? s : HTTP_RETRY_AFTER_MAX_MS;
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
  * HTTP/1.1 client pieces shared by httpprobe's single request, its load mode
- * and the fuzz harness: URL parsing, request formatting, expected-status
+ * and the fuzz harness: request formatting, expected-status
  * sets, and an incremental (push) response parser that never blocks and
  * never reads past the bytes it is given.
  */
@@ -9,20 +9,10 @@
 
 #include <stddef.h>
 
+#include "url.h"
+
 /* A response header block larger than this is an error. */
 #define HTTP_MAX_HEAD (64 * 1024)
-
-/* http://host[:port][/path?query]; https:// is refused (use curl for TLS). */
-struct http_url {
-	char *host;       /* without brackets for an IPv6 literal */
-	char *port;       /* "80" when absent */
-	char *path;       /* path and query, "/" when absent */
-	char *hostport;   /* the Host header value: "host", "host:8082", "[::1]:8082" */
-};
-
-/* Returns 0, or -1 with *why saying what is wrong. Free with http_url_free. */
-int http_url_parse(const char *url, struct http_url *u, const char **why);
-void http_url_free(struct http_url *u);
 
 struct http_header {
 	const char *name;
@@ -35,7 +25,7 @@ struct http_header {
  * method carries a body, then the caller's headers, which add or replace
  * (case-insensitively) the defaults. Returns a malloc'd string.
  */
-char *http_format_request(const char *method, const struct http_url *u,
+char *http_format_request(const char *method, const struct url *u,
     const struct http_header *headers, size_t nheaders, size_t body_len,
     int keep_alive);
 
@@ -90,8 +80,6 @@ int http_parser_header_next(const struct http_parser *p, size_t *pos,
     struct http_header *h);
 /* The reason phrase of the final status line ("" when there was none). */
 const char *http_parser_reason(const struct http_parser *p);
-/* A trailer field of a chunked body, or NULL. */
-const char *http_parser_trailer(const struct http_parser *p, const char *name);
 
 /*
  * "Name: value" from the command line, split in place. A value may be
@@ -105,9 +93,12 @@ int http_method_idempotent(const char *method);
 
 /*
  * Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date, as the
- * milliseconds to wait from now (0 for a date in the past). Returns 0, or
- * -1 when the value is neither.
+ * milliseconds to wait from now (0 for a date in the past), at most
+ * HTTP_RETRY_AFTER_MAX_MS (longer than any deadline; a larger value, of
+ * any number of digits, is clamped to it). Returns 0, or -1 when the value
+ * is neither.
  */
+#define HTTP_RETRY_AFTER_MAX_MS 1e12
 int http_retry_after_ms(const char *value, long long now_epoch_s, double *ms);
 
 /* Why an exchange produced no valid response. */
@@ -134,7 +125,7 @@ const char *http_error_class(enum http_error e);
 struct http_exchange {
 	/* The request. */
 	const char *method;
-	const struct http_url *url;
+	const struct url *url;
 	const struct http_header *headers;
 	size_t nheaders;
 	const char *body;

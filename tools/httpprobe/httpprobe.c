@@ -13,21 +13,25 @@
 #include "atomic.h"
 #include "clock.h"
 #include "die.h"
+#include "dur.h"
 #include "http.h"
 #include "jsonout.h"
 #include "load.h"
 #include "num.h"
+#include "sign.h"
+#include "usage.h"
 
 #define MAX_HEADERS 64
 #define BACKOFF_FIRST_MS 500.0
 #define BACKOFF_MAX_MS 8000.0
 #define MAX_SECONDS 86400.0
+#define DEFAULT_SLACK_MS 1000.0
 
-enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT };
+enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE, OPT_BURST };
 
 struct opts {
 	const char *url_arg;
-	struct http_url url;
+	struct url url;
 	const char *method;
 	struct http_header headers[MAX_HEADERS];
 	size_t nheaders;
@@ -42,9 +46,12 @@ struct opts {
 	long long retries;          /* -r */
 	double timeout_ms;          /* -t */
 	double connect_ms;          /* -T, 0: none */
-	double max_ms;              /* -m, 0: none */
+	double max_ms;              /* -m, or the default overall deadline */
+	int max_given;              /* -m was given */
 	int json, quiet, verbose, retry_all;
 	int load;                   /* a load option was given */
+	const char *hmac_keyid, *hmac_file;   /* --hmac, --hmac-secret-file */
+	struct sign *sign;          /* --hmac: every request signed afresh */
 	struct load_config lc;
 };
 
@@ -57,6 +64,9 @@ struct result {
 	char message[320];
 	double connect_ms, first_byte_ms, total_ms;   /* < 0: not reached */
 	unsigned long long bytes;
+	int open_line;              /* the body on stdout did not end with a newline */
+	double demand_ms;           /* a Retry-After beyond the deadline ended the run, or -1 */
+	double left_ms;             /* then the time that was left until the deadline */
 	int exit;
 };
 
@@ -66,6 +76,9 @@ struct sink {
 	struct atomic_file af;      /* -o FILE, a regular file */
 	int spool;                  /* fp is a temporary copied to stdout at the end */
 	int direct;                 /* fp is -o FILE opened as it is (a device, a FIFO) */
+	int to_stdout;              /* the body ends up on standard output */
+	int wrote;                  /* at least one byte of body came */
+	char lastc;                 /* then its last byte */
 	int err;                    /* errno of a failed write, or 0 */
 };
 
@@ -74,15 +87,45 @@ static const char *const always_redacted[] = {
 	"X-Api-Key", "X-Signature",
 };
 
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: %s [-hjqRVv] [-c conns] [-D duration] [-d data | @file] "
-	    "[-H header] [-m seconds] [-n requests] [-o file] [-r retries] [-S header] "
-	    "[-s codes] [-T seconds] [-t seconds] [-w format] [-X method] [--out file] "
-	    "[--rate rps] [--summary-export file] [--tag key=value] url\n", progname);
-	exit(finish_stdout(status));
-}
+static const struct usage_opt usage_opts[] = {
+	{ "-c conns", "load mode: connections, one request in flight each (1)" },
+	{ "-D duration", "load mode: stop starting requests after duration (10, 1m30s)" },
+	{ "-d data | @file", "send data, or a file's contents (@- stdin), as the body" },
+	{ "-H header", "add, replace (Name: value) or remove (Name:) a request header" },
+	{ "-h, --help", "print this help and exit" },
+	{ "-j", "print the result as one JSON object (load mode: one per request)" },
+	{ "-m seconds", "overall deadline over every attempt and wait (from -r and -t)" },
+	{ "-n requests", "load mode: make this many requests" },
+	{ "-o file", "write the body to file, atomically; print key=value facts" },
+	{ "-q", "no body on standard output; load mode: no summary" },
+	{ "-R", "retry even a request that is not idempotent" },
+	{ "-r retries", "retry a failed attempt this many times (0)" },
+	{ "-S, --redact header", "never show this header's value with -v" },
+	{ "-s codes", "expected statuses: 200, 200,204, 2xx (2xx)" },
+	{ "-T seconds", "connect deadline" },
+	{ "-t seconds", "deadline of one attempt (10)" },
+	{ "-V, --version", "print the version and exit" },
+	{ "-v", "log each attempt, its request and response heads, on stderr" },
+	{ "-w format", "print format, with %{http_code} and the like, as the result" },
+	{ "-X method", "the request method (GET, or POST with -d)" },
+	{ "--burst", "load mode: connect every connection, then send the first requests at once" },
+	{ "--hmac keyid", "sign every request (X-Api-Key, X-Timestamp, X-Nonce, X-Signature)" },
+	{ "--hmac-secret-file file", "the signing secret (else SMOKEKIT_HMAC_SECRET)" },
+	{ "--out file", "load mode: every request as k6's NDJSON" },
+	{ "--rate rps", "load mode: start requests at this rate (open model)" },
+	{ "--summary-export file", "load mode: k6's summary export" },
+	{ "--tag key=value", "load mode: tag every request, as k6's tags" },
+	{ NULL, NULL },
+};
+
+static const struct usage usage = {
+	"[-hjqRVv] [-c conns] [-D duration] [-d data | @file] [-H header] "
+	"[-m seconds] [-n requests] [-o file] [-r retries] [-S header] [-s codes] "
+	"[-T seconds] [-t seconds] [-w format] [-X method] [--burst] [--hmac keyid] "
+	"[--hmac-secret-file file] [--out file] [--rate rps] "
+	"[--summary-export file] [--tag key=value] url",
+	usage_opts,
+};
 
 static void
 bad_arg(int opt, const char *arg, const char *what)
@@ -91,7 +134,7 @@ bad_arg(int opt, const char *arg, const char *what)
 		warnf("bad -%c '%s': %s", opt, arg, what);
 	else
 		warnf("bad option argument '%s': %s", arg, what);
-	usage(stderr, EXIT_USAGE);
+	usage_error(&usage);
 }
 
 static double
@@ -99,21 +142,29 @@ seconds_arg(int opt, const char *arg)
 {
 	double ms;
 
-	if (parse_seconds_ms(arg, MAX_SECONDS, &ms) != 0 || ms <= 0)
-		bad_arg(opt, arg, "not a positive number of seconds (10, 0.5, 500ms, 2m)");
+	if (dur_parse_user(arg, MAX_SECONDS * 1000, &ms) != 0 || ms <= 0)
+		bad_arg(opt, arg, "not a duration from 1ms to 24h (10, 0.5, 500ms, 1m30s)");
 	return ms;
 }
 
-/* A bad -H is named by its header name alone: the value may be a secret. */
+/* The characters of a token (RFC 9110 5.6.2): header names, methods. */
+#define TCHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"
+
+/*
+ * A bad -H is named by its header name alone, and only when the text
+ * before the colon is a header name: anything else (no colon, a name with
+ * blanks) may be a secret typed in the wrong place, and is not shown.
+ */
 static void
 bad_header(const char *arg, const char *why)
 {
-	size_t n = 0;
+	size_t n = strcspn(arg, ":");
 
-	while (arg[n] != '\0' && arg[n] != ':' && (unsigned char)arg[n] > ' ' && arg[n] != 0x7f)
-		n++;
-	warnf("bad -H '%.*s%s': %s", (int)n, arg, arg[n] != '\0' ? "..." : "", why);
-	usage(stderr, EXIT_USAGE);
+	if (arg[n] == ':' && n > 0 && n <= 64 && strspn(arg, TCHARS) == n)
+		warnf("bad -H '%.*s...': %s", (int)n, arg, why);
+	else
+		warnf("bad -H (not shown: it may hold a secret): %s", why);
+	usage_error(&usage);
 }
 
 /* "Name: value" adds or replaces; "Name:" removes a default; "Name;" sends it empty. */
@@ -149,7 +200,7 @@ read_data(struct opts *o, const char *arg)
 	if (o->body != NULL) {
 		/* Not bad_arg: the data may be a secret and is never echoed. */
 		warnf("-d given twice");
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	}
 	if (arg[0] != '@') {
 		if ((o->body = strdup(arg)) == NULL)
@@ -193,6 +244,9 @@ load_option(struct opts *o, int c, char *arg)
 	case 'D':
 		o->lc.duration_ms = seconds_arg(c, arg);
 		break;
+	case OPT_BURST:
+		o->lc.burst = 1;
+		break;
 	case 'n':
 		if (parse_ll(arg, 1, 1000000000000LL, &n) != 0)
 			bad_arg(c, arg, "not a number of requests");
@@ -214,7 +268,7 @@ option(struct opts *o, int c, char *arg)
 	char *eq;
 
 	switch (c) {
-	case 'c': case 'D': case 'n': case OPT_RATE:
+	case 'c': case 'D': case 'n': case OPT_RATE: case OPT_BURST:
 		load_option(o, c, arg);
 		break;
 	case 'd':
@@ -224,15 +278,17 @@ option(struct opts *o, int c, char *arg)
 		add_header(o, arg);
 		break;
 	case 'h':
-		usage(stdout, EXIT_HOLDS);
-		break;
+		usage_help(&usage);
 	case 'j':
 		o->json = 1;
 		break;
 	case 'm':
 		o->max_ms = seconds_arg(c, arg);
+		o->max_given = 1;
 		break;
 	case 'o':
+		if (*arg == '\0')
+			bad_arg(c, arg, "an empty file name (- is standard output)");
 		o->out = arg;
 		break;
 	case 'q':
@@ -263,19 +319,17 @@ option(struct opts *o, int c, char *arg)
 		o->timeout_ms = seconds_arg(c, arg);
 		break;
 	case 'V':
-		printf("%s smokekit %s\n", progname, SMOKEKIT_VERSION);
-		exit(finish_stdout(EXIT_HOLDS));
+		usage_version();
 	case 'v':
 		o->verbose = 1;
 		break;
 	case 'w':
 		if (wformat(NULL, arg, o, NULL) != 0)
-			usage(stderr, EXIT_USAGE);
+			usage_error(&usage);
 		o->wfmt = arg;
 		break;
 	case 'X':
-		if (*arg == '\0' || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~") != strlen(arg))
+		if (*arg == '\0' || strspn(arg, TCHARS) != strlen(arg))
 			bad_arg(c, arg, "not a method name");
 		o->method = arg;
 		break;
@@ -292,23 +346,49 @@ option(struct opts *o, int c, char *arg)
 	case OPT_OUT:
 		o->lc.out = arg;
 		break;
+	case OPT_HMAC:
+		o->hmac_keyid = arg;
+		break;
+	case OPT_HMAC_FILE:
+		o->hmac_file = arg;
+		break;
 	default:
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	}
+}
+
+/* --hmac: the signer, its four headers after the -H ones. */
+static void
+hmac_option(struct opts *o)
+{
+	static struct sign signer;
+
+	if (o->hmac_keyid == NULL && o->hmac_file != NULL)
+		die(EXIT_USAGE, "--hmac-secret-file needs --hmac keyid");
+	if (o->hmac_keyid == NULL)
+		return;
+	sign_setup(&signer, o->hmac_keyid, o->hmac_file, o->headers, &o->nheaders,
+	    MAX_HEADERS);
+	o->sign = &signer;
 }
 
 static void
 parse_args(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "burst", no_argument, NULL, OPT_BURST },
+		{ "hmac", required_argument, NULL, OPT_HMAC },
+		{ "hmac-secret-file", required_argument, NULL, OPT_HMAC_FILE },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "redact", required_argument, NULL, 'S' },
 		{ "summary-export", required_argument, NULL, OPT_SUMMARY },
 		{ "tag", required_argument, NULL, OPT_TAG },
+		USAGE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *why;
+	char shown[128];
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -319,24 +399,38 @@ parse_args(struct opts *o, int argc, char *argv[])
 	    longopts, NULL)) != -1)
 		option(o, c, optarg);
 	if (optind != argc - 1)
-		usage(stderr, EXIT_USAGE);
+		usage_error(&usage);
 	o->url_arg = argv[optind];
-	if (http_url_parse(o->url_arg, &o->url, &why) != 0) {
-		warnf("bad URL '%s': %s", o->url_arg, why);
-		usage(stderr, EXIT_USAGE);
+	if (url_parse(o->url_arg, &o->url, &why) != 0) {
+		warnf("bad URL '%s': %s", url_shown(o->url_arg, shown, sizeof shown), why);
+		usage_error(&usage);
 	}
 	if (o->method == NULL)
 		o->method = o->body != NULL ? "POST" : "GET";
 	if (o->json && o->wfmt != NULL)
 		die(EXIT_USAGE, "-j and -w are exclusive");
 	if (o->load && (o->out != NULL || o->wfmt != NULL || o->retries > 0 ||
-	    o->max_ms > 0 || o->retry_all || o->verbose))
+	    o->max_given || o->retry_all || o->verbose))
 		die(EXIT_USAGE, "-o, -w, -r, -m, -R and -v do not apply to load mode");
 	if (!o->load && (o->lc.tag_key != NULL || o->lc.summary_export != NULL ||
 	    o->lc.out != NULL))
 		die(EXIT_USAGE, "--tag, --summary-export and --out need load mode (-c, -n, -D or --rate)");
+	if (o->lc.burst && o->lc.rate > 0)
+		die(EXIT_USAGE, "--burst and --rate are exclusive (--burst is the closed model's first wave)");
+	/* --burst alone: one request on each connection. */
+	if (o->lc.burst && o->lc.requests == 0 && o->lc.duration_ms == 0)
+		o->lc.requests = o->lc.conns > 0 ? o->lc.conns : 1;
 	if (o->load && o->lc.requests == 0 && o->lc.duration_ms == 0)
 		die(EXIT_USAGE, "load mode needs a bound: -n requests or -D duration");
+	/*
+	 * Without -m: every attempt and the longest backoff between each, and
+	 * a second for the work between them, so that an attempt's own -t
+	 * always ends it first (the overall deadline is for waits).
+	 */
+	if (!o->max_given)
+		o->max_ms = (double)(o->retries + 1) * o->timeout_ms +
+		    (double)o->retries * BACKOFF_MAX_MS + DEFAULT_SLACK_MS;
+	hmac_option(o);
 }
 
 /* ---- the body sink ---- */
@@ -346,8 +440,10 @@ sink_write(void *ctx, const char *data, size_t n)
 {
 	struct sink *s = ctx;
 
-	if (s->fp == NULL)
+	if (s->fp == NULL || n == 0)
 		return 0;
+	s->wrote = 1;
+	s->lastc = data[n - 1];
 	if (fwrite(data, 1, n, s->fp) != n) {
 		s->err = errno != 0 ? errno : EIO;
 		return -1;
@@ -373,6 +469,7 @@ sink_open(const struct opts *o, struct sink *s, int last)
 	}
 	if (o->quiet && o->out == NULL)
 		return 0;
+	s->to_stdout = 1;
 	if (last) {
 		s->fp = stdout;
 		return 0;
@@ -493,10 +590,12 @@ retryable_error(enum http_error e)
 
 /*
  * Should attempt n (which ended as x and r say) be followed by another?
- * Returns the milliseconds to wait first, or -1 for no.
+ * Returns the milliseconds to wait first, or -1 for no. A Retry-After that
+ * asks for a wait past the deadline also sets r->demand_ms: the server's
+ * demand, not the last attempt, is then the outcome.
  */
 static double
-next_wait(const struct opts *o, const struct http_exchange *x, const struct result *r,
+next_wait(const struct opts *o, const struct http_exchange *x, struct result *r,
     double deadline)
 {
 	double wait = BACKOFF_FIRST_MS * pow(2, (double)(r->attempts - 1)), ra;
@@ -514,12 +613,18 @@ next_wait(const struct opts *o, const struct http_exchange *x, const struct resu
 	after = r->status != 0 ? http_parser_header(x->parser, "Retry-After") : NULL;
 	if (why == NULL && after != NULL &&
 	    http_retry_after_ms(after, (long long)time(NULL), &ra) == 0 && ra > wait) {
-		wait = ra;
 		if (o->verbose)
 			warnf("attempt %lld: Retry-After: %s", r->attempts, after);
+		if (clock_ms() + ra >= deadline) {
+			r->demand_ms = ra;
+			r->left_ms = deadline - clock_ms();
+			return -1;
+		}
+		wait = ra;
 	}
-	if (why == NULL && o->max_ms > 0 && clock_ms() + wait >= deadline)
-		why = "the next attempt would start after the -m deadline";
+	if (why == NULL && clock_ms() + wait >= deadline)
+		why = o->max_given ? "the next attempt would start after the -m deadline" :
+		    "the next attempt would start after the overall deadline";
 	if (why != NULL) {
 		if (o->verbose)
 			warnf("not retrying: %s", why);
@@ -545,8 +650,8 @@ take_result(const struct opts *o, const struct http_exchange *x, int rc,
 	r->total_ms = x->total_ms;
 	r->bytes = http_parser_body_bytes(x->parser);
 	snprintf(r->message, sizeof r->message, "%s%s", x->message,
-	    x->error == HTTP_ERR_TIMEOUT && o->max_ms > 0 && clock_ms() >= deadline ?
-	    " (the -m deadline)" : "");
+	    x->error != HTTP_ERR_TIMEOUT || clock_ms() < deadline ? "" :
+	    o->max_given ? " (the -m deadline)" : " (the overall deadline)");
 	if (r->status != 0)
 		r->exit = http_status_expected(&o->expect, r->status) ? EXIT_HOLDS : EXIT_FAILS;
 	else
@@ -578,14 +683,42 @@ sink_failed(const struct opts *o, struct result *r, int err)
 	    o->out != NULL ? o->out : "standard output", strerror(err));
 }
 
+/*
+ * The server's demand, not the last attempt, is the outcome: exit 3, named
+ * in the server's own seconds when it gave a number, whatever its size.
+ */
+static void
+demand_result(const struct opts *o, const struct http_exchange *x, struct result *r)
+{
+	const char *after = http_parser_header(x->parser, "Retry-After");
+	char secs[48], left[48] = "";
+	size_t n;
+
+	while (after != NULL && (*after == ' ' || *after == '\t'))
+		after++;
+	n = after != NULL ? strspn(after, "0123456789") : 0;
+	if (n > 0 && n < 40 && after[n + strspn(after + n, " \t")] == '\0')
+		snprintf(secs, sizeof secs, "%.*s", (int)n, after);
+	else if (r->demand_ms >= HTTP_RETRY_AFTER_MAX_MS)
+		snprintf(secs, sizeof secs, "more than %.0f", HTTP_RETRY_AFTER_MAX_MS / 1000);
+	else
+		snprintf(secs, sizeof secs, "%.0f", ceil(r->demand_ms / 1000));
+	if (r->demand_ms <= o->max_ms)
+		snprintf(left, sizeof left, " (%.2f s left)", r->left_ms > 0 ? r->left_ms / 1000 : 0);
+	snprintf(r->message, sizeof r->message,
+	    "server asks to retry after %s s (Retry-After), beyond the %.10g s deadline%s",
+	    secs, o->max_ms / 1000, left);
+	r->exit = EXIT_ERROR;
+}
+
 static void
 probe(const struct opts *o, struct result *r)
 {
-	double start = clock_ms(), deadline = o->max_ms > 0 ? start + o->max_ms : HUGE_VAL;
+	double deadline = clock_ms() + o->max_ms;
 	struct http_exchange x;
 	struct sink s;
 
-	r->connect_ms = r->first_byte_ms = r->total_ms = -1;
+	r->connect_ms = r->first_byte_ms = r->total_ms = r->demand_ms = -1;
 	memset(&x, 0, sizeof x);
 	x.method = o->method;
 	x.url = &o->url;
@@ -604,6 +737,8 @@ probe(const struct opts *o, struct result *r)
 			sink_failed(o, r, errno);
 			break;
 		}
+		if (o->sign != NULL)
+			sign_request(o->sign, o->method, o->url.path, o->body, o->body_len);
 		if (o->verbose) {
 			warnf("attempt %lld of %lld: %s %s", r->attempts, o->retries + 1,
 			    o->method, o->url_arg);
@@ -622,7 +757,13 @@ probe(const struct opts *o, struct result *r)
 		if (o->verbose)
 			log_attempt(o, &x, r);
 		if ((wait = next_wait(o, &x, r, deadline)) < 0) {
-			/* The final attempt: its body is the evidence, if it has one. */
+			/*
+			 * The final attempt: its body is the evidence, if it has
+			 * one. Written straight to stdout, even a failed attempt's
+			 * bytes are there.
+			 */
+			r->open_line = s.to_stdout && s.wrote && s.lastc != '\n' &&
+			    (rc == 0 || !s.spool);
 			if (rc != 0)
 				sink_abort(&s);
 			else if (sink_commit(&s) != 0)
@@ -634,7 +775,20 @@ probe(const struct opts *o, struct result *r)
 			warnf("retrying in %.2f s", wait / 1000);
 		sleep_ms(wait);
 	}
+	if (r->demand_ms >= 0 && r->status != 0 && r->error == HTTP_ERR_NONE)
+		demand_result(o, &x, r);
+	else
+		r->demand_ms = -1;
 	http_exchange_free(&x);
+}
+
+/* The class of a failed probe ("refused", "retry_after"...), or NULL. */
+static const char *
+error_class(const struct result *r)
+{
+	if (r->demand_ms >= 0)
+		return "retry_after";
+	return r->error != HTTP_ERR_NONE ? http_error_class(r->error) : NULL;
 }
 
 /* ---- results ---- */
@@ -679,10 +833,19 @@ wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r)
 				fputc('%', fp);
 			continue;
 		}
-		if (*p != '%' || p[1] != '{' || (end = strchr(p, '}')) == NULL) {
+		if (*p != '%') {
 			if (fp != NULL)
 				fputc(*p, fp);
 			continue;
+		}
+		/* One grammar: %% or %{name}; anything else is a mistake, not text. */
+		if (p[1] != '{') {
+			warnf("bad -w: a %% not followed by { or %% (write %%%% for a percent sign)");
+			return -1;
+		}
+		if ((end = strchr(p, '}')) == NULL) {
+			warnf("bad -w: %%{ without its closing }");
+			return -1;
 		}
 		n = (size_t)(end - p - 2);
 		for (i = 0; i < sizeof vars / sizeof vars[0]; i++)
@@ -696,8 +859,8 @@ wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r)
 		if (fp == NULL)
 			continue;
 		switch (i) {
-		case 0: fputs(r->error != HTTP_ERR_NONE ? http_error_class(r->error) : "", fp); break;
-		case 1: fputs(r->error != HTTP_ERR_NONE ? r->message : "", fp); break;
+		case 0: fputs(error_class(r) != NULL ? error_class(r) : "", fp); break;
+		case 1: fputs(error_class(r) != NULL ? r->message : "", fp); break;
 		case 2: fprintf(fp, "%d", r->exit); break;
 		case 3: case 7: fprintf(fp, "%03d", r->status); break;
 		case 4: fputs(o->method, fp); break;
@@ -713,64 +876,39 @@ wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r)
 	return 0;
 }
 
+/* A time in ms to the microsecond; null (key= in key=value) when not reached. */
 static void
-json_ms(struct json_obj *j, const char *key, double v)
+facts_ms(struct facts *f, const char *key, double v)
 {
 	if (v < 0)
-		jo_null(j, key);
+		facts_str(f, key, NULL);
 	else
-		jo_num(j, key, ms(v));
+		facts_num(f, key, ms(v));
 }
 
+/* The result as key=value lines, or with json as one JSON object on a line. */
 static void
-report_json(const struct opts *o, const struct result *r)
+report_facts(const struct opts *o, const struct result *r, int json)
 {
-	struct json_obj j;
-	int err = r->error != HTTP_ERR_NONE;
+	struct facts f;
+	const char *cls = error_class(r);
 
-	jo_begin(&j, stdout);
-	jo_str(&j, "url", o->url_arg);
+	facts_begin(&f, stdout, json);
+	facts_str(&f, "url", o->url_arg);
 	if (r->status != 0)
-		jo_int(&j, "status", r->status);
+		facts_int(&f, "status", r->status);
 	else
-		jo_null(&j, "status");
-	jo_int(&j, "attempts", r->attempts);
-	json_ms(&j, "connect_ms", r->connect_ms);
-	json_ms(&j, "first_byte_ms", r->first_byte_ms);
-	json_ms(&j, "total_ms", r->total_ms);
-	jo_int(&j, "bytes", (long long)r->bytes);
-	jo_str(&j, "error_class", err ? http_error_class(r->error) : NULL);
-	jo_str(&j, "error", err ? r->message : NULL);
-	jo_end(&j);
-	putchar('\n');
-}
-
-static void
-kv_ms(const char *key, double v)
-{
-	if (v < 0)
-		printf("%s=\n", key);
-	else
-		printf("%s=%.3f\n", key, v);
-}
-
-static void
-report_kv(const struct opts *o, const struct result *r)
-{
-	int err = r->error != HTTP_ERR_NONE;
-
-	printf("url=%s\n", o->url_arg);
-	if (r->status != 0)
-		printf("status=%d\n", r->status);
-	else
-		printf("status=\n");
-	printf("attempts=%lld\n", r->attempts);
-	kv_ms("connect_ms", r->connect_ms);
-	kv_ms("first_byte_ms", r->first_byte_ms);
-	kv_ms("total_ms", r->total_ms);
-	printf("bytes=%llu\n", r->bytes);
-	printf("error_class=%s\n", err ? http_error_class(r->error) : "");
-	printf("error=%s\n", err ? r->message : "");
+		facts_str(&f, "status", NULL);
+	facts_int(&f, "attempts", r->attempts);
+	facts_ms(&f, "connect_ms", r->connect_ms);
+	facts_ms(&f, "first_byte_ms", r->first_byte_ms);
+	facts_ms(&f, "total_ms", r->total_ms);
+	facts_int(&f, "bytes", (long long)r->bytes);
+	facts_str(&f, "error_class", cls);
+	facts_str(&f, "error", cls != NULL ? r->message : NULL);
+	facts_end(&f);
+	if (json)
+		putchar('\n');
 }
 
 static void
@@ -780,7 +918,12 @@ report(const struct opts *o, const struct result *r)
 
 	if (r->attempts > 1)
 		snprintf(more, sizeof more, " (%lld attempts)", r->attempts);
-	if (r->exit == EXIT_ERROR)
+	if (r->demand_ms >= 0 && r->attempts > 1)
+		warnf("%s: %s (status %d, %lld attempts)", o->url_arg, r->message, r->status,
+		    r->attempts);
+	else if (r->demand_ms >= 0)
+		warnf("%s: %s (status %d)", o->url_arg, r->message, r->status);
+	else if (r->exit == EXIT_ERROR)
 		warnf("%s: %s: %s%s", o->url_arg, http_error_class(r->error), r->message, more);
 	else if (r->exit == EXIT_FAILS)
 		warnf("%s: status %d%s%s%s%s, expected %s%s", o->url_arg, r->status,
@@ -788,16 +931,21 @@ report(const struct opts *o, const struct result *r)
 		    *r->location != '\0' ? ", Location: " : "", r->location, o->expect_spec, more);
 	if (o->wfmt != NULL)
 		wformat(stdout, o->wfmt, o, r);
-	else if (o->json)
-		report_json(o, r);
+	else if (o->json) {
+		/* The object on a line of its own, whatever the body's last byte. */
+		if (r->open_line)
+			putchar('\n');
+		report_facts(o, r, 1);
+	}
 	else if (o->out != NULL && strcmp(o->out, "-") != 0 && !o->quiet)
-		report_kv(o, r);
+		report_facts(o, r, 0);
 }
 
 static int
 load_mode(struct opts *o)
 {
 	o->lc.url = o->url_arg;
+	o->lc.parsed = &o->url;
 	o->lc.method = o->method;
 	o->lc.headers = o->headers;
 	o->lc.nheaders = o->nheaders;
@@ -810,6 +958,7 @@ load_mode(struct opts *o)
 	o->lc.connect_timeout_ms = o->connect_ms > 0 ? o->connect_ms : o->timeout_ms;
 	o->lc.json = o->json;
 	o->lc.quiet = o->quiet;
+	o->lc.sign = o->sign;
 	return load_run(&o->lc);
 }
 
@@ -830,7 +979,7 @@ main(int argc, char *argv[])
 		report(&o, &r);
 		status = r.exit;
 	}
-	http_url_free(&o.url);
+	url_free(&o.url);
 	free(o.body);
 	return finish_stdout(status);
 }

@@ -28,8 +28,11 @@
 #include "http.h"
 #include "load.h"
 #include "loadstats.h"
+#include "sign.h"
+#include "xalloc.h"
 
-enum cstate { C_IDLE, C_CONNECTING, C_SENDING, C_READING };
+/* C_BARRIER: --burst, connected, waiting for the others of the first wave. */
+enum cstate { C_IDLE, C_CONNECTING, C_BARRIER, C_SENDING, C_READING };
 
 /* Input, output and error readiness, whichever of epoll and poll said it. */
 enum { EV_IN = 1, EV_OUT = 2, EV_ERR = 4 };
@@ -42,19 +45,23 @@ struct conn {
 	int retried;            /* the request was resent after a stale keep-alive */
 	int readable;           /* input came while not reading (epoll is edge-triggered) */
 	int idle_listed;        /* on the idle stack */
+	int in_wave;            /* --burst: of the first wave, not yet at the barrier */
 	int addr, tries;        /* the address being connected, how many tried */
 	size_t sent;
 	unsigned long long seq;
 	long long start_ns;     /* the request started (its deadline counts from here) */
 	long long clock_ns;     /* the latency's origin; < 0 until sending starts */
+	/* k6's phases (loadstats.h); 0: not reached. */
+	long long conn_ns, connected_ns, send_ns, sent_ns, first_ns;
 	double deadline, conn_deadline;
 	unsigned long long bytes_in, bytes_out;
 	struct http_parser *p;
+	char *req;              /* --hmac: this request's own signed bytes */
 };
 
 struct run {
 	const struct load_config *cfg;
-	struct http_url url;
+	const struct url *url;          /* cfg->parsed */
 	struct addrinfo *ai;
 	struct addrinfo **addrs;
 	int naddrs, good_addr;
@@ -73,6 +80,9 @@ struct run {
 	struct ndjson nd;
 	struct atomic_file out;
 	int have_out, progress, color, oom;
+	int burst;              /* --burst: the barrier is up until the wave is connected */
+	unsigned wave_pending;  /* requests of the first wave not yet at the barrier */
+	unsigned long long wave;   /* how many requests the first wave has */
 	unsigned spin_skip;     /* sleep at once for this many more waits */
 	unsigned spin_backoff;  /* spin_skip after the next poll that finds nothing */
 #ifdef USE_EPOLL
@@ -171,11 +181,31 @@ next(struct run *r, struct conn *c, long long now)
 }
 
 /* The request is over: count it, write it, free the connection for the next. */
+static double
+span_ms(long long from, long long to)
+{
+	return from != 0 && to > from ? (double)(to - from) / 1e6 : 0;
+}
+
+/* k6's breakdown of c's request, which ends now. */
+static void
+phases(const struct run *r, const struct conn *c, long long now, double *ph)
+{
+	long long from = r->open_model && c->clock_ns < c->start_ns ? c->clock_ns : c->start_ns;
+
+	ph[PH_BLOCKED] = span_ms(from, c->send_ns != 0 ? c->send_ns : now);
+	ph[PH_CONNECTING] = span_ms(c->conn_ns, c->connected_ns);
+	ph[PH_SENDING] = span_ms(c->send_ns, c->sent_ns);
+	ph[PH_WAITING] = span_ms(c->sent_ns, c->first_ns);
+	ph[PH_RECEIVING] = span_ms(c->first_ns, now);
+}
+
 static void
 record(struct run *r, struct conn *c, struct load_result *res)
 {
 	long long now = mono_ns();
 
+	phases(r, c, now, res->phase);
 	res->seq = c->seq;
 	res->ms = (double)(now - (c->clock_ns >= 0 ? c->clock_ns : c->start_ns)) / 1e6;
 	wall_at(r, now, &res->end);
@@ -190,6 +220,19 @@ record(struct run *r, struct conn *c, struct load_result *res)
 	next(r, c, now);
 }
 
+static void release_burst(struct run *r);
+
+/* A request of the first wave is settled: at the barrier, or failed. */
+static void
+leave_wave(struct run *r, struct conn *c)
+{
+	if (!c->in_wave)
+		return;
+	c->in_wave = 0;
+	if (--r->wave_pending == 0 && r->started >= r->wave)
+		release_burst(r);
+}
+
 static void
 fail(struct run *r, struct conn *c, enum load_fail f, const char *error, int code)
 {
@@ -199,6 +242,7 @@ fail(struct run *r, struct conn *c, enum load_fail f, const char *error, int cod
 	res.error = error;
 	res.error_code = code;
 	close_conn(c);
+	leave_wave(r, c);
 	record(r, c, &res);
 }
 
@@ -252,6 +296,8 @@ on_readable(struct run *r, struct conn *c)
 				close_conn(c);
 				return;
 			}
+			if (c->bytes_in == 0)
+				c->first_ns = mono_ns();
 			c->bytes_in += (unsigned long long)n;
 			rc = http_parser_feed(c->p, buf, (size_t)n, &used, NULL, NULL);
 			if (rc == HTTP_PARSE_DONE) {
@@ -291,10 +337,11 @@ on_readable(struct run *r, struct conn *c)
 static void
 try_send(struct run *r, struct conn *c)
 {
+	const char *req = c->req != NULL ? c->req : r->req;
 	ssize_t n;
 
 	while (c->sent < r->req_len) {
-		n = send(c->fd, r->req + c->sent, r->req_len - c->sent, MSG_NOSIGNAL);
+		n = send(c->fd, req + c->sent, r->req_len - c->sent, MSG_NOSIGNAL);
 		if (n > 0) {
 			c->sent += (size_t)n;
 			c->bytes_out += (unsigned long long)n;
@@ -313,11 +360,24 @@ try_send(struct run *r, struct conn *c)
 			fail(r, c, FAIL_RESET, "write: connection reset by peer", 1220);
 		return;
 	}
+	c->sent_ns = mono_ns();
 	c->state = C_READING;
 	if (c->readable) {
 		c->readable = 0;
 		on_readable(r, c);
 	}
+}
+
+/* --hmac: the request's bytes with fresh signature headers (each resend too). */
+static void
+sign_conn(struct run *r, struct conn *c)
+{
+	if (c->req == NULL) {
+		c->req = xmalloc(r->req_len);
+		memcpy(c->req, r->req, r->req_len);
+	}
+	sign_patch(r->cfg->sign, r->cfg->method, r->url->path, c->req,
+	    r->req_len - r->cfg->body_len, r->cfg->body_len);
 }
 
 /*
@@ -328,11 +388,55 @@ try_send(struct run *r, struct conn *c)
 static void
 start_sending(struct run *r, struct conn *c)
 {
+	if (r->burst) {
+		c->state = C_BARRIER;
+		leave_wave(r, c);
+		return;
+	}
 	c->state = C_SENDING;
 	c->sent = 0;
+	if (r->cfg->sign != NULL)
+		sign_conn(r, c);
+	c->send_ns = mono_ns();
 	if (c->clock_ns < 0)
-		c->clock_ns = mono_ns();
+		c->clock_ns = c->send_ns;
 	try_send(r, c);
+}
+
+/*
+ * --burst: every connection of the first wave is connected (or failed),
+ * so their requests go out now, one right after the other: signed first,
+ * then written in one pass, so that they reach the server together.
+ */
+static void
+release_burst(struct run *r)
+{
+	unsigned i;
+	long long now;
+	struct conn *c;
+
+	if (!r->burst)
+		return;
+	r->burst = 0;
+	for (i = 0; i < r->nconns; i++) {
+		c = &r->c[i];
+		if (c->state != C_BARRIER)
+			continue;
+		c->state = C_SENDING;
+		c->sent = 0;
+		if (r->cfg->sign != NULL)
+			sign_conn(r, c);
+	}
+	now = mono_ns();
+	for (i = 0; i < r->nconns; i++) {
+		c = &r->c[i];
+		if (c->state != C_SENDING || c->sent != 0 || c->fd < 0)
+			continue;
+		c->send_ns = now;
+		if (c->clock_ns < 0)
+			c->clock_ns = now;
+		try_send(r, c);
+	}
 }
 
 static void
@@ -384,6 +488,8 @@ open_conn(struct run *r, struct conn *c)
 	c->state = C_CONNECTING;
 	c->readable = 0;
 	c->gen++;
+	if (c->conn_ns == 0)
+		c->conn_ns = mono_ns();
 	c->fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
 	if (c->fd < 0 || fcntl(c->fd, F_SETFL, O_NONBLOCK) != 0 || watch(r, c) != 0) {
 		err = errno;
@@ -400,6 +506,7 @@ open_conn(struct run *r, struct conn *c)
 		set_deadline(r, c->conn_deadline);
 	}
 	if (connect(c->fd, a->ai_addr, a->ai_addrlen) == 0) {
+		c->connected_ns = mono_ns();
 		r->good_addr = c->addr;
 		start_sending(r, c);
 	} else if (errno != EINPROGRESS && errno != EINTR) {
@@ -419,6 +526,7 @@ connected(struct run *r, struct conn *c)
 		connect_failed(r, c, err);
 		return;
 	}
+	c->connected_ns = mono_ns();
 	r->good_addr = c->addr;
 	start_sending(r, c);
 }
@@ -432,6 +540,10 @@ on_event(struct run *r, struct conn *c, unsigned ev)
 			c->readable = 1;
 		if (ev & (EV_OUT | EV_ERR))
 			connected(r, c);
+		break;
+	case C_BARRIER:
+		if (ev & EV_IN)
+			c->readable = 1;
 		break;
 	case C_SENDING:
 		if (ev & EV_IN)
@@ -474,6 +586,11 @@ start_request(struct run *r, struct conn *c, long long now)
 	c->bytes_in = c->bytes_out = 0;
 	c->retried = 0;
 	c->tries = 0;
+	c->conn_ns = c->connected_ns = c->send_ns = c->sent_ns = c->first_ns = 0;
+	if (r->burst && c->seq <= r->nconns) {
+		c->in_wave = 1;
+		r->wave_pending++;
+	}
 	http_parser_reset(c->p, r->head);
 	if (r->cfg->timeout_ms > 0) {
 		c->deadline = ms_at(r, now) + r->cfg->timeout_ms;
@@ -737,21 +854,17 @@ static int
 setup(struct run *r, const struct load_config *cfg)
 {
 	struct addrinfo hints, *a;
-	const char *why;
 	char *head;
 	int rc, n;
 	unsigned i;
 
 	r->cfg = cfg;
-	if (http_url_parse(cfg->url, &r->url, &why) != 0) {
-		warnf("bad URL '%s': %s", cfg->url, why);
-		return EXIT_USAGE;
-	}
+	r->url = cfg->parsed;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(r->url.host, r->url.port, &hints, &r->ai)) != 0) {
-		warnf("resolve %s: %s", r->url.host, gai_strerror(rc));
+	if ((rc = getaddrinfo(r->url->host, r->url->port, &hints, &r->ai)) != 0) {
+		warnf("resolve %s: %s", r->url->host, gai_strerror(rc));
 		return EXIT_ERROR;
 	}
 	for (n = 0, a = r->ai; a != NULL; a = a->ai_next)
@@ -761,7 +874,7 @@ setup(struct run *r, const struct load_config *cfg)
 	raise_fd_limit(r->nconns);
 	r->c = calloc(r->nconns, sizeof *r->c);
 	r->idle = calloc(r->nconns, sizeof *r->idle);
-	head = http_format_request(cfg->method, &r->url, cfg->headers, cfg->nheaders,
+	head = http_format_request(cfg->method, r->url, cfg->headers, cfg->nheaders,
 	    cfg->body_len, 1);
 	if (r->addrs == NULL || r->c == NULL || r->idle == NULL || head == NULL) {
 		free(head);
@@ -812,6 +925,7 @@ teardown(struct run *r)
 	for (i = 0; r->c != NULL && i < r->nconns; i++) {
 		close_conn(&r->c[i]);
 		http_parser_free(r->c[i].p);
+		free(r->c[i].req);
 	}
 #ifdef USE_EPOLL
 	if (r->efd >= 0)
@@ -826,7 +940,6 @@ teardown(struct run *r)
 	free(r->req);
 	if (r->ai != NULL)
 		freeaddrinfo(r->ai);
-	http_url_free(&r->url);
 	stats_free(&r->st);
 }
 
@@ -851,7 +964,7 @@ report(struct run *r, double stop)
 		warnf("load: out of memory after %llu requests", r->st.reqs);
 		return EXIT_ERROR;
 	}
-	status = stats_report(&r->st, r->cfg, r->url.hostport,
+	status = stats_report(&r->st, r->cfg, r->url->hostport,
 	    isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0'));
 	if (r->have_out) {
 		r->have_out = 0;
@@ -893,8 +1006,9 @@ load_run(const struct load_config *cfg)
 			goto out;
 		}
 		r.have_out = 1;
-		r.nd = (struct ndjson){ r.out.fp, cfg->url, cfg->method,
-		    cfg->tag_key, cfg->tag_value, 0 };
+		r.nd = (struct ndjson){ .fp = r.out.fp, .url = cfg->url,
+		    .method = cfg->method, .tag_key = cfg->tag_key,
+		    .tag_value = cfg->tag_value };
 	}
 	r.target = cfg->requests;
 	r.end = 0;
@@ -904,6 +1018,8 @@ load_run(const struct load_config *cfg)
 	/* Neither -n nor -D: one request on each connection. */
 	if (cfg->requests == 0 && cfg->duration_ms <= 0)
 		r.target = r.nconns;
+	r.burst = cfg->burst;
+	r.wave = r.target && r.target < r.nconns ? r.target : r.nconns;
 	r.st.vus = r.nconns;
 	r.st.tag_key = cfg->tag_key;
 	r.st.tag_value = cfg->tag_value;

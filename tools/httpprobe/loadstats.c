@@ -8,7 +8,6 @@
 #include "atomic.h"
 #include "die.h"
 #include "jsonout.h"
-#include "load.h"
 #include "loadstats.h"
 #include "pctl.h"
 
@@ -76,6 +75,11 @@ ok_trend(struct load_stats *s)
 	return s->ok_apart ? &s->ok : &s->all;
 }
 
+const char *const phase_metric[NPHASES] = {
+	"http_req_blocked", "http_req_connecting", "http_req_sending",
+	"http_req_waiting", "http_req_receiving",
+};
+
 int
 stats_add(struct load_stats *s, const struct load_result *r)
 {
@@ -83,6 +87,11 @@ stats_add(struct load_stats *s, const struct load_result *r)
 
 	if (trend_add(&s->all, r->ms) != 0)
 		return -1;
+	for (i = 0; i < NPHASES; i++)
+		if (trend_add(&s->phase[i], r->phase[i]) != 0)
+			return -1;
+	s->check_passes += (unsigned long long)r->checks_passed;
+	s->check_fails += (unsigned long long)r->checks_failed;
 	if (!r->expected && !s->ok_apart) {
 		/* The first unexpected one: the others so far go apart. */
 		s->ok_apart = 1;
@@ -109,8 +118,12 @@ stats_add(struct load_stats *s, const struct load_result *r)
 void
 stats_free(struct load_stats *s)
 {
+	size_t i;
+
 	trend_free(&s->all);
 	trend_free(&s->ok);
+	for (i = 0; i < NPHASES; i++)
+		trend_free(&s->phase[i]);
 }
 
 /* parseFloat(v.toFixed(prec)).toString(): fixed point, trailing zeros dropped. */
@@ -234,7 +247,7 @@ struct metric {
 	double v[NSTATS];   /* count rate | value min max | passes fails value | trend_stats */
 };
 
-#define MAX_METRICS 12
+#define MAX_METRICS 20
 
 static void
 put_counter(struct metric *m, const char *name, enum mcontains c,
@@ -272,6 +285,18 @@ put_trend(struct metric *m, const char *name, struct trend *t)
 			m->v[i] = trend_pct(t, trend_pcts[i]);
 }
 
+static void
+put_rate(struct metric *m, const char *name, double passes, double fails)
+{
+	snprintf(m->name, sizeof m->name, "%s", name);
+	m->type = M_RATE;
+	m->contains = C_DEFAULT;
+	m->v[0] = passes;
+	m->v[1] = fails;
+	m->v[2] = passes + fails > 0 ? passes / (passes + fails) : 0;
+}
+
+/* k6 lists metrics sorted by name: checks first, the phases around the duration. */
 static size_t
 build_metrics(struct load_stats *s, struct metric *m)
 {
@@ -279,11 +304,15 @@ build_metrics(struct load_stats *s, struct metric *m)
 	size_t n = 0, first_sub;
 	char name[NAME_MAX_LEN];
 
+	if (s->have_checks)
+		put_rate(&m[n++], "checks", (double)s->check_passes, (double)s->check_fails);
 	put_counter(&m[n++], "data_received", C_DATA, (double)s->bytes_in, secs);
 	put_counter(&m[n++], "data_sent", C_DATA, (double)s->bytes_out, secs);
 	if (s->dropped > 0)
 		put_counter(&m[n++], "dropped_iterations", C_DEFAULT, (double)s->dropped, secs);
 	if (s->reqs > 0) {
+		put_trend(&m[n++], "http_req_blocked", &s->phase[PH_BLOCKED]);
+		put_trend(&m[n++], "http_req_connecting", &s->phase[PH_CONNECTING]);
 		put_trend(&m[n++], "http_req_duration", &s->all);
 		first_sub = n;
 		if (s->tag_key != NULL) {
@@ -300,13 +329,11 @@ build_metrics(struct load_stats *s, struct metric *m)
 				m[n - 1] = tmp;
 			}
 		}
-		snprintf(m[n].name, sizeof m[n].name, "http_req_failed");
-		m[n].type = M_RATE;
-		m[n].contains = C_DEFAULT;
-		m[n].v[0] = (double)s->failed;
-		m[n].v[1] = (double)(s->reqs - s->failed);
-		m[n].v[2] = (double)s->failed / (double)s->reqs;
-		n++;
+		put_rate(&m[n++], "http_req_failed", (double)s->failed,
+		    (double)(s->reqs - s->failed));
+		put_trend(&m[n++], "http_req_receiving", &s->phase[PH_RECEIVING]);
+		put_trend(&m[n++], "http_req_sending", &s->phase[PH_SENDING]);
+		put_trend(&m[n++], "http_req_waiting", &s->phase[PH_WAITING]);
 		put_counter(&m[n++], "http_reqs", C_DEFAULT, (double)s->reqs, secs);
 		put_counter(&m[n++], "iterations", C_DEFAULT, (double)s->reqs, secs);
 	}
@@ -568,7 +595,8 @@ void
 result_json_line(FILE *fp, const struct load_result *r)
 {
 	struct json_obj o;
-	char when[48];
+	char when[48], key[32];
+	size_t i;
 
 	rfc3339nano(when, sizeof when, &r->end);
 	jo_begin(&o, fp);
@@ -581,18 +609,32 @@ result_json_line(FILE *fp, const struct load_result *r)
 	jo_str(&o, "error", r->error);
 	jo_int(&o, "bytes_received", (long long)r->bytes_in);
 	jo_int(&o, "bytes_sent", (long long)r->bytes_out);
+	for (i = 0; i < NPHASES; i++) {
+		/* http_req_blocked is "blocked_ms". */
+		snprintf(key, sizeof key, "%s_ms", phase_metric[i] + 9);
+		jo_num(&o, key, r->phase[i]);
+	}
 	jo_end(&o);
 	putc('\n', fp);
 }
 
 /* The NDJSON metrics, in the order k6 emits a request's samples. */
-enum { N_REQS, N_DURATION, N_FAILED, N_SENT, N_RECEIVED, N_ITERATIONS, N_VUS, N_VUS_MAX };
+enum {
+	N_REQS, N_DURATION, N_BLOCKED, N_CONNECTING, N_SENDING, N_WAITING, N_RECEIVING,
+	N_FAILED, N_CHECKS, N_SENT, N_RECEIVED, N_ITERATIONS, N_VUS, N_VUS_MAX
+};
 static const struct {
 	const char *name, *type, *contains;
 } nd_metrics[] = {
 	[N_REQS] = { "http_reqs", "counter", "default" },
 	[N_DURATION] = { "http_req_duration", "trend", "time" },
+	[N_BLOCKED] = { "http_req_blocked", "trend", "time" },
+	[N_CONNECTING] = { "http_req_connecting", "trend", "time" },
+	[N_SENDING] = { "http_req_sending", "trend", "time" },
+	[N_WAITING] = { "http_req_waiting", "trend", "time" },
+	[N_RECEIVING] = { "http_req_receiving", "trend", "time" },
 	[N_FAILED] = { "http_req_failed", "rate", "default" },
+	[N_CHECKS] = { "checks", "rate", "default" },
 	[N_SENT] = { "data_sent", "counter", "data" },
 	[N_RECEIVED] = { "data_received", "counter", "data" },
 	[N_ITERATIONS] = { "iterations", "counter", "default" },
@@ -695,7 +737,7 @@ ndjson_request(struct ndjson *nd, const struct load_result *r)
 {
 	struct tag t[12], it[4];
 	char ts[48], status[16], code[16];
-	size_t n = 0, ni = 0;
+	size_t n = 0, ni = 0, i;
 
 	rfc3339nano(ts, sizeof ts, &r->end);
 	snprintf(status, sizeof status, "%d", r->status);
@@ -725,7 +767,20 @@ ndjson_request(struct ndjson *nd, const struct load_result *r)
 
 	nd_point(nd, N_REQS, ts, 1, t, n);
 	nd_point(nd, N_DURATION, ts, r->ms, t, n);
+	for (i = 0; i < NPHASES; i++)
+		nd_point(nd, N_BLOCKED + (int)i, ts, r->phase[i], t, n);
 	nd_point(nd, N_FAILED, ts, r->expected ? 0 : 1, t, n);
+	for (i = 0; r->check_ok != NULL && i < nd->nchecks; i++) {
+		/* k6 tags a check's point with its name, the group and the scenario. */
+		struct tag ct[5];
+		size_t nc = 0;
+		ct[nc++] = (struct tag){ "check", nd->checks[i] };
+		ct[nc++] = (struct tag){ "group", "" };
+		ct[nc++] = (struct tag){ "scenario", "default" };
+		nc = add_user_tag(nd, ct, nc);
+		qsort(ct, nc, sizeof ct[0], cmp_tag);
+		nd_point(nd, N_CHECKS, ts, r->check_ok[i], ct, nc);
+	}
 	nd_point(nd, N_SENT, ts, (double)r->bytes_out, it, ni);
 	nd_point(nd, N_RECEIVED, ts, (double)r->bytes_in, it, ni);
 	nd_point(nd, N_ITERATIONS, ts, 1, it, ni);

@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "loadconfig.h"
+
+struct observe;   /* observe.h */
+
 /* Every sample in ms, so that any percentile is exact. */
 struct trend {
 	double *v;
@@ -37,6 +41,18 @@ enum load_fail {
 };
 const char *load_fail_name(enum load_fail f);
 
+/*
+ * k6's timing breakdown of a request, each a trend of its own:
+ * blocked (from when the request could start to its first byte written:
+ * waiting for a connection, connecting included), connecting (the TCP
+ * connect; 0 on a kept-alive connection), sending (its bytes written),
+ * waiting (last byte written to first byte received), receiving (first
+ * byte to last). sending + waiting + receiving is http_req_duration
+ * (with --rate that also counts from when the request was due).
+ */
+enum phase { PH_BLOCKED, PH_CONNECTING, PH_SENDING, PH_WAITING, PH_RECEIVING, NPHASES };
+extern const char *const phase_metric[NPHASES];   /* "http_req_blocked"... */
+
 /* One finished request. */
 struct load_result {
 	unsigned long long seq;        /* 1-based, in the order requests started */
@@ -48,11 +64,15 @@ struct load_result {
 	const char *error;             /* what went wrong (k6's wording), or NULL */
 	int error_code;                /* k6's error_code, or 0 */
 	unsigned long long bytes_in, bytes_out;
+	double phase[NPHASES];         /* ms; 0 for a phase not reached */
+	int checks_passed, checks_failed;   /* --check: of this request */
+	const unsigned char *check_ok;  /* --check: 1 or 0 for each check, or NULL */
 };
 
 /* A whole run. */
 struct load_stats {
 	struct trend all, ok;          /* http_req_duration; its expected_response:true part */
+	struct trend phase[NPHASES];
 	int ok_apart;                  /* ok is kept apart once a request was not expected */
 	unsigned long long reqs, failed, interrupted, dropped;
 	unsigned long long by_class[FAIL_NCLASS];
@@ -63,6 +83,9 @@ struct load_stats {
 	double elapsed_ms;
 	unsigned vus;
 	const char *tag_key, *tag_value;   /* --tag, or NULLs */
+	int have_checks;               /* --check was given: the checks metric */
+	unsigned long long check_passes, check_fails;
+	const struct observe *obs;     /* --tally: the tallies for the facts, or NULL */
 };
 
 /* Counts a finished request. Returns 0, or -1: out of memory. */
@@ -86,7 +109,6 @@ void stats_keyvalue(FILE *fp, struct load_stats *s);
  * Returns the exit status (0, 1, or 3 when no valid response came or the
  * export could not be written).
  */
-struct load_config;
 int stats_report(struct load_stats *s, const struct load_config *cfg,
     const char *host, int color);
 /* -j: one JSON object per request. */
@@ -97,6 +119,8 @@ struct ndjson {
 	FILE *fp;
 	const char *url, *method;
 	const char *tag_key, *tag_value;
+	const char *const *checks;     /* --check: each one's text (k6's tag check), or NULL */
+	size_t nchecks;
 	unsigned seen;                 /* bit per metric: its Metric line is written */
 };
 void ndjson_vus(struct ndjson *nd, const struct timespec *when, unsigned vus);

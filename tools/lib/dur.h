@@ -1,9 +1,10 @@
 /*
- * Durations as Go and k6 print them, into milliseconds: a sequence of
- * decimal numbers each followed by a unit, ns, us, µs (U+00B5, and the
- * Greek mu U+03BC), ms, s, m or h ("378.35µs", "1m2.5s", "1h2m3s"), or a
- * lone "0". The result is the correctly rounded double where the unit is a
- * power of ten of a millisecond ("0.47ms", "500µs", "1.53s").
+ * Durations as Go and k6 print them, and as people write them, into
+ * milliseconds. As printed: a sequence of decimal numbers each followed
+ * by a unit, ns, us, µs (U+00B5, and the Greek mu U+03BC), ms, s, m or h
+ * ("378.35µs", "1m2.5s", "1h2m3s"), or a lone "0". The result is the
+ * correctly rounded double where the unit is a power of ten of a
+ * millisecond ("0.47ms", "500µs", "1.53s").
  */
 #ifndef SMOKEKIT_DUR_H
 #define SMOKEKIT_DUR_H
@@ -25,7 +26,13 @@ struct dur {
  */
 int dur_parse(const char *s, size_t len, struct dur *d);
 
-/* dur_parse of a C string into milliseconds. Returns 0 or -1. */
-int dur_parse_ms(const char *s, double *ms);
+/*
+ * A duration as a person writes one in an option or a knob, into
+ * milliseconds: every form k6 takes ("1m30s", "1.5s", "500ms", "2h",
+ * "0m2s", "250us", "1d12h" with d for days), or a plain decimal number of
+ * seconds ("10", "0.5"). No sign, no blanks, no exponent. Returns 0, or -1
+ * (leaving *ms alone) when s is not such a duration or is above max_ms.
+ */
+int dur_parse_user(const char *s, double max_ms, double *ms);
 
 #endif

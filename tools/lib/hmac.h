@@ -1,0 +1,49 @@
+/*
+ * HMAC-SHA256 (RFC 2104, RFC 4231). A key is prepared once (its inner and
+ * outer padded blocks hashed ahead), so that each MAC under the same key
+ * costs only its message's blocks and one more: the signer of a load run
+ * makes one per request.
+ */
+#ifndef SMOKEKIT_HMAC_H
+#define SMOKEKIT_HMAC_H
+
+#include <stddef.h>
+
+#include "sha256.h"
+
+#define HMAC_SHA256_LEN SHA256_DIGEST
+
+/* A prepared key. It holds no copy of the key's bytes. */
+struct hmac_key {
+	struct sha256 inner, outer;
+};
+
+/* One MAC in the making. */
+struct hmac {
+	struct sha256 inner;
+	const struct hmac_key *key;
+};
+
+void hmac_key_init(struct hmac_key *k, const void *key, size_t len);
+void hmac_begin(struct hmac *h, const struct hmac_key *k);
+void hmac_update(struct hmac *h, const void *data, size_t n);
+void hmac_final(struct hmac *h, unsigned char mac[HMAC_SHA256_LEN]);
+
+/* The MAC of msg[0, n) under key[0, klen) in one call. */
+void hmac_sha256(const void *key, size_t klen, const void *msg, size_t n,
+    unsigned char mac[HMAC_SHA256_LEN]);
+
+/* Equal MACs, in a time that does not depend on where they differ. */
+int hmac_equal(const void *a, const void *b, size_t n);
+
+/* Overwrites n bytes in a way the compiler may not drop (for secrets). */
+void hmac_wipe(void *p, size_t n);
+
+/*
+ * A shared secret from a file ("-": standard input) into buf: the whole
+ * file except one trailing newline, which is not part of the secret.
+ * Returns 0, or -1 with errno set (EFBIG: longer than cap bytes).
+ */
+int hmac_secret_read(const char *path, unsigned char *buf, size_t cap, size_t *len);
+
+#endif

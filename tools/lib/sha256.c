@@ -1,0 +1,156 @@
+/* smokekit: SHA-256 (FIPS 180-4). */
+#include <string.h>
+
+#include "sha256.h"
+#include "sha256_blocks.h"
+
+const uint32_t sha256_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t
+ror(uint32_t x, unsigned n)
+{
+	return x >> n | x << (32 - n);
+}
+
+static uint32_t
+load_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+store_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static void (*blocks)(uint32_t h[8], const unsigned char *p, size_t nblocks);
+
+/* One 64-byte block into the state. */
+static void
+compress(uint32_t h[8], const unsigned char *block)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, k, t1, t2;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = load_be32(block + 4 * i);
+	for (; i < 64; i++)
+		w[i] = w[i - 16] + (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ w[i - 15] >> 3) +
+		    w[i - 7] + (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10);
+	a = h[0], b = h[1], c = h[2], d = h[3];
+	e = h[4], f = h[5], g = h[6], k = h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
+		    sha256_k[i] + w[i];
+		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+		k = g, g = f, f = e, e = d + t1;
+		d = c, c = b, b = a, a = t1 + t2;
+	}
+	h[0] += a, h[1] += b, h[2] += c, h[3] += d;
+	h[4] += e, h[5] += f, h[6] += g, h[7] += k;
+}
+
+void
+sha256_blocks_portable(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	for (; nblocks > 0; nblocks--, p += SHA256_BLOCK)
+		compress(h, p);
+}
+
+/* The processor's SHA instructions when it has them, else the portable code. */
+static void
+run_blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	if (blocks == NULL)
+		blocks = sha256_x86_usable() ? sha256_x86_blocks : sha256_blocks_portable;
+	blocks(h, p, nblocks);
+}
+
+void
+sha256_init(struct sha256 *s)
+{
+	static const uint32_t iv[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+
+	memcpy(s->h, iv, sizeof iv);
+	s->bytes = 0;
+	s->used = 0;
+}
+
+void
+sha256_update(struct sha256 *s, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	size_t take;
+
+	if (n == 0)
+		return;   /* data may be NULL */
+	s->bytes += n;
+	if (s->used > 0) {
+		take = SHA256_BLOCK - s->used < n ? SHA256_BLOCK - s->used : n;
+		memcpy(s->buf + s->used, p, take);
+		s->used += take;
+		p += take;
+		n -= take;
+		if (s->used < SHA256_BLOCK)
+			return;
+		run_blocks(s->h, s->buf, 1);
+		s->used = 0;
+	}
+	/* Whole blocks straight from the caller's bytes, without a copy. */
+	if (n >= SHA256_BLOCK) {
+		run_blocks(s->h, p, n / SHA256_BLOCK);
+		p += n / SHA256_BLOCK * SHA256_BLOCK;
+		n %= SHA256_BLOCK;
+	}
+	memcpy(s->buf, p, n);
+	s->used = n;
+}
+
+void
+sha256_final(struct sha256 *s, unsigned char digest[SHA256_DIGEST])
+{
+	uint64_t bits = s->bytes * 8;
+	int i;
+
+	s->buf[s->used++] = 0x80;
+	if (s->used > SHA256_BLOCK - 8) {
+		memset(s->buf + s->used, 0, SHA256_BLOCK - s->used);
+		run_blocks(s->h, s->buf, 1);
+		s->used = 0;
+	}
+	memset(s->buf + s->used, 0, SHA256_BLOCK - 8 - s->used);
+	store_be32(s->buf + 56, (uint32_t)(bits >> 32));
+	store_be32(s->buf + 60, (uint32_t)bits);
+	run_blocks(s->h, s->buf, 1);
+	for (i = 0; i < 8; i++)
+		store_be32(digest + 4 * i, s->h[i]);
+}
+
+void
+sha256(const void *data, size_t n, unsigned char digest[SHA256_DIGEST])
+{
+	struct sha256 s;
+
+	sha256_init(&s);
+	sha256_update(&s, data, n);
+	sha256_final(&s, digest);
+}

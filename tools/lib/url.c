@@ -1,0 +1,197 @@
+/* smokekit: the one URL grammar (see url.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "url.h"
+#include "xalloc.h"
+
+void
+url_free(struct url *u)
+{
+	free(u->host);
+	free(u->port);
+	free(u->path);
+	free(u->hostport);
+	free(u->endpoint);
+	memset(u, 0, sizeof *u);
+}
+
+static int
+fail(const char **why, const char *msg)
+{
+	*why = msg;
+	return -1;
+}
+
+static int
+has_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Where the host of s[0..n) ends, [v6] or a name or IPv4 address. */
+static int
+split_host(const char *s, size_t n, struct url *u, size_t *hlen, const char **hend,
+    const char **why)
+{
+	const char *end = s + n, *h;
+	size_t i;
+
+	if (*s != '[') {
+		h = memchr(s, ':', n);
+		if (h != NULL && memchr(h + 1, ':', (size_t)(end - h - 1)) != NULL)
+			return fail(why, "an IPv6 address goes in brackets, [::1]:8082");
+		*hend = h != NULL ? h : end;
+		*hlen = (size_t)(*hend - s);
+		return 0;
+	}
+	if ((h = memchr(s + 1, ']', n - 1)) == NULL)
+		return fail(why, "unterminated [ in the host");
+	*hlen = (size_t)(h - s - 1);
+	for (i = 1; i <= *hlen; i++)
+		if (strchr("0123456789abcdefABCDEF:.", s[i]) == NULL)
+			return fail(why, "bad IPv6 address in the host");
+	if (*hlen == 0 || memchr(s + 1, ':', *hlen) == NULL)
+		return fail(why, "bad IPv6 address in the host");
+	if (h + 1 < end && h[1] != ':')
+		return fail(why, "junk after ] in the host");
+	u->v6 = 1;
+	*hend = h + 1;
+	return 0;
+}
+
+/* ":port" at p (p == end: none), into u->port; "http://h:/" means port 80. */
+static int
+take_port(const char *p, const char *end, int required, struct url *u, const char **why)
+{
+	size_t plen, i;
+	long v = 0;
+
+	if (p == end || p + 1 == end) {
+		if (required)
+			return fail(why, "no port (want HOST:PORT)");
+		u->portnum = 80;
+		return 0;
+	}
+	p++;
+	plen = (size_t)(end - p);
+	for (i = 0; i < plen; i++) {
+		if (p[i] < '0' || p[i] > '9' || i >= 5)
+			return fail(why, "bad port");
+		v = v * 10 + (p[i] - '0');
+	}
+	if (v < 1 || v > 65535)
+		return fail(why, "port out of range (1-65535)");
+	u->portnum = (unsigned)v;
+	return 0;
+}
+
+/* host[:port] of s[0..n) into u (host, port, hostport, endpoint). */
+static int
+authority(const char *s, size_t n, int port_required, struct url *u, const char **why)
+{
+	const char *hend;
+	char num[8];
+	size_t hlen, len;
+
+	if (memchr(s, '@', n) != NULL)
+		return fail(why, "credentials (user:password@) in the URL are not supported");
+	if (split_host(s, n, u, &hlen, &hend, why) != 0)
+		return -1;
+	if (hlen == 0)
+		return fail(why, "empty host");
+	if (take_port(hend, s + n, port_required, u, why) != 0)
+		return -1;
+	snprintf(num, sizeof num, "%u", u->portnum);
+	u->host = xstrndup(s + u->v6, hlen);
+	u->port = xstrdup(num);
+	len = hlen + strlen(num) + 4;
+	u->endpoint = xmalloc(len);
+	snprintf(u->endpoint, len, "%s%s%s:%s", u->v6 ? "[" : "", u->host, u->v6 ? "]" : "", num);
+	u->hostport = u->portnum == 80 ? xstrndup(u->endpoint, strlen(u->endpoint) - 3) :
+	    xstrdup(u->endpoint);
+	return 0;
+}
+
+int
+url_parse(const char *s, struct url *u, const char **why)
+{
+	const char *auth, *end;
+	size_t qlen;
+
+	memset(u, 0, sizeof *u);
+	if (strncasecmp(s, "https://", 8) == 0)
+		return fail(why, "https is not supported (use curl for TLS)");
+	if (strncasecmp(s, "http://", 7) != 0)
+		return fail(why, strstr(s, "://") != NULL ?
+		    "unsupported scheme (only http:// is)" : "not an http:// URL");
+	if (has_blank(s, strlen(s)))
+		return fail(why, "space or control character in the URL");
+	auth = s + 7;
+	end = auth + strcspn(auth, "/?#");
+	if (authority(auth, (size_t)(end - auth), 0, u, why) != 0) {
+		url_free(u);
+		return -1;
+	}
+	/* "http://h?q" asks for "/?q", "http://h" and "http://h#f" for "/". */
+	qlen = strcspn(end, "#");
+	u->path = xmalloc(qlen + 2);
+	snprintf(u->path, qlen + 2, "%s%.*s", *end == '/' ? "" : "/", (int)qlen, end);
+	return 0;
+}
+
+int
+url_parse_endpoint(const char *s, struct url *u, const char **why)
+{
+	size_t n = strlen(s);
+
+	memset(u, 0, sizeof *u);
+	if (has_blank(s, n))
+		return fail(why, "space or control character");
+	if (strcspn(s, "/?#") != n)
+		return fail(why, "want HOST:PORT or http://HOST[:PORT]/");
+	if (authority(s, n, 1, u, why) != 0) {
+		url_free(u);
+		return -1;
+	}
+	u->path = xstrdup("/");
+	return 0;
+}
+
+char *
+url_shown(const char *s, char *buf, size_t n)
+{
+	const char *auth = strstr(s, "://"), *at = NULL, *p;
+	size_t o = 0;
+
+	if (n < 8) {
+		if (n > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	auth = auth != NULL ? auth + 3 : s;
+	for (p = auth; *p != '\0' && strchr("/?#", *p) == NULL; p++)
+		if (*p == '@')
+			at = p;
+	for (p = s; *p != '\0' && o + 8 < n; p++) {
+		if (p == auth && at != NULL) {
+			memcpy(buf + o, "***", 3);
+			o += 3;
+			p = at;
+		}
+		buf[o++] = (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f ? '?' : *p;
+	}
+	if (*p != '\0') {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
