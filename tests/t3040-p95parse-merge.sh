@@ -1,11 +1,12 @@
 #!/bin/sh
 # p95parse --merge: several runners' raw results read as one run. Real k6
-# NDJSON (shared testdata) split the way k6's execution segments split a
+# NDJSON (tests/data/k6) split the way k6's execution segments split a
 # test (round-robin over the iterations, and by time), the same run as CSV
 # (tests/data/k6, derived from that NDJSON), pipes, refusals, and summary
 # exports with a histogram, hand-built here (httpprobe writes them).
-# The helpers below run inside test bodies (eval), hence SC2317.
-# shellcheck source=tests/lib.sh disable=SC2317
+# The helpers and variables below are used inside test bodies (eval),
+# hence SC2317 and SC2034.
+# shellcheck source=tests/lib.sh disable=SC2317,SC2034
 . "${0%/*}/lib.sh"
 
 K6=$TESTDATA/k6
@@ -144,7 +145,6 @@ done
 
 ND=$K6/v1.0.0/c_json_out/raw.ndjson
 EXP=$K6/v1.0.0/c_json_out/k6_models.json
-# shellcheck disable=SC2034 # used in the test bodies
 LOG=$K6/v1.0.0/c_json_out/k6_stdout.log
 
 test_expect_success 'a pipe and regular files: the same answer (a pipe keeps its samples)' '
@@ -240,6 +240,34 @@ test_expect_success 'a histogram that does not add up, or of another metric, is 
 	contains "smokekit_histogram: none of http_req_duration{ep:other}" err &&
 	contains "histograms present: http_req_duration{ep:models}" err
 '
+
+# Two load runs of httpprobe against the fixture server (one of them with
+# failures): their --out files merge to the figures of both read as one.
+if [ -x "$FIXTURE" ]; then
+	start_fixture
+	F=$FIXTURE_URL
+	start_fixture -e 4
+	E=$FIXTURE_URL
+	test_expect_success 'two httpprobe load runs: --out files merge exactly, failures counted' '
+		httpprobe -q -c 2 -n 40 --tag ep=models --out a.ndjson \
+		    --summary-export a.json "$F/v1/models" >out 2>err &&
+		{ httpprobe -q -c 2 -n 30 --tag ep=models --out b.ndjson "$E/v1/models" >out 2>err; true; } &&
+		cat a.ndjson b.ndjson >ab.ndjson &&
+		p95parse -t ep=models ab.ndjson >whole &&
+		P95PARSE_MERGE_SAMPLES=0 p95parse -M -t ep=models a.ndjson b.ndjson >merged &&
+		same whole merged &&
+		test "$(val requests merged)" = 70 &&
+		test "$(val http_req_failed_count merged)" -gt 0 &&
+		if grep -q smokekit_histogram a.json; then
+			p95parse -M -t ep=models a.json >h && contains p95_precision=bounded h
+		else
+			expect_code 3 p95parse -M -t ep=models a.json >h 2>err &&
+			contains "percentiles, not samples" err
+		fi
+	'
+else
+	test_skip 'two httpprobe load runs merge exactly' 'the fixture server is not built'
+fi
 
 # gate_merge VAR=VALUE...: mk/merge.sh as make gate-merge runs it.
 gate_merge() {
