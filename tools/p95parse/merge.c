@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,17 +57,7 @@ struct merge {
 	int untagged_missing;       /* a source has no untagged counts */
 };
 
-static void
-push(double **v, size_t *n, size_t *cap, double x)
-{
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 4096;
-		*v = xreallocarray(*v, *cap, sizeof **v);
-	}
-	(*v)[(*n)++] = x;
-}
-
-/* Appends v to v[0..*n), growing to at most max. */
+/* Appends x to v[0..*n), growing the array to at most max. */
 static void
 push_max(double **v, size_t *n, size_t *cap, size_t max, double x)
 {
@@ -176,7 +167,7 @@ pass1(void *ctx, double v)
 			push_max(&m->win, &m->nwin, &m->capwin, m->c->samples, v);
 	}
 	if (m->cur->pipe)
-		push(&m->cur->kept, &m->cur->nkept, &m->cur->capkept, v);
+		push_max(&m->cur->kept, &m->cur->nkept, &m->cur->capkept, SIZE_MAX, v);
 }
 
 static void
