@@ -184,7 +184,7 @@ test_expect_success 'a gzip file is named, with the command that reads it' '
 	split_rr "$ND" 2 rr &&
 	gzip -c rr1 >rr1.gz &&
 	expect_code 3 p95parse -M rr0 rr1.gz >out 2>err &&
-	contains "rr1.gz: gzip-compressed, not text; read it with: gzip -dc rr1.gz | p95parse -" err &&
+	contains "rr1.gz: gzip-compressed, not text; read it with: gzip -dc rr1.gz | p95parse --merge - (and the other files)" err &&
 	gzip -dc rr1.gz | p95parse -M -t ep=models rr0 - >merged &&
 	p95parse -t ep=models "$ND" >whole && same whole merged
 '

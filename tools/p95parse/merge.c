@@ -291,7 +291,7 @@ first_pass(struct merge *m, struct src *s, struct result *r)
 	struct stat st;
 	struct tally t;
 	char *buf = NULL;
-	size_t n = 0;
+	size_t n = 0, len;
 
 	if (fd < 0) {
 		result_seterr(r, "open: %s", strerror(errno));
@@ -303,8 +303,14 @@ first_pass(struct merge *m, struct src *s, struct result *r)
 	}
 	if (got > 0)
 		n = CHUNK;
-	if (input_unreadable(buf, n, s->path, r->err, sizeof r->err) != 0)
+	if (input_unreadable(buf, n, s->path, r->err, sizeof r->err) != 0) {
+		/* The command that reads a gzip file, said for a merge. */
+		len = strlen(r->err);
+		if (len > 10 && strcmp(r->err + len - 10, "p95parse -") == 0)
+			snprintf(r->err + len - 1, sizeof r->err - (len - 1),
+			    "--merge - (and the other files)");
 		goto out;
+	}
 	if (f == FMT_AUTO)
 		f = input_detect(buf, n);
 	if (f == FMT_NDJSON || f == FMT_CSV) {
