@@ -10,7 +10,6 @@
 #include "names.h"
 #include "ndjson.h"
 #include "ndjson_fast.h"
-#include "pctl.h"
 #include "xalloc.h"
 
 #define NDJSON_LINE_MAX (16u << 20)
@@ -24,12 +23,13 @@ struct ndjson {
 	size_t ncarry, capcarry;
 	unsigned long long line;
 	double *v;                      /* the matching samples */
-	size_t n, cap;
-	double sum;
-	unsigned long long points;      /* of the metric, whatever the tags */
-	unsigned long long fail_n, fail_total, all_n, all_total;
+	size_t cap;
+	struct tally t;
+	sample_fn *sink;                /* else the samples are kept in v */
+	void *sink_ctx;
+	int (*keep)(const void *, double); /* a later pass: the values it needs */
 	struct names names;
-	const struct ndjson_sink *sink; /* --series, or NULL */
+	const struct ndjson_observer *obs; /* --series, or NULL */
 	int failed;
 	char err[512];
 };
@@ -51,9 +51,9 @@ ndjson_new(const struct query *q, int fast)
 }
 
 void
-ndjson_sink(struct ndjson *nd, const struct ndjson_sink *sink)
+ndjson_observe(struct ndjson *nd, const struct ndjson_observer *obs)
 {
-	nd->sink = sink;
+	nd->obs = obs;
 }
 
 void
@@ -90,27 +90,32 @@ nd_point(struct ndjson *nd, int want, double v, int match, const struct ndjson_p
 {
 	if ((want & 1) && match && !(v >= 0))
 		return nd_fail(nd, "%s is %g; a latency is never negative", nd->q->metric, v);
-	if (nd->sink != NULL && nd->sink->sample != NULL && (want & 1) && match)
-		nd->sink->sample(nd->sink->ctx, pt->time, pt->tlen, v, pt->status, pt->slen);
-	if (nd->sink != NULL && nd->sink->failed != NULL && (want & 2))
-		nd->sink->failed(nd->sink->ctx, pt->time, pt->tlen, v != 0, match);
+	if (nd->obs != NULL && nd->obs->sample != NULL && (want & 1) && match)
+		nd->obs->sample(nd->obs->ctx, pt->time, pt->tlen, v, pt->status, pt->slen);
+	if (nd->obs != NULL && nd->obs->failed != NULL && (want & 2))
+		nd->obs->failed(nd->obs->ctx, pt->time, pt->tlen, v != 0, match);
 	if (want & 1) {
-		nd->points++;
-		if (match) {
-			if (nd->n == nd->cap) {
+		nd->t.points++;
+		if (match && nd->sink != NULL) {
+			nd->sink(nd->sink_ctx, v);
+		} else if (match) {
+			if (nd->t.n == nd->cap) {
 				nd->cap = nd->cap ? 2 * nd->cap : 1024;
 				nd->v = xreallocarray(nd->v, nd->cap, sizeof *nd->v);
 			}
-			nd->v[nd->n++] = v;
-			nd->sum += v;
+			nd->v[nd->t.n] = v;
+		}
+		if (match) {
+			nd->t.n++;
+			nd->t.sum += v;
 		}
 	}
 	if (want & 2) {
-		nd->all_total++;
-		nd->all_n += v != 0;
+		nd->t.all_total++;
+		nd->t.all_n += v != 0;
 		if (match) {
-			nd->fail_total++;
-			nd->fail_n += v != 0;
+			nd->t.fail_total++;
+			nd->t.fail_n += v != 0;
 		}
 	}
 	return 0;
@@ -314,6 +319,15 @@ nd_line(struct ndjson *nd, const char *s, size_t n)
 		return 0;
 	if (nd->fast && ndjson_fast_metric(s, n, &name, &len) == 0) {
 		want = want_of(nd, name, len);
+		if (nd->keep != NULL) {
+			/* A first pass checked every line: read only the samples needed. */
+			if (!(want & 1))
+				return 0;
+			if (ndjson_fast_value(s, n, len, &pt.value) == 0 &&
+			    !nd->keep(nd->sink_ctx, pt.value))
+				return 0;
+			want = 1;
+		}
 		/* Points of other metrics are not needed: only their framing is checked. */
 		if (want == 0)
 			return s[n - 1] == '}' ? 0 : nd_fail(nd, "truncated line");
@@ -361,52 +375,51 @@ ndjson_feed(struct ndjson *nd, const char *buf, size_t len)
 	return 0;
 }
 
-int
-ndjson_finish(struct ndjson *nd, struct result *r)
+void
+ndjson_again(struct ndjson *nd, int (*keep)(const void *ctx, double v))
 {
-	const struct query *q = nd->q;
-	char full[RESULT_NAME_MAX];
+	nd->keep = keep;
+}
 
+void
+ndjson_sink(struct ndjson *nd, sample_fn *fn, void *ctx)
+{
+	nd->sink = fn;
+	nd->sink_ctx = ctx;
+}
+
+int
+ndjson_end(struct ndjson *nd, struct tally *t, struct result *r)
+{
 	if (!nd->failed && nd->ncarry > 0 && nd_line(nd, nd->carry, nd->ncarry) == 0)
 		nd->ncarry = 0;
 	if (nd->failed) {
 		result_seterr(r, "%s", nd->err);
 		return -1;
 	}
+	*t = nd->t;
+	return 0;
+}
+
+int
+ndjson_finish(struct ndjson *nd, struct result *r)
+{
+	const struct query *q = nd->q;
+	char full[RESULT_NAME_MAX];
+	struct tally t;
+
+	if (ndjson_end(nd, &t, r) != 0)
+		return -1;
 	k6_full_name(full, sizeof full, q->metric, q->tags, q->ntags);
-	if (nd->points == 0) {
+	if (t.points == 0) {
 		result_seterr(r, "no Point of %s", q->metric);
 		names_tell(&nd->names, r, "metrics");
 		return -1;
 	}
-	if (nd->n == 0) {
+	if (t.n == 0) {
 		result_seterr(r, "none of the %llu Points of %s has the tags of %s",
-		    nd->points, q->metric, full);
+		    t.points, q->metric, full);
 		return -1;
 	}
-	pctl_sort(nd->v, nd->n);
-	r->source = "k6-ndjson";
-	snprintf(r->metric, sizeof r->metric, "%s", full);
-	val_exact(&r->pct, pctl_sorted(nd->v, nd->n, q->pct / 100));
-	val_exact(&r->med, pctl_sorted(nd->v, nd->n, 0.5));
-	val_exact(&r->min, nd->v[0]);
-	val_exact(&r->max, nd->v[nd->n - 1]);
-	val_exact(&r->avg, nd->sum / (double)nd->n);
-	r->requests = (double)nd->n;
-	r->have_requests = 1;
-	if (nd->fail_total > 0) {
-		r->failed_n = (double)nd->fail_n;
-		r->failed_total = (double)nd->fail_total;
-		k6_full_name(r->failed_metric, sizeof r->failed_metric, "http_req_failed",
-		    q->tags, q->ntags);
-	} else if (nd->all_total > 0) {
-		r->failed_n = (double)nd->all_n;
-		r->failed_total = (double)nd->all_total;
-		snprintf(r->failed_metric, sizeof r->failed_metric, "http_req_failed");
-	}
-	if (r->failed_total > 0) {
-		r->have_failed = r->have_failed_counts = 1;
-		r->failed = r->failed_n / r->failed_total;
-	}
-	return result_check(r, q->pct);
+	return result_samples(r, q, "k6-ndjson", nd->v, &t);
 }
