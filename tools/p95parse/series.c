@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "atomic.h"
+#include "civil.h"
 #include "jsonout.h"
 #include "pctl.h"
 #include "series.h"
@@ -68,20 +69,6 @@ digits(const char *p, int n, int *out)
 	}
 	*out = v;
 	return 0;
-}
-
-/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
-static long
-days_from_civil(int y, int m, int d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 /* RFC 3339 (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)) as seconds since the epoch. */
