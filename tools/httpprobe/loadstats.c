@@ -538,6 +538,12 @@ stats_summary_export(FILE *fp, struct load_stats *s)
 void
 stats_keyvalue(FILE *fp, struct load_stats *s)
 {
+	stats_facts(fp, s, 0);
+}
+
+void
+stats_facts(FILE *fp, struct load_stats *s, int json)
+{
 	static const struct { const char *key; double p; } pcts[] = {
 		{ "p50_ms", 0.5 }, { "p90_ms", 0.9 }, { "p95_ms", 0.95 },
 		{ "p99_ms", 0.99 }, { "p99_9_ms", 0.999 },
@@ -547,7 +553,7 @@ stats_keyvalue(FILE *fp, struct load_stats *s)
 	size_t i;
 
 	/* Exact values, in the same form as p95parse prints them. */
-	facts_begin(&f, fp, 0);
+	facts_begin(&f, fp, json);
 	facts_int(&f, "requests", (long long)s->reqs);
 	facts_int(&f, "ok", (long long)(s->reqs - s->failed));
 	facts_int(&f, "failed", (long long)s->failed);
@@ -567,7 +573,11 @@ stats_keyvalue(FILE *fp, struct load_stats *s)
 	facts_num(&f, "max_ms", s->all.n ? s->all.max : 0);
 	facts_int(&f, "data_received", (long long)s->bytes_in);
 	facts_int(&f, "data_sent", (long long)s->bytes_out);
+	if (s->more_facts != NULL)
+		s->more_facts(s->more_ctx, &f);
 	facts_end(&f);
+	if (json)
+		putc('\n', fp);
 }
 
 void
@@ -822,8 +832,7 @@ stats_report(struct load_stats *s, const struct load_config *cfg, const char *ho
 
 	if (!cfg->quiet)
 		stats_summary_text(stderr, s, color);
-	if (!cfg->json)
-		stats_keyvalue(stdout, s);
+	stats_facts(stdout, s, cfg->json);
 	status = verdict(s, host);
 	if (cfg->summary_export == NULL)
 		return status;
