@@ -26,7 +26,7 @@ MAN7  = man/smokekit.7
 # Shared objects (tools/lib/): only what two or more programs link.
 L = $(O)/obj/tools/lib
 LIB_CORE = $(L)/die.o $(L)/num.o $(L)/atomic.o $(L)/xalloc.o $(L)/usage.o
-LIB_JSON = $(L)/json.o $(L)/jsonout.o
+LIB_JSON = $(L)/json.o $(L)/json_block.o $(L)/jsonout.o
 
 # Engines of one program each, in the program's own folder.
 HP = $(O)/obj/tools/httpprobe
@@ -40,7 +40,7 @@ P95PARSE_ENGINE  = $(P9)/result.o $(P9)/names.o $(P9)/k6name.o $(P9)/record.o \
 aclcheck_OBJ    = $(O)/obj/tools/aclcheck.o $(LIB_CORE) $(L)/jsonout.o
 httpprobe_OBJ   = $(HP)/httpprobe.o $(HTTPPROBE_ENGINE) $(LIB_CORE) $(L)/jsonout.o $(L)/clock.o $(L)/pctl.o $(L)/url.o $(L)/dur.o \
                   $(HP)/sign.o $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/uuid.o $(L)/readall.o
-jsonfield_OBJ   = $(O)/obj/tools/jsonfield.o $(LIB_CORE) $(LIB_JSON)
+jsonfield_OBJ   = $(O)/obj/tools/jsonfield.o $(LIB_CORE) $(LIB_JSON) $(L)/jpath.o $(L)/pred.o
 leakscan_OBJ    = $(O)/obj/tools/leakscan.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 p95parse_OBJ    = $(P9)/p95parse.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o $(L)/readall.o
 portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $(L)/xalloc.o $(L)/jsonout.o $(L)/clock.o $(L)/url.o

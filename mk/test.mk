@@ -1,6 +1,9 @@
 # Tests, lint, fuzzing.
 #
-# make test             every C unit test and every tests/t*.sh, one summary line
+# make test             every C unit test and every tests/t*.sh, one summary line;
+#                       the files run in parallel, J at a time (make test J=1:
+#                       one after another; default: twice the CPUs), their
+#                       results in a stable order (tests/run.sh says how)
 # make test SANITIZE=1  the same, built with ASan+UBSan into bin/san/
 # make test-static      the shell suite against bin/static/ (after make static)
 # make lint             mandoc -T lint -W style and shellcheck
@@ -14,6 +17,7 @@ unit_num_OBJ     = $(LIB_CORE)
 unit_atomic_OBJ  = $(LIB_CORE)
 unit_jsonout_OBJ = $(LIB_CORE) $(L)/jsonout.o
 unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
+unit_pred_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/jpath.o $(L)/pred.o
 unit_http_OBJ    = $(L)/clock.o $(HP)/http.o $(L)/num.o $(L)/url.o $(L)/xalloc.o $(L)/die.o
 unit_url_OBJ     = $(L)/url.o $(L)/xalloc.o $(L)/die.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
@@ -42,11 +46,13 @@ $(O)/obj/tests/%.o: ALL_CPPFLAGS += $(ENGINE_INC)
 # there: the whole of a container image FROM scratch, which t5130 runs
 # under a real docker engine without pulling anything.
 static-demobackend:
-	@$(STATIC_MAKE) --no-print-directory bin/static/demobackend
+	+@$(STATIC_MAKE) --no-print-directory bin/static/demobackend
 
 test-build: all $(UNIT_BINS) \
             $(if $(shell command -v $(MUSL_CC) 2>/dev/null),static-demobackend)
 
+# The suite runs the same under make -s, -w, -j, -B...: tests/run.sh does
+# not pass make's flags on to the makes the tests run.
 test: test-build
 	@sh tests/run.sh $(O)
 
@@ -83,11 +89,12 @@ lint:
 # libFuzzer harnesses: tests/fuzz/fuzz_NAME.c, built with clang.
 # Every tests/fuzz/fuzz_NAME.c; each needs its fuzz_NAME_SRC line here.
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
-fuzz_json_SRC   = tools/lib/json.c tools/lib/die.c tools/lib/num.c
+fuzz_json_SRC   = tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c
+fuzz_pred_SRC   = tools/lib/pred.c tools/lib/jpath.c tools/lib/json.c tools/lib/json_block.c tools/lib/jsonout.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c
 fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c tools/lib/url.c tools/lib/xalloc.c tools/lib/die.c tools/lib/dur.c
-fuzz_k6text_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
-fuzz_ndjson_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
-fuzz_prom_SRC   = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_k6text_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_ndjson_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_prom_SRC   = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 FUZZ_BINS = $(FUZZERS:%=bin/fuzz/fuzz_%)
 
 $(FUZZ_BINS): bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRC)

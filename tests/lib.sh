@@ -20,8 +20,13 @@
 # Options: -v shows every command's output, -i stops at the first failure.
 #
 # Environment: SMOKEKIT_O the build directory (default bin), SMOKEKIT_PROGS
-# where the programs are (default $SMOKEKIT_O), SMOKEKIT_TESTDATA the shared
-# test data (default ../shared/testdata beside the project).
+# where the programs are (default $SMOKEKIT_O). The corpora the tests read
+# are in the tree: $TESTDATA is tests/data.
+#
+# Skips: test_skip and skip_all are for a facility this machine lacks
+# (docker, a locale, root, a Debian package), said with its reason. Our own
+# programs are never a reason to skip: a file that finds one missing, or
+# one that does not work, fails (fail_all, or a failing test).
 
 LC_ALL=C
 export LC_ALL
@@ -33,7 +38,7 @@ case $O in /*) ;; *) O=$ROOT/$O ;; esac
 PROGS=${SMOKEKIT_PROGS:-$O}
 case $PROGS in /*) ;; *) PROGS=$ROOT/$PROGS ;; esac
 FIXTURE=$O/demobackend
-TESTDATA=${SMOKEKIT_TESTDATA:-$ROOT/../shared/testdata}
+TESTDATA=$ROOT/tests/data
 PATH=$PROGS:$PATH
 export ROOT O PROGS FIXTURE TESTDATA PATH
 
@@ -103,6 +108,15 @@ test_skip() {
 skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 0
+}
+
+# fail_all REASON: the file cannot test anything, and that is our fault
+# (a program or a corpus of ours is missing): one failing test, then stop.
+fail_all() {
+	test_count=$((test_count + 1))
+	echo "not ok $test_count - $1"
+	echo "1..$test_count"
+	exit 1
 }
 
 test_done() {
@@ -212,3 +226,15 @@ start_fixture() {
 	FIXTURE_PORT=$(cat "$fixture_portfile")
 	FIXTURE_URL=http://127.0.0.1:$FIXTURE_PORT
 }
+
+# The build under test is there, or the file fails: every program (one per
+# man/*.1) and the fixture server. A missing program is never a skip.
+lib_missing=
+for lib_page in "$ROOT"/man/*.1; do
+	[ -f "$lib_page" ] || continue
+	lib_prog=${lib_page##*/}
+	lib_prog=$PROGS/${lib_prog%.1}
+	[ -x "$lib_prog" ] || lib_missing="$lib_missing $lib_prog"
+done
+[ -x "$FIXTURE" ] || lib_missing="$lib_missing $FIXTURE"
+[ -z "$lib_missing" ] || fail_all "built:$lib_missing missing (make test-build)"

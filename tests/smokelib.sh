@@ -1,21 +1,12 @@
 # shellcheck shell=sh
 # tests/smokelib.sh: helpers of the tests of mk/smoke.sh (t51NN-*.sh),
-# sourced after tests/lib.sh. It skips the whole file when a program the
-# pipeline needs is missing, and sets up:
+# sourced after tests/lib.sh (which fails the file when a program is not
+# built). It sets up:
 #   BARE    a directory of links to the POSIX utilities mk/smoke.sh uses,
 #           and nothing else: no jq, no k6, no docker, not our programs
 #   JQPATH  the same plus jq
 #   SH      the shell that runs mk/smoke.sh
 # run_smoke then runs the pipeline with PATH=$BARE in a clean environment.
-
-[ -x "$FIXTURE" ] || skip_all "the fixture server is not built ($FIXTURE)"
-for t in jsonfield p95parse portfree aclcheck leakscan smokereport; do
-	[ -x "$PROGS/$t" ] || skip_all "$PROGS/$t is not built"
-	"$t" -V >/dev/null 2>"$TRASH/version.err"
-	! grep -q 'not implemented yet' "$TRASH/version.err" || skip_all "$t is not implemented yet"
-done
-httpprobe -n 1 -q http://127.0.0.1:1/ >/dev/null 2>"$TRASH/load.err"
-! grep -q 'not built yet' "$TRASH/load.err" || skip_all "httpprobe has no load mode yet"
 
 # bare_path DIR [COMMAND...]: DIR holds links to the POSIX utilities
 # mk/smoke.sh uses (and the given commands); nothing else is on its PATH.

@@ -79,7 +79,18 @@ done <<'EOF'
 0	.ctl	"a\u0001b\tc\u007f"
 0	.zero	"a\u0000b"
 0	."\u0062ig"	12345678901234567890
-1	.nope	
+0	.["sp ace"]	1
+0	.data[1]["id"]	"llama"
+0	["data"][0].n	1
+0	.data[-1].id	"llama"
+0	.data[-2].tags[-1]	"b"
+0	.data[-1].tags	[]
+0	.data[-0].n	1
+0	.metrics.["http_req_duration{ep:models}"]["p(95)"]	412.5
+1	.data[-3]	
+1	.a[-1]	
+1	.data[-1].tags[-1]	
+1	.e[-1]	
 1	.data[2]	
 1	.nul.x	
 1	.data.id	
@@ -88,6 +99,38 @@ done <<'EOF'
 1	.data[].tags[1]	"b"
 1	.e[0]	
 EOF
+
+test_expect_success 'a negative index names the element in messages as written' '
+	jf 1 "" ".data[-3]" "$D/doc.json" &&
+	check_str "jsonfield: $D/doc.json: .data[-3]: missing" err &&
+	jf 1 "" -t string ".data[-1].n" "$D/doc.json" &&
+	check_str "jsonfield: $D/doc.json: .data[-1].n: is number, wanted string" err
+'
+
+test_expect_success 'a negative index on JSON lines, and on a long array' '
+	printf "[1,2,3]\n[4]\n[]\n" >in.jsonl &&
+	expect_code 1 jsonfield -n ".[-2]" in.jsonl >out 2>err &&
+	check_str 2 out &&
+	printf "%s\n" "jsonfield: in.jsonl:2: .[-2]: missing" "jsonfield: in.jsonl:3: .[-2]: missing" >want &&
+	check want err &&
+	awk "BEGIN { printf \"[\"; for (i = 0; i < 100000; i++) printf \"%s{\\\"i\\\":%d}\", i ? \",\" : \"\", i; print \"]\" }" >long.json &&
+	jf 0 "{\"i\":99990}" ".[-10]" long.json &&
+	jf 0 99999 ".[-1].i" long.json
+'
+
+test_expect_success '-h and --help: the usage and one line per option; -V and --version' '
+	jsonfield -h >out &&
+	jsonfield --help >out2 &&
+	check out out2 &&
+	contains "usage: jsonfield [-hnqV] [-e | -l | -r | -t type] path [file ...]" out &&
+	for o in "-c pred" -e "-h, --help" -l -n -q -r "-t type" "-V, --version"; do
+		contains "  $o " out || return 1
+	done &&
+	jsonfield -V >out &&
+	jsonfield --version >out2 &&
+	check out out2 &&
+	contains "jsonfield smokekit " out
+'
 
 test_expect_success 'the whole document, compact' '
 	printf "[ 1 , {\"a\" : [ true,null ] ,\"b\":{}},\r\n\t\"x\" ]\n" >in.json &&
@@ -232,11 +275,13 @@ test_expect_success '-q: no output, no message for exit 1, errors still said' '
 	contains "bad.json:1:7: unexpected end of input" err
 '
 
-test_expect_success '-e, -l, -r and -t exclude each other' '
+test_expect_success '-c, -e, -l, -r and -t exclude each other' '
 	jf 2 "" -e -l .data "$D/doc.json" &&
 	contains "exclude each other" err &&
-	contains "usage: jsonfield [-e | -l | -r | -t type] [-nq] path [file ...]" err &&
-	jf 2 "" -r -t string .s "$D/doc.json"
+	contains "usage: jsonfield [-hnqV] [-e | -l | -r | -t type] path [file ...]" err &&
+	contains "       jsonfield [-nq] -c pred [-c pred ...] [file ...]" err &&
+	jf 2 "" -r -t string .s "$D/doc.json" &&
+	jf 2 "" -c .s -e "$D/doc.json"
 '
 
 test_expect_success 'no path is a usage error' '
@@ -252,11 +297,14 @@ while IFS='	' read -r path msg; do
 		check_str "jsonfield: bad path '\''$path'\'': $msg" err
 	'
 done <<'EOF'
-.a[	column 4: expected a number or ']'
+.a[	column 4: expected a number, a quoted key or ']'
 ..	column 2: expected a key
 .a b	column 3: expected '.' or '['
-.a[x]	column 4: expected a number or ']'
-.a[-1]	column 4: expected a number or ']'
+.a[x]	column 4: expected a number, a quoted key or ']'
+.a[-x]	column 5: expected a number, a quoted key or ']'
+.a[--1]	column 5: expected a number, a quoted key or ']'
+.a["b"	column 7: expected ']'
+.a[-99999999999999999999]	column 4: index out of range
 .a[1	column 5: expected ']'
 .a[99999999999999999999]	column 4: index out of range
 ."a	column 4: unterminated quoted key

@@ -7,7 +7,6 @@
 # shellcheck source=tests/lib.sh
 . "${0%/*}/lib.sh"
 
-[ -x "$FIXTURE" ] || skip_all "the fixture server is not built ($FIXTURE)"
 start_fixture || exit 1
 U=$FIXTURE_URL
 PORT=$FIXTURE_PORT

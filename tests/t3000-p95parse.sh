@@ -1,12 +1,12 @@
 #!/bin/sh
-# p95parse against real k6 output (shared testdata: k6 v0.57.0 and v1.0.0).
+# p95parse against real k6 output (tests/data/k6: k6 v0.57.0 and v1.0.0).
 # The helpers below run inside test bodies (eval), hence SC2317.
 # shellcheck source=tests/lib.sh disable=SC2317
 . "${0%/*}/lib.sh"
 
 K6=$TESTDATA/k6
 if [ ! -d "$K6/v0.57.0" ] || [ ! -d "$K6/v1.0.0" ]; then
-	skip_all "no k6 testdata in $K6 (shared/testdata/k6)"
+	fail_all "no k6 testdata in $K6"
 fi
 
 # val KEY FILE: the value of KEY in a key=value output file.

@@ -11,7 +11,7 @@
 . "$ROOT/tests/smokelib.sh"
 
 K6CASES=$TESTDATA/k6/v1.0.0
-[ -f "$K6CASES/a_plain/k6_models.json" ] || skip_all "no real k6 output in $K6CASES"
+[ -f "$K6CASES/a_plain/k6_models.json" ] || fail_all "no real k6 output in $K6CASES"
 
 # A k6 run that left no summary export: the stdout log carries the gate.
 mkdir -p "$TRASH/logonly"

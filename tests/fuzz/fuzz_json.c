@@ -1,14 +1,15 @@
 /*
- * libFuzzer harness for tools/lib/json.c. Every input is scanned six ways
- * over the same bytes: from memory and from a FILE, each with json_next
- * (copying every token, the careful path), with json_skip_next (the fast
- * skipping path) and with json_skip_count over the outermost container.
+ * libFuzzer harness for tools/lib/json.c and json_block.c. Every input is
+ * scanned six ways over the same bytes: from memory and from a FILE, each
+ * with json_next (copying every token, the careful path), with
+ * json_skip_next (the fast skipping path) and with json_skip_count over
+ * the outermost container.
  * All six must agree on the result and on the error message, and on valid
  * input json_skip_count on the count json_next sees, else the harness
  * aborts. The first input byte picks options:
  * bit 0 makes the FILE scanners read 1 to 32 bytes at a time (so tokens
- * cross the buffer's edge), bit 1 reads JSON lines, bit 2 lowers the
- * nesting limit to 8.
+ * cross the buffer's edge), bit 1 reads JSON lines, bit 2 wraps the input
+ * in 504 arrays, so that the nesting limit (512) is 8 levels into it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,9 @@
 #include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Arrays around the input for option bit 2: the limit is 8 levels in. */
+#define WRAP (JSON_MAX_DEPTH - 8)
 
 /* Decoded text must be valid UTF-8 (no surrogates, nothing past U+10FFFF). */
 static int
@@ -119,8 +123,6 @@ run(struct json_scanner *js, int skip, int opts, char *out, size_t outsize,
 		abort();
 	if (opts & 1)
 		json_set_bufsize(js, 1 + (size_t)(opts >> 3));
-	if (opts & 4)
-		json_set_max_depth(js, 8);
 	if (lines) {
 		json_set_lines(js, 1);
 		while (json_next_document(js))
@@ -136,6 +138,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char res[6][65536];
 	unsigned long long count[6];
+	uint8_t *wrapped = NULL;
 	int opts, k;
 	FILE *fp;
 
@@ -143,6 +146,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	opts = data[0];
 	data++, size--;
+	if (opts & 4) {
+		if ((wrapped = malloc(size + 2 * WRAP)) == NULL)
+			abort();
+		memset(wrapped, '[', WRAP);
+		memcpy(wrapped + WRAP, data, size);
+		memset(wrapped + WRAP + size, ']', WRAP);
+		data = wrapped;
+		size += 2 * WRAP;
+	}
 	for (k = 0; k < 6; k++) {
 		struct json_scanner *js;
 
@@ -175,5 +187,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    count[0], count[2], count[5]);
 		abort();
 	}
+	free(wrapped);
 	return 0;
 }

@@ -232,7 +232,7 @@ nested(unsigned n)
 static void
 test_depth(void)
 {
-	char *s = nested(JSON_MAX_DEPTH_DEFAULT), *t = nested(JSON_MAX_DEPTH_DEFAULT + 1);
+	char *s = nested(JSON_MAX_DEPTH), *t = nested(JSON_MAX_DEPTH + 1);
 	char *deep = malloc(200001);
 	struct json_scanner *js;
 	enum json_token tok;
@@ -242,7 +242,7 @@ test_depth(void)
 	while ((tok = json_next(js)) > JSON_END)
 		if (json_depth(js) > maxd)
 			maxd = json_depth(js);
-	ok(tok == JSON_END && maxd == JSON_MAX_DEPTH_DEFAULT, "512 levels are fine");
+	ok(tok == JSON_END && maxd == JSON_MAX_DEPTH, "512 levels are fine");
 	json_close(js);
 
 	js = json_open_mem(t, strlen(t), "t");
@@ -259,19 +259,21 @@ test_depth(void)
 	ok(tok == JSON_ERROR, "200000 open brackets: an error, not a crash");
 	json_close(js);
 
-	js = json_open_mem("{\"a\":[{\"b\":1}]}", 15, "t");
-	json_set_max_depth(js, 2);
-	while ((tok = json_next(js)) > JSON_END)
+	/* The skipping paths stop at the limit too, and say the same. */
+	js = json_open_mem(t, strlen(t), "t");
+	while ((tok = json_skip_next(js)) > JSON_END)
 		;
-	is_str(json_error(js), "t:1:7: nesting deeper than 2 levels", "json_set_max_depth");
+	is_str(json_error(js), "t:1:513: nesting deeper than 512 levels",
+	    "json_skip_next: 513 levels are not fine either");
 	json_close(js);
 
-	js = json_open_mem(deep, 200000, "t");
-	json_set_max_depth(js, 100000);
-	while ((tok = json_next(js)) > JSON_END)
-		;
-	is_str(json_error(js), "t:1:100001: nesting deeper than 100000 levels",
-	    "a raised limit grows the stack");
+	memcpy(deep, t, JSON_MAX_DEPTH + 1);
+	strcpy(deep + JSON_MAX_DEPTH + 1, "{\"a\":1}");
+	js = json_open_mem(deep, strlen(deep), "t");
+	tok = json_next(js);
+	tok = json_skip(js);
+	ok(tok == JSON_ERROR && strcmp(json_error(js), "t:1:513: nesting deeper than 512 levels") == 0,
+	    "json_skip: the same at the limit, past 64 levels of the fast path's register");
 	json_close(js);
 	free(s);
 	free(t);

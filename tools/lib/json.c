@@ -7,82 +7,11 @@
 #include <string.h>
 
 #include "json.h"
+#include "json_int.h"
 #include "num.h"
+#include "xalloc.h"
 
-/*
- * x86-64 always has SSE2: strings, numbers and whitespace are then scanned
- * 16 bytes at a time. -DJSON_NO_SIMD builds the portable code instead, so
- * that it can be tested here too.
- */
-#if defined(__SSE2__) && defined(__GNUC__) && !defined(JSON_NO_SIMD)
-#define JSON_SSE2 1
-#include <emmintrin.h>
-#endif
 
-/* The fast path's helpers belong in its loop, not behind calls. */
-#if defined(__GNUC__)
-#define HOT_INLINE static inline __attribute__((always_inline))
-#else
-#define HOT_INLINE static inline
-#endif
-
-#ifdef JSON_SSE2
-static inline __m128i
-load16(const unsigned char *s)
-{
-	return _mm_loadu_si128((const __m128i *)(const void *)s);
-}
-
-/* Bit i is set when byte i of v is c. */
-static inline unsigned
-eq16(__m128i v, char c)
-{
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
-}
-#endif
-
-/* The read buffer of a file scanner; memory scanners read in place. */
-#define JSON_BUFSIZE 65536
-
-/* What the scanner expects next. */
-enum state {
-	ST_VALUE,          /* a value: at the top, after ':', after ',' in an array */
-	ST_VALUE_OR_CLOSE, /* after '[' */
-	ST_KEY_OR_CLOSE,   /* after '{' */
-	ST_KEY,            /* after ',' in an object */
-	ST_COLON,          /* after a key */
-	ST_NEXT,           /* after a value in a container: ',' or its close */
-	ST_TRAILER,        /* after the top-level value: whitespace, then the end */
-	ST_DONE            /* JSON_END or JSON_ERROR was returned: sticky */
-};
-
-struct json_scanner {
-	const unsigned char *p, *end; /* the unread part of the window */
-	const unsigned char *win;     /* the window: buf, or the caller's memory */
-	unsigned char *buf;           /* file scanners: the read buffer */
-	size_t bufsize;               /* how much one read asks for */
-	FILE *fp;
-	unsigned long long off;       /* input offset of win[0] */
-	unsigned long long linestart; /* input offset of the current line */
-	unsigned long line;
-	unsigned long errline, errcol;
-	int io_errno;                 /* nonzero after a read error */
-	int eof;
-	int lines;                    /* JSON lines: a newline ends a document */
-	int started;                  /* JSON lines: a document was begun */
-	enum state state;
-	enum json_token last;         /* the last token returned */
-	unsigned depth, max_depth;
-	unsigned count_depth;         /* json_skip_count: commas here are counted */
-	unsigned long long count;
-	unsigned char *stack;         /* one bit per level: 1 = object */
-	size_t stack_bytes;
-	char *text;                   /* the last KEY, STRING or NUMBER */
-	size_t len, cap;
-	char *err;
-	size_t errcap;
-	char name[];
-};
 
 static struct json_scanner *
 scanner_new(const char *name)
@@ -90,22 +19,14 @@ scanner_new(const char *name)
 	struct json_scanner *js;
 	size_t n = strlen(name);
 
-	js = calloc(1, sizeof *js + n + 1);
-	if (js == NULL)
-		return NULL;
+	js = xmalloc(sizeof *js + n + 1);
+	memset(js, 0, sizeof *js);
 	memcpy(js->name, name, n + 1);
 	js->line = 1;
-	js->max_depth = JSON_MAX_DEPTH_DEFAULT;
 	js->state = ST_VALUE;
 	js->last = JSON_END;
-	js->stack_bytes = 64;
-	js->stack = malloc(js->stack_bytes);
 	js->errcap = n + 160;
-	js->err = malloc(js->errcap);
-	if (js->stack == NULL || js->err == NULL) {
-		json_close(js);
-		return NULL;
-	}
+	js->err = xmalloc(js->errcap);
 	js->err[0] = '\0';
 	return js;
 }
@@ -115,13 +36,7 @@ json_open_file(FILE *fp, const char *name)
 {
 	struct json_scanner *js = scanner_new(name);
 
-	if (js == NULL)
-		return NULL;
-	js->buf = malloc(JSON_BUFSIZE);
-	if (js->buf == NULL) {
-		json_close(js);
-		return NULL;
-	}
+	js->buf = xmalloc(JSON_BUFSIZE);
 	js->fp = fp;
 	js->bufsize = JSON_BUFSIZE;
 	js->win = js->p = js->end = js->buf;
@@ -133,18 +48,10 @@ json_open_mem(const char *buf, size_t len, const char *name)
 {
 	struct json_scanner *js = scanner_new(name);
 
-	if (js == NULL)
-		return NULL;
 	js->win = js->p = (const unsigned char *)(buf != NULL ? buf : "");
 	js->end = js->p + (buf != NULL ? len : 0);
 	js->eof = 1;
 	return js;
-}
-
-void
-json_set_max_depth(struct json_scanner *js, unsigned depth)
-{
-	js->max_depth = depth;
 }
 
 void
@@ -160,7 +67,6 @@ json_close(struct json_scanner *js)
 	if (js == NULL)
 		return;
 	free(js->buf);
-	free(js->stack);
 	free(js->text);
 	free(js->err);
 	free(js);
@@ -265,21 +171,15 @@ put(struct json_scanner *js, const void *s, size_t n)
 {
 	if (js->cap - js->len <= n) {
 		size_t cap = js->cap != 0 ? js->cap : 256;
-		char *text;
-
+	
 		while (cap - js->len <= n) {
 			if (cap > SIZE_MAX / 2) {
-				fail(js, "out of memory");
+				fail(js, "a token longer than memory");
 				return -1;
 			}
 			cap *= 2;
 		}
-		text = realloc(js->text, cap);
-		if (text == NULL) {
-			fail(js, "out of memory");
-			return -1;
-		}
-		js->text = text;
+		js->text = xrealloc(js->text, cap);
 		js->cap = cap;
 	}
 	memcpy(js->text + js->len, s, n);
@@ -333,11 +233,6 @@ static const unsigned char plain[256] = {
 	['p'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* 70-7f */
 };
 
-/* 1 for the bytes that may follow a backslash, but 'u'. */
-static const unsigned char short_escape[256] = {
-	['"'] = 1, ['\\'] = 1, ['/'] = 1, ['b'] = 1, ['f'] = 1, ['n'] = 1,
-	['r'] = 1, ['t'] = 1,
-};
 
 static inline uint64_t
 special8(uint64_t w)
@@ -386,30 +281,6 @@ plain_run(const unsigned char *s, const unsigned char *end)
 		s++;
 	return s;
 }
-
-/*
- * Four hex digits at s, or -1. The fast path meets \u escapes often enough
- * that this is worth doing inline rather than with four calls to hexval().
- */
-static inline long
-hex4_at(const unsigned char *s)
-{
-	long v = 0;
-	unsigned i, dec, alpha;
-
-	for (i = 0; i < 4; i++) {
-		dec = s[i] - (unsigned)'0';
-		alpha = (s[i] | 0x20u) - (unsigned)'a';
-		if (dec < 10)
-			v = v << 4 | (long)dec;
-		else if (alpha < 6)
-			v = v << 4 | (long)(alpha + 10);
-		else
-			return -1;
-	}
-	return v;
-}
-
 /* The four hex digits of a \u escape, or -1 after failing. */
 static long
 hex4(struct json_scanner *js)
@@ -613,8 +484,6 @@ take(struct json_scanner *js, int copy)
 	return copy ? put(js, &c, 1) : 0;
 }
 
-#define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
-
 /* A number, kept exactly as written; js->p is at its first byte. */
 static int
 number(struct json_scanner *js, int copy)
@@ -708,16 +577,8 @@ push(struct json_scanner *js, int object)
 {
 	unsigned d = js->depth;
 
-	if (d >= js->max_depth)
-		return fail(js, "nesting deeper than %u levels", js->max_depth);
-	if (d / 8 >= js->stack_bytes) {
-		unsigned char *stack = realloc(js->stack, js->stack_bytes * 2);
-
-		if (stack == NULL)
-			return fail(js, "out of memory");
-		js->stack = stack;
-		js->stack_bytes *= 2;
-	}
+	if (d >= JSON_MAX_DEPTH)
+		return fail(js, "nesting deeper than %u levels", JSON_MAX_DEPTH);
 	if (object)
 		js->stack[d / 8] |= (unsigned char)(1u << (d % 8));
 	else
@@ -863,58 +724,6 @@ json_next(struct json_scanner *js)
 	return js->last = t;
 }
 
-/* The length of the valid escape at s (a backslash), or 0. */
-static size_t
-fast_escape(const unsigned char *s, const unsigned char *end)
-{
-	long hi, lo;
-
-	if (end - s < 2)
-		return 0;
-	switch (s[1]) {
-	case '"': case '\\': case '/': case 'b': case 'f':
-	case 'n': case 'r': case 't':
-		return 2;
-	case 'u':
-		if (end - s < 6 || (hi = hex4_at(s + 2)) < 0 ||
-		    (hi >= 0xdc00 && hi <= 0xdfff))
-			return 0;
-		if (hi < 0xd800 || hi > 0xdbff)
-			return 6;
-		if (end - s < 12 || s[6] != '\\' || s[7] != 'u' ||
-		    (lo = hex4_at(s + 8)) < 0xdc00 || lo > 0xdfff)
-			return 0;
-		return 12;
-	}
-	return 0;
-}
-
-/*
- * The length of the valid UTF-8 sequence at s (a byte >= 0x80), or 0:
- * overlong forms, surrogates and code points past U+10FFFF are invalid.
- */
-static inline size_t
-utf8_len(const unsigned char *s, const unsigned char *end)
-{
-	unsigned lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if ((size_t)(end - s) < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /*
  * The end of a string inside the window; s is past the opening quote.
  * NULL when the string crosses the window's end or is invalid: scan() then
@@ -950,86 +759,6 @@ fast_string(const unsigned char *s, const unsigned char *end)
 		} while (s < end && *s >= 0x80);
 	}
 }
-
-/* The end of a number inside the window, or NULL as for fast_string. */
-static const unsigned char *
-number_end(const unsigned char *s, const unsigned char *end)
-{
-	if (*s == '-')
-		s++;
-	if (s == end || !IS_DIGIT(*s))
-		return NULL;
-	if (*s++ == '0') {
-		if (s < end && IS_DIGIT(*s))
-			return NULL;
-	} else {
-		while (s < end && IS_DIGIT(*s))
-			s++;
-	}
-	if (s < end && *s == '.') {
-		if (++s == end || !IS_DIGIT(*s))
-			return NULL;
-		while (s < end && IS_DIGIT(*s))
-			s++;
-	}
-	if (s < end && (*s == 'e' || *s == 'E')) {
-		if (++s < end && (*s == '+' || *s == '-'))
-			s++;
-		if (s == end || !IS_DIGIT(*s))
-			return NULL;
-		while (s < end && IS_DIGIT(*s))
-			s++;
-	}
-	return s < end ? s : NULL;
-}
-
-#ifdef JSON_SSE2
-/*
- * Numbers are short: one 16-byte block nearly always holds a whole number
- * and the byte after it. Its digits become a bit mask, and each run of
- * digits is then one count of trailing zeros instead of a loop whose end
- * the branch predictor cannot guess. A number that reaches the block's
- * end is left to number_end().
- */
-HOT_INLINE const unsigned char *
-fast_number(const unsigned char *s, const unsigned char *end)
-{
-	unsigned digit, i, n;
-
-	if (end - s < 16)
-		return number_end(s, end);
-	/* Minus 0xb0, the digits wrap to -128..-119 and nothing else does. */
-	digit = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
-	    _mm_sub_epi8(load16(s), _mm_set1_epi8(-0x50)), _mm_set1_epi8(-118)));
-	i = s[0] == '-';
-	n = (unsigned)__builtin_ctz(~(digit >> i)); /* the digits before any '.' */
-	if (n == 0 || (n > 1 && s[i] == '0'))
-		return NULL;
-	if ((i += n) == 16)
-		return number_end(s, end);
-	if (s[i] == '.') {
-		if (++i == 16)
-			return number_end(s, end);
-		if ((n = (unsigned)__builtin_ctz(~(digit >> i))) == 0)
-			return NULL;
-		if ((i += n) == 16)
-			return number_end(s, end);
-	}
-	if ((s[i] | 0x20) == 'e') {
-		if (++i < 16 && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i == 16)
-			return number_end(s, end);
-		if ((n = (unsigned)__builtin_ctz(~(digit >> i))) == 0)
-			return NULL;
-		if ((i += n) == 16)
-			return number_end(s, end);
-	}
-	return s + i;
-}
-#else
-#define fast_number number_end
-#endif
 
 /*
  * Skips the whitespace at p inside the window and returns the first other
@@ -1070,426 +799,37 @@ fast_space(struct json_scanner *js, const unsigned char *p, const unsigned char 
 	return p;
 }
 
-#define IN_OBJECT(js, d) ((js)->stack[((d) - 1) / 8] >> (((d) - 1) % 8) & 1)
 
 /*
- * skip_fast() keeps the kinds of the outermost 64 levels in a register,
- * bit d - 1 for depth d (1 for an object), and only deeper ones in
- * js->stack; the stack has at least 64 bytes.
- */
-static uint64_t
-kinds_load(const struct json_scanner *js)
-{
-	uint64_t kinds = 0;
-	int k;
-
-	for (k = 0; k < 8; k++)
-		kinds |= (uint64_t)js->stack[k] << (8 * k);
-	return kinds;
-}
-
-static void
-kinds_store(struct json_scanner *js, uint64_t kinds)
-{
-	int k;
-
-	for (k = 0; k < 8; k++)
-		js->stack[k] = (unsigned char)(kinds >> (8 * k));
-}
-
-/* A container opens at depth d + 1, an object if obj. */
-HOT_INLINE uint64_t
-kinds_push(struct json_scanner *js, uint64_t kinds, unsigned d, unsigned obj)
-{
-	unsigned char bit = (unsigned char)(1u << (d % 8));
-
-	if (d < 64)
-		return (kinds & ~(1ULL << d)) | (uint64_t)obj << d;
-	if (obj)
-		js->stack[d / 8] |= bit;
-	else
-		js->stack[d / 8] &= (unsigned char)~bit;
-	return kinds;
-}
-
-/* The closing bracket of the container at depth d (> 0). */
-HOT_INLINE unsigned char
-kinds_closer(const struct json_scanner *js, uint64_t kinds, unsigned d)
-{
-	unsigned obj = d <= 64 ? (unsigned)(kinds >> (d - 1)) & 1 : IN_OBJECT(js, d);
-
-	return (unsigned char)(']' | obj << 5);
-}
-#define IS_SPACE(c) ((c) == ' ' || (c) == '\n' || (c) == '\t' || (c) == '\r')
-
-#ifdef JSON_SSE2
-/* The sign bits of four vectors of bytes as one 64-bit mask. */
-static inline uint64_t
-bits64(__m128i a, __m128i b, __m128i c, __m128i d)
-{
-	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
-	    (uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
-	    (uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
-	    (uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
-}
-
-/* Bit i is set when byte i of the block is c. */
-static inline uint64_t
-eq64(const __m128i v[4], char c)
-{
-	__m128i x = _mm_set1_epi8(c);
-
-	return bits64(_mm_cmpeq_epi8(v[0], x), _mm_cmpeq_epi8(v[1], x),
-	    _mm_cmpeq_epi8(v[2], x), _mm_cmpeq_epi8(v[3], x));
-}
-
-/* Bit i is set when bits 0 to i of x hold an odd number of ones. */
-static inline uint64_t
-prefix_xor(uint64_t x)
-{
-	x ^= x << 1;
-	x ^= x << 2;
-	x ^= x << 4;
-	x ^= x << 8;
-	x ^= x << 16;
-	x ^= x << 32;
-	return x;
-}
-
-/* The bits below bit n (n <= 64). */
-#define BELOW(n) ((n) < 64 ? (1ULL << (n)) - 1 : ~0ULL)
-
-/* A block of 64 bytes, as bit masks (bit i stands for byte i). */
-struct block {
-	uint64_t tok;  /* bytes that start a token, or continue a number or literal */
-	uint64_t nl;   /* newlines outside strings, when they are whitespace */
-	unsigned open; /* the opening quote of a string that goes on past the block, or 64 */
-};
-
-/* What a block passes on to the next one. */
-struct carry {
-	uint64_t inside; /* all ones when the next block starts inside a string */
-	uint64_t esc;    /* its bytes escaped by a backslash at the end of this one */
-	uint64_t done;   /* its backslashes already checked as part of an escape */
-	uint64_t cont;   /* its leading bytes that end a UTF-8 sequence checked here */
-};
-
-/*
- * Classifies the 64 bytes at s all at once, as simdjson's first stage
- * does, in SSE2: which quotes open or close strings, which bytes are
- * inside strings, which are whitespace. Every token outside strings then
- * starts at a set bit of tok, with no byte-by-byte scanning and no chain
- * of dependent loads from one token to the next. Strings are validated
- * here too: escapes, control characters, UTF-8, with c carrying what
- * crosses into the next block. Returns 0 if a string is not valid, so
- * that the token-by-token path can find what is wrong; the end of the
- * window must be at least 128 bytes away.
- */
-static inline int
-classify(const struct json_scanner *js, const unsigned char *s, struct block *b,
-    struct carry *c)
-{
-	__m128i v[4];
-	uint64_t quote, backslash, odd, space, esc, bad = 0;
-	uint64_t real, inside, instring, m;
-	unsigned i, n;
-	long cp;
-	int k;
-
-	for (k = 0; k < 4; k++)
-		v[k] = load16(s + 16 * k);
-	quote = eq64(v, '"');
-	backslash = eq64(v, '\\');
-	space = eq64(v, ' ');
-	/* Signed: control characters and non-ASCII bytes, both rare outside strings. */
-	odd = bits64(_mm_cmplt_epi8(v[0], _mm_set1_epi8(0x20)),
-	    _mm_cmplt_epi8(v[1], _mm_set1_epi8(0x20)),
-	    _mm_cmplt_epi8(v[2], _mm_set1_epi8(0x20)),
-	    _mm_cmplt_epi8(v[3], _mm_set1_epi8(0x20)));
-
-	/* Each backslash escapes the next byte, a backslash included. */
-	esc = c->esc;
-	m = backslash & ~c->done;
-	c->esc = c->done = 0;
-	for (; m != 0; m &= ~(3ULL << i)) {
-		i = (unsigned)__builtin_ctzll(m);
-		if (s[i + 1] == 'u') {
-			/* Most are not surrogates: then the four hex digits will do. */
-			cp = hex4_at(s + i + 2);
-			if (cp >= 0 && (cp < 0xd800 || cp > 0xdfff))
-				;
-			else if ((n = (unsigned)fast_escape(s + i, js->end)) == 0)
-				bad |= 1ULL << i;
-			else if (n == 12 && i < 58)
-				m &= ~(1ULL << (i + 6)); /* the pair's second half is checked */
-			else if (n == 12)
-				c->done |= 1ULL << (i - 58);
-		} else if (!short_escape[s[i + 1]]) {
-			bad |= 1ULL << i;
-		}
-		if (i < 63) {
-			esc |= 2ULL << i;
-		} else {
-			c->esc = 1;
-			c->done |= 1;
-		}
-	}
-	real = quote & ~esc;
-	inside = prefix_xor(real) ^ c->inside; /* from an opening quote to before its closing one */
-	c->inside = 0 - (inside >> 63);
-	instring = inside ^ real;              /* from after an opening quote to its closing one */
-	b->open = 64;
-	if (c->inside != 0 && real != 0)
-		b->open = 63 - (unsigned)__builtin_clzll(real);
-	if ((bad & instring) != 0)
-		return 0;
-	b->nl = 0;
-	if ((odd & ~instring) != 0) {
-		/* Whitespace other than blanks (or bytes that are errors there). */
-		if (!js->lines)
-			b->nl = eq64(v, '\n');
-		space |= b->nl | eq64(v, '\t') | eq64(v, '\r');
-	}
-	b->tok = ~(space | instring);
-	/* UTF-8 in strings; a control character is no valid first byte either. */
-	m = odd & instring & ~c->cont;
-	c->cont = 0;
-	for (; m != 0; m &= ~0ULL << (i + n)) {
-		i = (unsigned)__builtin_ctzll(m);
-		if ((n = (unsigned)utf8_len(s + i, js->end)) == 0)
-			return 0;
-		if (i + n >= 64) {
-			c->cont = BELOW(i + n - 64);
-			break;
-		}
-	}
-	return 1;
-}
-
-/* The newlines of a block before byte n are behind us: count them. */
-static inline void
-block_lines(struct json_scanner *js, const unsigned char *s, uint64_t nl, unsigned n)
-{
-	nl &= BELOW(n);
-	if (nl != 0) {
-		js->line += (unsigned long)__builtin_popcountll(nl);
-		js->linestart = js->off + (unsigned long long)(s - js->win) +
-		    (unsigned long long)(64 - __builtin_clzll(nl));
-	}
-}
-#endif
-
-/*
- * The fast path of skipping: the same grammar as scan(), for whole tokens
- * inside the window. The state is where the code is (one label per state)
- * rather than a variable to switch on; st is only written where the code
- * may leave. With SSE2 it goes block by block (classify()) and takes the
- * tokens of a block from its bit mask; blocks it cannot classify, and the
- * end of the window, go token by token. It stops at anything it does not
- * handle (the window's end, some escapes and UTF-8, a newline in JSON
- * lines, limits, errors) and leaves that token to scan(), which also words
- * every error. Returns the closing token once the depth is back to
- * target, else JSON_KEY. Commas at depth js->count_depth are counted.
+ * The token-by-token skipper: the same grammar as scan(), for whole tokens
+ * inside the window, up to last. The state is where the code is (one label
+ * per state) rather than a variable to switch on; st is only written where
+ * the code may leave. It stops at anything it does not handle (the
+ * window's end, some escapes and UTF-8, a newline in JSON lines, limits,
+ * errors) and leaves that token to scan(), which also words every error;
+ * *more is then 0. Past last (*more is 1) blocks may take over again.
+ * Returns the closing token once the depth is back to target, else
+ * JSON_KEY. Commas at depth js->count_depth are counted.
  */
 static enum json_token
-skip_fast(struct json_scanner *js, unsigned target)
+skip_tokens(struct json_scanner *js, unsigned target, const unsigned char *last,
+    int *more)
 {
 	const unsigned char *p = js->p, *q;
 	const unsigned char *const end = js->end;
-	const unsigned char *const stop = end - 8; /* the last p with 8 bytes to spare */
-	const unsigned char *last;      /* token by token up to here */
 	enum json_token t = JSON_KEY;
 	enum state st = js->state;
-	unsigned d = js->depth, dmax;
+	unsigned d = js->depth;
 	uint64_t kinds;                 /* see kinds_load() */
 	unsigned char cl;               /* the innermost container's closing bracket */
 	unsigned long long commas = 0;
 	unsigned cdepth = js->count_depth;
-#ifdef JSON_SSE2
-	const unsigned char *s;         /* the block */
-	struct block blk;
-	struct carry c;
-	const unsigned char *open = NULL; /* the string that goes on in the next block */
-	enum state open_st = ST_VALUE;  /* and the state before it */
-	uint64_t tok;                   /* the block's tokens not yet taken */
-	unsigned i;                     /* the token at s + i */
-#endif
 
+	*more = 0;
 	if (end - p < 8 || d <= target)
 		return t;
 	kinds = kinds_load(js);
 	cl = kinds_closer(js, kinds, d);
-	/* Deeper than this is for scan(): it fails, or grows the stack. */
-	dmax = js->max_depth;
-	if (dmax / 8 > js->stack_bytes)
-		dmax = (unsigned)js->stack_bytes * 8;
-#ifdef JSON_SSE2
-fresh:
-	/* p is a token boundary: nothing carries over. */
-	s = p;
-	memset(&c, 0, sizeof c);
-	open = NULL;
-block:
-	if (end - s < 128 || !classify(js, s, &blk, &c)) {
-		/* Token by token from the start of what this block has not finished. */
-		if (open != NULL) {
-			p = open;
-			st = open_st;
-		} else {
-			p = s;
-		}
-		open = NULL;
-		last = end - s < 128 ? stop : s + 63;
-		goto again;
-	}
-	p = s;
-	tok = blk.tok;
-	switch (st) {
-	case ST_VALUE: goto b_value;
-	case ST_VALUE_OR_CLOSE: goto b_value_or_close;
-	case ST_KEY_OR_CLOSE: goto b_key_or_close;
-	case ST_KEY: goto b_key;
-	case ST_COLON: goto b_colon;
-	case ST_NEXT: goto b_next;
-	default: goto out;
-	}
-
-b_value_or_close:
-	st = ST_VALUE_OR_CLOSE;
-	if (tok == 0)
-		goto b_done;
-	i = (unsigned)__builtin_ctzll(tok);
-	if (s[i] == ']')
-		goto b_close;
-	goto b_value_here;
-b_value:
-	st = ST_VALUE;
-	if (tok == 0)
-		goto b_done;
-	i = (unsigned)__builtin_ctzll(tok);
-b_value_here:
-	if (s[i] == '"') {
-		/* classify() has checked it and tok has no bit inside it. */
-		tok &= tok - 1;
-		goto b_next;
-	}
-	if ((unsigned)(s[i] - '-') < 13) {
-		/* '-', '0' to '9', or '.' or '/', which fast_number() refuses. */
-		q = fast_number(s + i, end);
-	} else if ((s[i] | 0x20) == '{') {
-		/* '{' or '['; the closing bracket is two bytes on. */
-		if (d >= dmax)
-			goto b_stop;
-		cl = (unsigned char)(s[i] + 2);
-		kinds = kinds_push(js, kinds, d++, cl == '}');
-		tok &= tok - 1;
-		if (cl == '}')
-			goto b_key_or_close;
-		goto b_value_or_close;
-	} else if (s[i] == 't') {
-		q = memcmp(s + i, "true", 4) == 0 ? s + i + 4 : NULL;
-	} else if (s[i] == 'f') {
-		q = memcmp(s + i, "false", 5) == 0 ? s + i + 5 : NULL;
-	} else if (s[i] == 'n') {
-		q = memcmp(s + i, "null", 4) == 0 ? s + i + 4 : NULL;
-	} else {
-		goto b_stop;
-	}
-	/* A number or literal: its bytes are in tok, and what follows it may be too. */
-	if (q == NULL)
-		goto b_stop;
-	if (q - s >= 64) {
-		block_lines(js, s, blk.nl, i);
-		p = q;
-		st = ST_NEXT;
-		goto fresh;
-	}
-	tok &= ~0ULL << (q - s);
-b_next:
-	if (tok == 0) {
-		st = ST_NEXT;
-		goto b_done;
-	}
-	i = (unsigned)__builtin_ctzll(tok);
-	if (s[i] == ',') {
-		tok &= tok - 1;
-		commas += d == cdepth;
-		if (cl == '}')
-			goto b_key;
-		goto b_value;
-	}
-	if (s[i] == cl)
-		goto b_close;
-	st = ST_NEXT;
-	goto b_stop;
-
-b_key_or_close:
-	if (tok == 0) {
-		st = ST_KEY_OR_CLOSE;
-		goto b_done;
-	}
-	i = (unsigned)__builtin_ctzll(tok);
-	if (s[i] == '}')
-		goto b_close;
-	st = ST_KEY_OR_CLOSE;
-	goto b_key_here;
-b_key:
-	if (tok == 0) {
-		st = ST_KEY;
-		goto b_done;
-	}
-	i = (unsigned)__builtin_ctzll(tok);
-	st = ST_KEY;
-b_key_here:
-	if (s[i] != '"')
-		goto b_stop;
-	tok &= tok - 1;
-b_colon:
-	if (tok == 0) {
-		st = ST_COLON;
-		goto b_done;
-	}
-	i = (unsigned)__builtin_ctzll(tok);
-	if (s[i] != ':') {
-		st = ST_COLON;
-		goto b_stop;
-	}
-	tok &= tok - 1;
-	goto b_value;
-
-b_close:
-	tok &= tok - 1;
-	if (--d == target) {
-		t = cl == '}' ? JSON_OBJECT_END : JSON_ARRAY_END;
-		st = d > 0 ? ST_NEXT : ST_TRAILER;
-		block_lines(js, s, blk.nl, i + 1);
-		p = s + i + 1;
-		goto out;
-	}
-	/* d > target, so d > 0: there is an enclosing container. */
-	cl = kinds_closer(js, kinds, d);
-	goto b_next;
-
-b_done:
-	/* The rest of the block is whitespace or inside a string. */
-	block_lines(js, s, blk.nl, 64);
-	if (c.inside == 0) {
-		open = NULL;
-	} else if (blk.open < 64) {
-		open = s + blk.open;
-		open_st = st == ST_COLON ? ST_KEY : ST_VALUE;
-	}
-	s += 64;
-	goto block;
-b_stop:
-	/* This token, token by token; then blocks again. */
-	block_lines(js, s, blk.nl, i);
-	p = s + i;
-	last = p;
-	open = NULL;
-#else
-	last = stop;
-#endif
 again:
 	switch (st) {
 	case ST_VALUE: goto value;
@@ -1531,7 +871,8 @@ value_here:
 		q = memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
 		break;
 	case '{': case '[':
-		if (d >= dmax)
+		/* Deeper than this is for scan(), which fails. */
+		if (d >= JSON_MAX_DEPTH)
 			goto out;
 		cl = (unsigned char)(*p++ + 2);
 		kinds = kinds_push(js, kinds, d++, cl == '}');
@@ -1603,10 +944,7 @@ space:
 	if (p <= last)
 		goto again;
 limit:
-#ifdef JSON_SSE2
-	if (p <= stop)
-		goto fresh;
-#endif
+	*more = 1;
 out:
 	kinds_store(js, kinds);
 	js->p = p;
@@ -1614,6 +952,32 @@ out:
 	js->depth = d;
 	js->count += commas;
 	return t;
+}
+
+/*
+ * The fast path of skipping: blocks where they can go (json_block.c),
+ * tokens where they cannot, until the depth is back to target (then the
+ * closing token) or something is left to scan() (then JSON_KEY).
+ */
+static enum json_token
+skip_fast(struct json_scanner *js, unsigned target)
+{
+	const unsigned char *stop, *last;
+	enum json_token t;
+	int more;
+
+	for (;;) {
+		stop = js->end - 8; /* the last p with 8 bytes to spare */
+		last = stop;
+#ifdef JSON_SSE2
+		t = json_block_skip(js, target, &last);
+		if (t != JSON_KEY)
+			return t;
+#endif
+		t = skip_tokens(js, target, last, &more);
+		if (t != JSON_KEY || !more || js->p > stop)
+			return t;
+	}
 }
 
 /* Reads tokens without keeping text until the depth is back to depth. */

@@ -24,7 +24,7 @@
 #include <stdio.h>
 
 /* Nesting deeper than this is an error, never a stack overflow. */
-#define JSON_MAX_DEPTH_DEFAULT 512
+#define JSON_MAX_DEPTH 512
 
 enum json_token {
 	JSON_ERROR = -1, /* json_error() says where and what */
@@ -43,12 +43,12 @@ enum json_token {
 
 struct json_scanner;
 
-/* name is used in error messages ("-" or a path). NULL on out of memory. */
+/*
+ * name is used in error messages ("-" or a path). Out of memory ends the
+ * program, as everywhere (xalloc.h): these never return NULL.
+ */
 struct json_scanner *json_open_file(FILE *fp, const char *name);
 struct json_scanner *json_open_mem(const char *buf, size_t len, const char *name);
-
-/* Changes the nesting limit (before the first json_next). */
-void json_set_max_depth(struct json_scanner *js, unsigned depth);
 
 /*
  * How much a file scanner asks for in one read (default and maximum
