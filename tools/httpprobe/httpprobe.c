@@ -142,8 +142,16 @@ static const struct usage usage = {
 static void
 bad_arg(int opt, const char *arg, const char *what)
 {
+	static const char *const names[] = {
+		[OPT_RATE - 256] = "--rate", [OPT_TAG - 256] = "--tag",
+		[OPT_TALLY - 256] = "--tally", [OPT_CHECK - 256] = "--check",
+		[OPT_BODIES - 256] = "--bodies",
+	};
+
 	if (opt < 256)
 		warnf("bad -%c '%s': %s", opt, arg, what);
+	else if (opt - 256 < (int)(sizeof names / sizeof names[0]) && names[opt - 256] != NULL)
+		warnf("bad %s '%s': %s", names[opt - 256], arg, what);
 	else
 		warnf("bad option argument '%s': %s", arg, what);
 	usage_error(&usage);

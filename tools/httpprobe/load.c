@@ -984,6 +984,22 @@ teardown(struct run *r)
 	stats_free(&r->st);
 }
 
+/*
+ * Failed checks and bodies not kept, in words: as k6 counts checks, they
+ * do not change the exit status (a gate reads the checks rate).
+ */
+static void
+observe_verdict(const struct observe *ob)
+{
+	if (ob != NULL && ob->check_fails > 0)
+		warnf("%llu of %llu checks failed; the first: '%s': %s", ob->check_fails,
+		    ob->check_fails + ob->check_passes, ob->check_text[ob->first_fail],
+		    ob->first_why);
+	if (ob != NULL && ob->bodies_failed > 0)
+		warnf("%llu bodies not kept in %s: %s", ob->bodies_failed, ob->bodies,
+		    strerror(ob->bodies_err));
+}
+
 /* Everything after the run: counts, summary, files, verdict. */
 static int
 report(struct run *r, double stop)
@@ -1007,6 +1023,7 @@ report(struct run *r, double stop)
 	}
 	status = stats_report(&r->st, r->cfg, r->url->hostport,
 	    isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0'));
+	observe_verdict(r->cfg->observe);
 	if (r->have_out) {
 		r->have_out = 0;
 		if (atomic_commit(&r->out) != 0) {

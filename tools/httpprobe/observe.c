@@ -8,9 +8,13 @@
 #include <strings.h>
 
 #include "atomic.h"
+#include "die.h"
 #include "http.h"
+#include "jpath.h"
+#include "json.h"
 #include "jsonout.h"
 #include "observe.h"
+#include "pred.h"
 #include "xalloc.h"
 
 /* The characters of a header name (RFC 9110 5.6.2's token). */
@@ -37,8 +41,14 @@ observe_tally(struct observe *ob, const char *src, const char **why)
 			return -1;
 		}
 	} else if (src[0] == '.') {
-		*why = "a JSON path tally is not built into this httpprobe yet";
-		return -1;
+		static char err[192];
+		t->kind = TALLY_PATH;
+		t->path = xmalloc(sizeof (struct jpath));
+		if (jpath_parse(src, NULL, t->path, err, sizeof err) != 0) {
+			free(t->path);
+			*why = err;
+			return -1;
+		}
 	} else {
 		*why = "not status, header:NAME or a JSON path (.a.b)";
 		return -1;
@@ -50,10 +60,20 @@ observe_tally(struct observe *ob, const char *src, const char **why)
 int
 observe_check(struct observe *ob, const char *text, char *err, size_t errsz)
 {
-	(void)ob;
-	(void)text;
-	snprintf(err, errsz, "--check is not built into this httpprobe yet");
-	return -1;
+	struct pred *p;
+
+	if (ob->ncheck == OBSERVE_MAX) {
+		snprintf(err, errsz, "too many --check (32 at most)");
+		return -1;
+	}
+	p = xmalloc(sizeof *p);
+	if (pred_compile(text, p, err, errsz) != 0) {
+		free(p);
+		return -1;
+	}
+	ob->check_text[ob->ncheck] = text;
+	ob->check[ob->ncheck++] = p;
+	return 0;
 }
 
 int
@@ -130,6 +150,65 @@ tally_count(struct tally *t, const char *value, size_t len)
 	return 0;
 }
 
+/* The path's first value, compact, into the memory stream at w->ctx. */
+static int
+path_found(struct jpath_walk *w, enum json_token t)
+{
+	FILE *fp = w->ctx;
+
+	/* With "[]" the path may lead to more: the first one is the value. */
+	if (jpath_put_value(ftell(fp) == 0 ? fp : NULL, w->js, t) < 0)
+		return EXIT_ERROR;
+	return EXIT_HOLDS;
+}
+
+static int
+path_missed(struct jpath_walk *w, size_t n, const char *why)
+{
+	(void)w;
+	(void)n;
+	(void)why;
+	return EXIT_FAILS;
+}
+
+/* The value a path tally counts for body b. */
+static void
+tally_path(struct tally *t, const struct body *b)
+{
+	struct json_scanner *js;
+	struct jpath_walk w;
+	FILE *fp;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (b == NULL || b->cut || b->len == 0) {
+		tally_count(t, TALLY_NOT_JSON, strlen(TALLY_NOT_JSON));
+		return;
+	}
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		die(EXIT_ERROR, "out of memory");
+	js = json_open_mem(b->buf, b->len, "body");
+	memset(&w, 0, sizeof w);
+	w.path = t->path;
+	w.js = js;
+	w.found = path_found;
+	w.miss = path_missed;
+	w.ctx = fp;
+	rc = jpath_walk(&w, json_next(js));
+	if (rc != EXIT_ERROR && json_next(js) != JSON_END)
+		rc = EXIT_ERROR;
+	json_close(js);
+	fclose(fp);
+	if (rc == EXIT_ERROR)
+		tally_count(t, TALLY_NOT_JSON, strlen(TALLY_NOT_JSON));
+	else if (len == 0)
+		tally_count(t, TALLY_MISSING, strlen(TALLY_MISSING));
+	else
+		tally_count(t, text, len);
+	free(text);
+}
+
 static void
 tally_response(struct tally *t, const struct http_parser *p, const struct body *b)
 {
@@ -137,7 +216,6 @@ tally_response(struct tally *t, const struct http_parser *p, const struct body *
 	const char *v;
 	int status = p != NULL ? http_parser_status(p) : 0;
 
-	(void)b;
 	if (status == 0) {
 		tally_count(t, TALLY_NO_RESPONSE, strlen(TALLY_NO_RESPONSE));
 		return;
@@ -154,7 +232,39 @@ tally_response(struct tally *t, const struct http_parser *p, const struct body *
 		tally_count(t, v, strlen(v));
 		break;
 	case TALLY_PATH:
+		tally_path(t, b);
 		break;
+	}
+}
+
+/*
+ * Does predicate p hold on the body of response r? A request without a
+ * valid response, a body cut at BODY_KEEP_MAX and one that is not JSON
+ * fail it, as k6's check fails on them; msg says why.
+ */
+static int
+check_one(const struct pred *p, const struct http_parser *r, const struct body *b,
+    char *msg, size_t n)
+{
+	char why[160];
+
+	if (r == NULL || http_parser_status(r) == 0 || b == NULL) {
+		snprintf(msg, n, "no response");
+		return 0;
+	}
+	if (b->cut) {
+		snprintf(msg, n, "the body is over %u MiB, not checked", BODY_KEEP_MAX >> 20);
+		return 0;
+	}
+	switch (pred_eval(p, b->buf != NULL ? b->buf : "", b->len, why, sizeof why)) {
+	case PRED_HOLDS:
+		return 1;
+	case PRED_FAILS:
+		snprintf(msg, n, "%s", why);
+		return 0;
+	default:
+		snprintf(msg, n, "the body is not JSON: %s", why);
+		return 0;
 	}
 }
 
@@ -163,15 +273,28 @@ observe_response(struct observe *ob, const struct http_parser *p,
     const struct body *b, unsigned char *ok, size_t *first, char *why, size_t whysz)
 {
 	size_t i;
-	int failed = 0;
+	int failed = 0, holds;
+	char msg[192];
 
-	(void)why;
-	(void)whysz;
-	(void)first;
-	(void)ok;
-	(void)b;
 	for (i = 0; i < ob->ntally; i++)
 		tally_response(&ob->tally[i], p, b);
+	for (i = 0; i < ob->ncheck; i++) {
+		holds = check_one(ob->check[i], p, b, msg, sizeof msg);
+		if (ok != NULL)
+			ok[i] = (unsigned char)holds;
+		if (holds) {
+			ob->check_passes++;
+			continue;
+		}
+		if (ob->check_fails++ == 0) {
+			ob->first_fail = i;
+			snprintf(ob->first_why, sizeof ob->first_why, "%s", msg);
+		}
+		if (failed++ == 0) {
+			*first = i;
+			snprintf(why, whysz, "%s", msg);
+		}
+	}
 	return failed;
 }
 
@@ -267,5 +390,15 @@ observe_free(struct observe *ob)
 			free(ob->tally[i].v[j].value);
 		free(ob->tally[i].v);
 	}
+	for (i = 0; i < ob->ntally; i++)
+		if (ob->tally[i].path != NULL) {
+			jpath_free(ob->tally[i].path);
+			free(ob->tally[i].path);
+		}
 	ob->ntally = 0;
+	for (i = 0; i < ob->ncheck; i++) {
+		pred_free(ob->check[i]);
+		free(ob->check[i]);
+	}
+	ob->ncheck = 0;
 }

@@ -56,6 +56,8 @@ struct observe {
 	size_t ncheck;
 	const char *bodies;         /* --bodies DIR, or NULL */
 	unsigned long long check_passes, check_fails;
+	size_t first_fail;          /* the check that failed first (when check_fails > 0) */
+	char first_why[192];        /* and why */
 	int bodies_err;             /* errno of the first body that could not be written */
 	unsigned long long bodies_failed;
 };
