@@ -8,7 +8,9 @@
 # every status counted), which goes first in odd rounds, second in even
 # ones. Prints each run's req/s (the median of its rounds) and the ratio
 # checked/plain, the median of the ratios within a round (a busy machine
-# can halve every figure from one round to the next).
+# can halve every figure from one round to the next). With /usr/bin/time,
+# also each run's CPU time (user + system) per request, which a busy
+# machine disturbs less than req/s.
 #
 # Target: the checked run at least 0.9x the plain one's req/s.
 
@@ -73,16 +75,24 @@ until "$HP" -q -t 1 "$URL" >/dev/null 2>&1; do
 	sleep 0.1
 done
 
-# run NAME [OPTION...]: one run; its req/s appended to $dir/NAME.
+TIME=
+[ -x /usr/bin/time ] && TIME=/usr/bin/time
+
+# run NAME [OPTION...]: one run; its req/s appended to $dir/NAME, its CPU
+# microseconds per request to $dir/NAME.cpu.
 run() {
 	name=$1
 	shift
+	# shellcheck disable=SC2086 # $TIME is a command or nothing
+	${TIME:+$TIME -f "%U %S" -o "$dir/time"} \
 	"$HP" -q -c "$CONNS" -D "${SECS}s" "$@" "$URL" >"$dir/out" 2>"$dir/err" || {
 		echo "bench: httpprobe $* failed:" >&2
 		cat "$dir/err" >&2
 		exit 3
 	}
 	sed -n 's/^rps=//p' "$dir/out" >>"$dir/$name"
+	[ -z "$TIME" ] || awk -v n="$(sed -n 's/^requests=//p' "$dir/out")" \
+		'{ printf "%.3f\n", ($1 + $2) * 1e6 / n }' "$dir/time" >>"$dir/$name.cpu"
 	if [ "$name" = checked ]; then
 		# Every response checked and counted, or the figure means nothing.
 		fails=$(sed -n 's/^checks\.fails=//p' "$dir/out")
@@ -117,5 +127,13 @@ print("%-44s %12s" % ("run", "req/s"))
 print("%-44s %12.0f" % ("plain", statistics.median(plain)))
 print("%-44s %12.0f" % ("--check '.data is array' --tally status", statistics.median(checked)))
 print("ratio checked/plain: %.3f (target >= 0.9): %s" % (ratio, "ok" if ratio >= 0.9 else "MISSED"))
+try:
+    pc = [float(x) for x in open(sys.argv[1] + ".cpu")]
+    cc = [float(x) for x in open(sys.argv[2] + ".cpu")]
+    print("CPU per request (user + system): plain %.2f us, checked %.2f us, ratio %.3f"
+          % (statistics.median(pc), statistics.median(cc),
+             statistics.median(c / p for c, p in zip(cc, pc))))
+except OSError:
+    pass
 sys.exit(0 if ratio >= 0.9 else 1)
 EOF
