@@ -33,6 +33,8 @@ observe_tally(struct observe *ob, const char *src, const char **why)
 	t->src = src;
 	if (strcmp(src, "status") == 0) {
 		t->kind = TALLY_STATUS;
+		t->by_status = xreallocarray(NULL, 600, sizeof *t->by_status);
+		memset(t->by_status, 0, 600 * sizeof *t->by_status);
 	} else if (strncasecmp(src, "header:", 7) == 0) {
 		t->kind = TALLY_HEADER;
 		t->header = src + 7;
@@ -124,20 +126,20 @@ body_free(struct body *b)
 	memset(b, 0, sizeof *b);
 }
 
-/* One more of value in t: a new value while there is room, else "(other)". */
-static int
-tally_count(struct tally *t, const char *value, size_t len)
+/* count more of value in t: a new value while there is room, else "(other)". */
+static void
+tally_add(struct tally *t, const char *value, size_t len, unsigned long long count)
 {
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
 		if (strncmp(t->v[i].value, value, len) == 0 && t->v[i].value[len] == '\0') {
-			t->v[i].n++;
-			return 0;
+			t->v[i].n += count;
+			return;
 		}
 	if (t->n == TALLY_MAX) {
-		t->other++;
-		return 0;
+		t->other += count;
+		return;
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 8;
@@ -146,8 +148,32 @@ tally_count(struct tally *t, const char *value, size_t len)
 	t->v[t->n].value = xmalloc(len + 1);
 	memcpy(t->v[t->n].value, value, len);
 	t->v[t->n].value[len] = '\0';
-	t->v[t->n++].n = 1;
-	return 0;
+	t->v[t->n++].n = count;
+}
+
+static void
+tally_count(struct tally *t, const char *value, size_t len)
+{
+	tally_add(t, value, len, 1);
+}
+
+/* The counts by status become values (a status is one of at most 500). */
+static void
+status_values(struct tally *t)
+{
+	char num[4];
+	int s;
+
+	for (s = 100; t->by_status != NULL && s < 600; s++) {
+		if (t->by_status[s] == 0)
+			continue;
+		num[0] = (char)('0' + s / 100);
+		num[1] = (char)('0' + s / 10 % 10);
+		num[2] = (char)('0' + s % 10);
+		num[3] = '\0';
+		tally_add(t, num, 3, t->by_status[s]);
+		t->by_status[s] = 0;
+	}
 }
 
 /* The path's first value, compact, into the memory stream at w->ctx. */
@@ -212,18 +238,16 @@ tally_path(struct tally *t, const struct body *b)
 static void
 tally_response(struct tally *t, const struct http_parser *p, const struct body *b)
 {
-	char num[16];
 	const char *v;
 	int status = p != NULL ? http_parser_status(p) : 0;
 
-	if (status == 0) {
+	if (status < 100 || status > 599) {
 		tally_count(t, TALLY_NO_RESPONSE, strlen(TALLY_NO_RESPONSE));
 		return;
 	}
 	switch (t->kind) {
 	case TALLY_STATUS:
-		snprintf(num, sizeof num, "%d", status);
-		tally_count(t, num, strlen(num));
+		t->by_status[status]++;
 		break;
 	case TALLY_HEADER:
 		v = http_parser_header(p, t->header);
@@ -336,6 +360,7 @@ tally_facts(struct tally *t, struct json_obj *parent, struct facts *f)
 	char key[1200];
 	size_t i;
 
+	status_values(t);
 	qsort(t->v, t->n, sizeof *t->v, cmp_count);
 	if (parent != NULL)
 		jo_begin(&o, jo_key(parent, t->src));
@@ -389,6 +414,7 @@ observe_free(struct observe *ob)
 		for (j = 0; j < ob->tally[i].n; j++)
 			free(ob->tally[i].v[j].value);
 		free(ob->tally[i].v);
+		free(ob->tally[i].by_status);
 	}
 	for (i = 0; i < ob->ntally; i++)
 		if (ob->tally[i].path != NULL) {

@@ -36,6 +36,8 @@ struct tally {
 	enum tally_kind kind;
 	const char *header;         /* TALLY_HEADER: the name */
 	void *path;                 /* TALLY_PATH: the compiled path */
+	unsigned long long *by_status;   /* TALLY_STATUS: counts by status 100-599,
+	                                  * made values when the facts are written */
 	struct tally_count *v;
 	size_t n, cap;
 	unsigned long long other;
