@@ -292,18 +292,53 @@ check_one(const struct pred *p, const struct http_parser *r, const struct body *
 	}
 }
 
+#define MEMO_MAX 65536   /* longer bodies are checked every time */
+
+/*
+ * 1: b's bytes are those the checks last ran on, their results in memo_ok;
+ * 0: they are not, and become the memo (run the checks, keep the results);
+ * -1: nothing to remember (no response, a cut or long body).
+ */
+static int
+memo_use(struct observe *ob, const struct http_parser *p, const struct body *b)
+{
+	if (p == NULL || http_parser_status(p) == 0 || b == NULL || b->cut ||
+	    b->len > MEMO_MAX)
+		return -1;
+	if (ob->memo_valid && b->len == ob->memo.len &&
+	    (b->len == 0 || memcmp(b->buf, ob->memo.buf, b->len) == 0))
+		return 1;
+	body_reset(&ob->memo);
+	body_add(&ob->memo, b->buf, b->len);
+	ob->memo_valid = 1;
+	ob->memo_why[0] = '\0';
+	return 0;
+}
+
 int
 observe_response(struct observe *ob, const struct http_parser *p,
     const struct body *b, unsigned char *ok, size_t *first, char *why, size_t whysz)
 {
 	size_t i;
-	int failed = 0, holds;
+	int failed = 0, holds, memo;
 	char msg[192];
 
 	for (i = 0; i < ob->ntally; i++)
 		tally_response(&ob->tally[i], p, b);
+	if (ob->ncheck == 0)
+		return 0;
+	memo = memo_use(ob, p, b);
 	for (i = 0; i < ob->ncheck; i++) {
-		holds = check_one(ob->check[i], p, b, msg, sizeof msg);
+		if (memo > 0) {
+			holds = ob->memo_ok[i];
+			snprintf(msg, sizeof msg, "%s", holds ? "" : ob->memo_why);
+		} else {
+			holds = check_one(ob->check[i], p, b, msg, sizeof msg);
+			if (memo == 0 && !holds && failed == 0)
+				snprintf(ob->memo_why, sizeof ob->memo_why, "%s", msg);
+			if (memo == 0)
+				ob->memo_ok[i] = (unsigned char)holds;
+		}
 		if (ok != NULL)
 			ok[i] = (unsigned char)holds;
 		if (holds) {
@@ -427,4 +462,5 @@ observe_free(struct observe *ob)
 		free(ob->check[i]);
 	}
 	ob->ncheck = 0;
+	body_free(&ob->memo);
 }

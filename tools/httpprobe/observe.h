@@ -58,6 +58,15 @@ struct observe {
 	size_t ncheck;
 	const char *bodies;         /* --bodies DIR, or NULL */
 	unsigned long long check_passes, check_fails;
+	/*
+	 * The last body the checks ran on and how each went: a check is a
+	 * function of the body's bytes, so the same bytes again (a static
+	 * answer) need a comparison, not a parse.
+	 */
+	struct body memo;
+	unsigned char memo_ok[OBSERVE_MAX];
+	char memo_why[192];         /* why the first check that failed on it did */
+	int memo_valid;
 	size_t first_fail;          /* the check that failed first (when check_fails > 0) */
 	char first_why[192];        /* and why */
 	int bodies_err;             /* errno of the first body that could not be written */
