@@ -265,6 +265,40 @@ test_expect_success 'k6 timing breakdown: trends in the export; sending + waitin
 	EOF
 '
 
+# A full listen backlog: the kernel drops the SYN, the client retries it
+# a second later (TCP's initial retransmission timeout). The stall is in
+# http_req_connecting and http_req_blocked, never in the duration. The
+# server fills its own one-place backlog, then starts accepting after
+# 1.5 s: a lower bound the kernel guarantees, not a machine's speed.
+cat >"$TRASH/backlog.py" <<\EOF
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(0)
+filler = socket.create_connection(s.getsockname())
+print("port", s.getsockname()[1], flush=True)
+time.sleep(1.5)
+s.accept()
+c, _ = s.accept()
+buf = b""
+while b"\r\n\r\n" not in buf:
+    buf += c.recv(4096)
+c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+c.close()
+EOF
+
+test_expect_success 'a connect stall (full listen backlog) shows in http_req_connecting and _blocked' '
+	python3 "$TRASH/backlog.py" >port.out &
+	wait_for_file port.out &&
+	port=$(sed -n "s/^port //p" port.out) &&
+	expect_code 0 httpprobe -q -j -c 1 -n 1 -t 20 "http://127.0.0.1:$port/" >out 2>err &&
+	wait &&
+	sed -n "s/.*\"connecting_ms\":\([0-9.]*\).*/\1/p" out >connecting &&
+	sed -n "s/.*\"blocked_ms\":\([0-9.]*\).*/\1/p" out >blocked &&
+	awk -v c="$(cat connecting)" -v b="$(cat blocked)" \
+		"BEGIN { exit !(c >= 1000 && b >= c) }"
+'
+
 test_expect_success 'EXAMPLES: a burst, then a gate on its tally' '
 	httpprobe -q -j --burst -c 20 --tally .meta.compute.plan_cache_hit \
 		"$F/ask?key=ex1" >run.ndjson &&
