@@ -578,6 +578,48 @@ test_ndjson_phases_checks(void)
 	free(text);
 }
 
+/* The check lines above the metrics are k6's (v0.57.0/d_http_500). */
+static void
+test_summary_checks(void)
+{
+	static const char *const names[] = { "status is 200", "fail status is 200" };
+	static const unsigned long long passes[] = { 76, 0 }, fails[] = { 0, 26 };
+	static const char want[] =
+	    "\n     \xe2\x9c\x93 status is 200\n"
+	    "     \xe2\x9c\x97 fail status is 200\n"
+	    "      \xe2\x86\xb3  0% \xe2\x80\x94 \xe2\x9c\x93 0 / \xe2\x9c\x97 26\n"
+	    "\n     checks....";
+	const char *td = getenv("SMOKEKIT_TESTDATA");
+	struct load_stats s = { 0 };
+	struct load_result r = { 0 };
+	char path[512], *text = NULL, *log;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	r.status = 200;
+	r.expected = 1;
+	r.checks_passed = 1;
+	stats_add(&s, &r);
+	s.have_checks = 1;
+	s.check_names = names;
+	s.check_passes_by = passes;
+	s.check_fails_by = fails;
+	s.nchecks = 2;
+	stats_summary_text(fp, &s, 0);
+	fclose(fp);
+	ok(strncmp(text, want, sizeof want - 1) == 0, "summary: k6's check lines, then the metrics");
+	snprintf(path, sizeof path, "%s/k6/v0.57.0/d_http_500/stdout.log",
+	    td != NULL ? td : "../shared/testdata");
+	if ((log = slurp(path)) != NULL) {
+		ok(strstr(log, "     \xe2\x9c\x97 fail status is 200\n"
+		    "      \xe2\x86\xb3  0% \xe2\x80\x94 \xe2\x9c\x93 0 / \xe2\x9c\x97 26\n") != NULL,
+		    "k6's own summary has those lines");
+		free(log);
+	}
+	free(text);
+	stats_free(&s);
+}
+
 static void
 extra_facts(void *ctx, struct facts *f)
 {
@@ -620,6 +662,7 @@ main(void)
 	test_ndjson();
 	test_ndjson_phases_checks();
 	test_facts_json();
+	test_summary_checks();
 	test_classes_and_keyvalue();
 	test_report();
 	return tap_done();

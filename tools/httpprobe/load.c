@@ -1081,6 +1081,10 @@ load_run(const struct load_config *cfg)
 	if (cfg->observe != NULL) {
 		r.st.have_checks = cfg->observe->ncheck > 0;
 		r.st.more_facts = more_facts;
+		r.st.check_names = cfg->observe->check_text;
+		r.st.check_passes_by = cfg->observe->passes_by;
+		r.st.check_fails_by = cfg->observe->fails_by;
+		r.st.nchecks = cfg->observe->ncheck;
 		r.st.more_ctx = cfg->observe;
 		r.nd.checks = cfg->observe->check_text;
 		r.nd.nchecks = cfg->observe->ncheck;

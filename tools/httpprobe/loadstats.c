@@ -389,6 +389,30 @@ put_cell(FILE *fp, int color, const char *codes, const char *text, size_t pad)
 
 #define CELL 96
 
+/* k6's summarizeCheck: "✓ name", or "✗ name" and "↳  80% — ✓ 8 / ✗ 2". */
+static void
+summary_checks(FILE *fp, const struct load_stats *s, int color)
+{
+	unsigned long long p, f;
+	size_t i;
+
+	for (i = 0; i < s->nchecks; i++) {
+		p = s->check_passes_by[i];
+		f = s->check_fails_by[i];
+		if (color)
+			fputs(f == 0 ? "\x1b[32m" : "\x1b[31m", fp);
+		if (f == 0)
+			fprintf(fp, "     \xe2\x9c\x93 %s", s->check_names[i]);
+		else
+			fprintf(fp, "     \xe2\x9c\x97 %s\n      \xe2\x86\xb3  %llu%% \xe2\x80\x94 "
+			    "\xe2\x9c\x93 %llu / \xe2\x9c\x97 %llu", s->check_names[i],
+			    100 * p / (p + f), p, f);
+		fputs(color ? "\x1b[0m\n" : "\n", fp);
+	}
+	if (s->nchecks > 0)
+		putc('\n', fp);
+}
+
 /* k6's summarizeMetrics (v0.57 legacy layout). */
 void
 stats_summary_text(FILE *fp, struct load_stats *s, int color)
@@ -438,6 +462,7 @@ stats_summary_text(FILE *fp, struct load_stats *s, int color)
 	}
 
 	putc('\n', fp);
+	summary_checks(fp, s, color);
 	for (i = 0; i < n; i++) {
 		sub = strchr(m[i].name, '{') != NULL;
 		fprintf(fp, "   %s  %s", sub ? "  " : "", disp[i]);

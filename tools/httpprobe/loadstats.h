@@ -85,6 +85,10 @@ struct load_stats {
 	const char *tag_key, *tag_value;   /* --tag, or NULLs */
 	int have_checks;               /* --check was given: the checks metric */
 	unsigned long long check_passes, check_fails;
+	/* --check: each check's text and counts, for the summary's check lines. */
+	const char *const *check_names;
+	const unsigned long long *check_passes_by, *check_fails_by;
+	size_t nchecks;
 	/* More facts after ours (--tally, --check: observe.h), or NULL. */
 	void (*more_facts)(void *ctx, struct facts *f);
 	void *more_ctx;

@@ -343,8 +343,10 @@ observe_response(struct observe *ob, const struct http_parser *p,
 			ok[i] = (unsigned char)holds;
 		if (holds) {
 			ob->check_passes++;
+			ob->passes_by[i]++;
 			continue;
 		}
+		ob->fails_by[i]++;
 		if (ob->check_fails++ == 0) {
 			ob->first_fail = i;
 			snprintf(ob->first_why, sizeof ob->first_why, "%s", msg);

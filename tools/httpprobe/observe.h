@@ -58,6 +58,7 @@ struct observe {
 	size_t ncheck;
 	const char *bodies;         /* --bodies DIR, or NULL */
 	unsigned long long check_passes, check_fails;
+	unsigned long long passes_by[OBSERVE_MAX], fails_by[OBSERVE_MAX];   /* per check */
 	/*
 	 * The last body the checks ran on and how each went: a check is a
 	 * function of the body's bytes, so the same bytes again (a static
