@@ -217,6 +217,15 @@ test_expect_success '--bodies: every body as DIR/N.body, atomically (single prob
 	test -f b3/1.body
 '
 
+test_expect_success '--bodies where no file can be made: exit 3, said once' '
+	: >notadir &&
+	expect_code 3 httpprobe -q --bodies notadir "$F/v1/models" >out 2>err &&
+	contains "body not kept in notadir: Not a directory" err &&
+	expect_code 3 httpprobe -q -c 2 -n 4 --bodies notadir "$F/v1/models" >out 2>err &&
+	contains "4 bodies not kept in notadir" err &&
+	test "$(value requests out)" = 4
+'
+
 test_expect_success '-w %header{NAME}: any case, empty when absent (fixture and http.server)' '
 	httpprobe -q -w "[%header{x-replica}][%header{X-Nope}]" "$F/ask?key=w1" >out &&
 	printf "[replica-a][]" >want && check want out &&

@@ -1115,6 +1115,12 @@ main(int argc, char *argv[])
 		probe(&o, &r);
 		report(&o, &r);
 		status = r.exit;
+		if (o.ob != NULL && o.ob->bodies_failed > 0) {
+			/* The evidence asked for is not there: a local failure. */
+			warnf("%s: body not kept in %s: %s", o.url_arg, o.ob->bodies,
+			    strerror(o.ob->bodies_err));
+			status = EXIT_ERROR;
+		}
 		http_parser_free(r.parser);
 	}
 	if (o.ob != NULL)

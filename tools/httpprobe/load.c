@@ -986,18 +986,22 @@ teardown(struct run *r)
 
 /*
  * Failed checks and bodies not kept, in words: as k6 counts checks, they
- * do not change the exit status (a gate reads the checks rate).
+ * do not change the exit status (a gate reads the checks rate); bodies
+ * that could not be written, a local failure, make it 3.
  */
-static void
-observe_verdict(const struct observe *ob)
+static int
+observe_verdict(const struct observe *ob, int status)
 {
 	if (ob != NULL && ob->check_fails > 0)
 		warnf("%llu of %llu checks failed; the first: '%s': %s", ob->check_fails,
 		    ob->check_fails + ob->check_passes, ob->check_text[ob->first_fail],
 		    ob->first_why);
-	if (ob != NULL && ob->bodies_failed > 0)
+	if (ob != NULL && ob->bodies_failed > 0) {
 		warnf("%llu bodies not kept in %s: %s", ob->bodies_failed, ob->bodies,
 		    strerror(ob->bodies_err));
+		return EXIT_ERROR;
+	}
+	return status;
 }
 
 /* Everything after the run: counts, summary, files, verdict. */
@@ -1023,7 +1027,7 @@ report(struct run *r, double stop)
 	}
 	status = stats_report(&r->st, r->cfg, r->url->hostport,
 	    isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0'));
-	observe_verdict(r->cfg->observe);
+	status = observe_verdict(r->cfg->observe, status);
 	if (r->have_out) {
 		r->have_out = 0;
 		if (atomic_commit(&r->out) != 0) {
