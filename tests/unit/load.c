@@ -609,13 +609,12 @@ test_summary_checks(void)
 	fclose(fp);
 	ok(strncmp(text, want, sizeof want - 1) == 0, "summary: k6's check lines, then the metrics");
 	snprintf(path, sizeof path, "%s/k6/v0.57.0/d_http_500/stdout.log",
-	    td != NULL ? td : "../shared/testdata");
-	if ((log = slurp(path)) != NULL) {
-		ok(strstr(log, "     \xe2\x9c\x97 fail status is 200\n"
-		    "      \xe2\x86\xb3  0% \xe2\x80\x94 \xe2\x9c\x93 0 / \xe2\x9c\x97 26\n") != NULL,
-		    "k6's own summary has those lines");
-		free(log);
-	}
+	    td != NULL ? td : "tests/data");
+	log = slurp(path);
+	ok(log != NULL && strstr(log, "     \xe2\x9c\x97 fail status is 200\n"
+	    "      \xe2\x86\xb3  0% \xe2\x80\x94 \xe2\x9c\x93 0 / \xe2\x9c\x97 26\n") != NULL,
+	    "k6's own summary (%s) has those lines", path);
+	free(log);
 	free(text);
 	stats_free(&s);
 }
