@@ -7,7 +7,6 @@
 # shellcheck source=tests/lib.sh
 . "${0%/*}/lib.sh"
 
-[ -x "$FIXTURE" ] || skip_all "the fixture server is not built ($FIXTURE)"
 [ -r /dev/urandom ] || skip_all "no /dev/urandom for random inputs"
 if ! have openssl; then
 	# Each case said and counted as skipped, not the file silently gone.

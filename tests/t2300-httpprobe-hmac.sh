@@ -9,7 +9,6 @@
 # shellcheck source=tests/lib.sh
 . "${0%/*}/lib.sh"
 
-[ -x "$FIXTURE" ] || skip_all "the fixture server is not built ($FIXTURE)"
 
 SECRET=s3cr3t-smokekit-hmac-7f3a
 SECRETFILE=$TRASH/secret.txt

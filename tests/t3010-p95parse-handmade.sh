@@ -459,8 +459,8 @@ test_expect_success 'usage: bad numbers and options are exit 2, named' '
 	expect_code 2 p95parse >out 2>err && contains "usage: p95parse" err &&
 	expect_code 2 p95parse -Z f >out 2>err &&
 	expect_code 0 p95parse -h >out 2>err &&
-	test "$(sed -n 1p out)" = "usage: p95parse [-hjV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-t tag=value] file ..." &&
-	for o in -e -f -h -j -l -m -p -t -V; do
+	test "$(sed -n 1p out)" = "usage: p95parse [-hjMV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-s file] [-t tag=value] file ..." &&
+	for o in -e -f -h -j -l -M -m -p -s -t -V; do
 		grep -q "^  $o " out || { echo "no help line for $o"; return 1; }
 	done &&
 	p95parse --help >help2 && cmp out help2 &&

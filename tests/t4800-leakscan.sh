@@ -133,6 +133,17 @@ test_expect_success 'json: HTML-safe writers (Go: u003c u003e u0026, u2028)' '
 	expect_code 1 leakscan .env log >out &&
 	check_str "log:1: K (json)" out
 '
+test_expect_success 'html: a value as an HTML page writes it (named and numeric references)' '
+	printf "T=a&b<c>\"d'\''e\nP=s3cr3t-\303\251-x\n" >.env &&
+	{
+		printf "%s\n" "<td>a&amp;b&lt;c&gt;&quot;d&apos;e</td>"
+		printf "%s\n" "<td>a&#x26;b&#60;c&GT;&#34;d&#39;e</td> <td>s3cr3t-&#233;-x</td>"
+		printf "%s\n" "<td>a&amp;b&lt;c&gt;&quot;d</td> s3cr3t-&#xE9-x"
+	} >report.html &&
+	expect_code 1 leakscan .env report.html >out 2>err &&
+	printf "report.html:1: T (html)\nreport.html:2: P (html)\n" >want &&
+	check want out && test ! -s err
+'
 test_expect_success 'json: a byte that is not UTF-8, u-escaped as Latin-1 writers do' '
 	printf "L=caf\344-latin\n" >.env &&
 	printf "%s\n" "{\"l\":\"caf\\u00e4-latin\"}" "{\"l\":\"caf\\u00C3\\u00A4-latin\"}" >log &&

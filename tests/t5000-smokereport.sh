@@ -286,7 +286,7 @@ fi
 
 test_expect_success 'an unknown option and a missing argument are usage errors' '
 	expect_code 2 smokereport -x </dev/null 2>err &&
-	contains "usage: smokereport [-htV] [-J junit.xml] [-m metrics.txt] [-o status.json] [file ...]" err &&
+	contains "usage: smokereport [-htV] [-H report.html] [-J junit.xml] [-m metrics.txt] [-o status.json] [-s series.txt] [file ...]" err &&
 	expect_code 2 smokereport -o 2>err &&
 	contains "usage: smokereport" err
 '

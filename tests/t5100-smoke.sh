@@ -75,9 +75,10 @@ test_expect_success 'the bare PATH has no jq, k6 or docker, and our programs are
 test_expect_success 'PASS against the fixture: exit 0, one line, every artifact' '
 	smoke_code 0 "$OK_URL" &&
 	line_count 1 out && test ! -s err &&
-	grep "^smoke: PASS p95 [0-9.]* ms < 1200 ms, failed 0.00% < 1.00%, 2 models, native load ($PWD/runs/[0-9]\{8\}-[0-9]\{4\})\$" out &&
+	grep "^smoke: PASS p95 [0-9.]* ms < 1200.00 ms, failed 0.00% < 1.00%, 2 models, native load ($PWD/runs/[0-9]\{8\}-[0-9]\{4\})\$" out &&
 	has_artifacts preflight.txt sysinfo.txt healthz.json models.json \
-	    k6_out/k6_models.json k6_stdout.log metrics.txt status.json &&
+	    k6_out/k6_models.json k6_stdout.log metrics.txt status.json \
+	    junit.xml report.html series.txt &&
 	lacks_artifacts jq.txt leakscan.txt compose.log &&
 	no_temporaries &&
 	test "$(key runs/latest/metrics.txt models_count)" = 2 &&
@@ -95,6 +96,42 @@ test_expect_success 'PASS against the fixture: exit 0, one line, every artifact'
 	contains "✓ port 127.0.0.1:$OK_PORT:" runs/latest/preflight.txt &&
 	contains "✗ jq not found" runs/latest/preflight.txt
 '
+
+# report.html and junit.xml of a real run, read by python3's parsers: the
+# page's figures are metrics.txt's, its plots drawn from the raw samples;
+# one testcase per check of status.json.
+if have python3; then
+	test_expect_success 'report.html and junit.xml of a run: metrics.txt figures, plots, a testcase per check' '
+		smoke_code 0 "$OK_URL" &&
+		python3 - runs/latest >py.out <<-\PY &&
+		import html.parser, json, sys, xml.etree.ElementTree as ET
+		run = sys.argv[1]
+		metrics = dict(l.rstrip("\n").split("=", 1) for l in open(run + "/metrics.txt"))
+		class Page(html.parser.HTMLParser):
+		    def __init__(self):
+		        super().__init__(); self.text = []; self.svg = 0; self.script = 0
+		    def handle_starttag(self, tag, attrs):
+		        self.svg += tag == "svg"; self.script += tag == "script"
+		    def handle_data(self, data):
+		        self.text.append(data)
+		page = Page(); page.feed(open(run + "/report.html", encoding="utf-8").read())
+		text = " ".join(page.text)
+		assert page.script == 0, "a script"
+		assert page.svg >= 4, "plots: %d" % page.svg
+		for k in ("p95_ms", "avg_ms", "http_req_failed_of"):
+		    assert metrics[k] in text, k
+		status = json.load(open(run + "/status.json"))
+		cases = ET.parse(run + "/junit.xml").getroot().iter("testcase")
+		names = [c.get("name") for c in cases]
+		assert names == [c["name"] for c in status["checks"]], names
+		print("ok", len(names))
+		PY
+		grep "^ok [0-9]" py.out &&
+		test "$(grep -c "^row t=" runs/latest/series.txt)" -ge 1
+	'
+else
+	test_skip 'report.html and junit.xml of a run' 'python3 is not here'
+fi
 
 test_expect_success 'a run in a minute that already has directories gets a suffix; latest follows' '
 	a=$(date +%Y%m%d-%H%M) &&
@@ -216,26 +253,51 @@ test_expect_success 'SIGTERM mid-load: the load stopped, status.json says so, ex
 
 test_expect_success 'a malformed knob: FAIL usage, exit 2, no run directory' '
 	smoke_code 2 "$OK_URL" K6_MODE=sometimes &&
-	check_str "smoke: FAIL usage: K6_MODE=sometimes: want auto, host, compose or native" out &&
+	check_str "smoke: FAIL usage: K6_MODE='"'"'sometimes'"'"': want auto, host, compose or native" out &&
 	test ! -e runs &&
 	smoke_code 2 "https://127.0.0.1:1" &&
 	contains "https is not supported" out &&
 	smoke_code 2 "$OK_URL" P95_MAX_MS=12x &&
-	contains "P95_MAX_MS=12x" out &&
+	contains "P95_MAX_MS='"'"'12x'"'"': not a number of milliseconds" out &&
 	smoke_code 2 "$OK_URL" K6_DURATION=forever &&
-	contains "K6_DURATION=forever" out &&
+	check_str "smoke: FAIL usage: K6_DURATION='"'"'forever'"'"': not a duration (e.g. 10s, 1m30s, 500ms)" out &&
 	smoke_code 2 "$OK_URL" K6_DURATION=10x &&
 	smoke_code 2 "$OK_URL" K6_DURATION=1m30 &&
 	smoke_code 2 "$OK_URL" PORT=70000 &&
-	check_str "smoke: FAIL usage: PORT=70000: want a port number, 1 to 65535" out &&
+	check_str "smoke: FAIL usage: PORT='"'"'70000'"'"': want a port number, 1 to 65535" out &&
 	smoke_code 2 "http://127.0.0.1:0" &&
 	test ! -e runs
 '
 
-test_expect_success 'K6_DURATION: every form k6 takes is accepted (1m30s, 1.5s, 250ms, 10)' '
-	for d in 1m30s 1.5s 250ms 10; do
-		smoke_code 4 "$CLOSED_URL" WAIT_S=0 K6_DURATION=$d || return 1
+# Against the fixture: each form reaches the native load (httpprobe -D gets
+# it as written) and the run PASSes.
+test_expect_success 'K6_DURATION: every form k6 takes reaches the load and PASSes (0m0.5s, 0.4s, 300ms, 1, 250000us)' '
+	for d in 0m0.5s 0.4s 300ms 1 250000us; do
+		smoke_code 0 "$OK_URL" K6_DURATION=$d &&
+		grep "^smoke: PASS p95 .* native load" out &&
+		status_has "\"detail\":\"native load, 2 VUs for $d, exit 0 (the gate decides)\"" &&
+		mv runs "runs-$d" || return 1
 	done
+'
+
+# The programs, with an httpprobe whose load mode refuses to run (as it
+# refused k6's duration forms once): its own line, not the gate's.
+test_expect_success 'a load that cannot run: the FAIL line is httpprobe'"'"'s own reason' '
+	mkdir progs &&
+	for p in "$PROGS"/*; do ln -s "$p" progs/ || return 1; done &&
+	rm progs/httpprobe &&
+	cat >progs/httpprobe <<-EOF &&
+	#!/bin/sh
+	for a; do
+		case \$a in -D) echo "httpprobe: bad -D: refused by this stand-in" >&2; exit 2 ;; esac
+	done
+	exec "$PROGS/httpprobe" "\$@"
+	EOF
+	chmod +x progs/httpprobe &&
+	smoke_code 3 "$OK_URL" SMOKEKIT_BIN="$PWD/progs" &&
+	fail_line load "httpprobe: bad -D: refused by this stand-in" &&
+	contains "httpprobe: bad -D: refused by this stand-in" runs/latest/k6_stdout.log &&
+	lacks "No such file" out
 '
 
 test_expect_success 'a strictly POSIX sed (GNU sed --posix): PASS the same' '
@@ -246,7 +308,7 @@ test_expect_success 'a strictly POSIX sed (GNU sed --posix): PASS the same' '
 	check_str a gnu.txt &&
 	smoke_code 0 "$OK_URL" PATH="$PWD/posix" K6_DURATION=500ms ENV_FILE="$TRASH/leaky.env" \
 	    LOG_FILE="$TRASH/notok.json" STARTUP_LINE="ok" &&
-	grep "^smoke: PASS p95 [0-9.]* ms < 1200 ms, .* 2 models, native load" out &&
+	grep "^smoke: PASS p95 [0-9.]* ms < 1200.00 ms, .* 2 models, native load" out &&
 	test ! -s err
 '
 
@@ -258,7 +320,7 @@ if have busybox; then
 			ln -s "$(command -v busybox)" "bb/$c" || return 1
 		done &&
 		SH=$PWD/bb/sh smoke_code 0 "$OK_URL/" PATH="$PWD/bb" ENV_FILE="$TRASH/leaky.env" &&
-		grep "^smoke: PASS p95 [0-9.]* ms < 1200 ms, .* 2 models, native load" out &&
+		grep "^smoke: PASS p95 [0-9.]* ms < 1200.00 ms, .* 2 models, native load" out &&
 		test ! -s err && status_has "{\"name\":\"leakscan\",\"ok\":true," && no_temporaries
 	'
 else
@@ -372,7 +434,7 @@ fi
 
 test_expect_success 'credentials in BASE_URL: FAIL usage, exit 2, the password never shown' '
 	smoke_code 2 "http://smoke:pw-Kq83Zt@127.0.0.1:$OK_PORT" &&
-	check_str "smoke: FAIL usage: BASE_URL: credentials in the URL are not supported (they would be in every artifact)" out &&
+	check_str "smoke: FAIL usage: BASE_URL='"'"'http://***@127.0.0.1:$OK_PORT'"'"': credentials (user:password@) in the URL are not supported" out &&
 	lacks pw-Kq83Zt out && lacks pw-Kq83Zt err && test ! -e runs
 '
 

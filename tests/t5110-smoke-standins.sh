@@ -59,16 +59,17 @@ compose_smoke() {
 	    STANDIN_LOG="$PWD/standin.log" COMPOSE_FILE="$TRASH/compose.yml" PORT="$FPORT" "$@"
 }
 
-# k6_line URL EXPORT SCRIPT: the k6 run arguments mk/k6.sh must pass.
+# k6_line URL EXPORT SCRIPT [SAMPLES]: the k6 run arguments mk/k6.sh must
+# pass; the raw samples go to the work directory unless said otherwise.
 k6_line() {
-	printf 'run -e BASE_URL=%s -e VUS=2 -e DURATION=500ms -e P95_MAX_MS=%s -e FAILED_MAX=0.01 --summary-export=%s %s' \
-	    "$1" "${P95:-1200}" "$2" "$3"
+	printf 'run -e BASE_URL=%s -e VUS=2 -e DURATION=500ms -e P95_MAX_MS=%s -e FAILED_MAX=0.01 --summary-export=%s --out json=%s %s' \
+	    "$1" "${P95:-1200}" "$2" "${4:-WORK/samples.ndjson}" "$3"
 }
 
 test_expect_success 'auto picks k6 on the host: the exact k6 command, its output kept as is' '
 	host_smoke 0 &&
 	r=$PWD/runs/$(run_name) &&
-	check_str "smoke: PASS p95 22.51 ms < 1200 ms, failed 0.00% < 1.00%, 2 models, host load ($r)" out &&
+	check_str "smoke: PASS p95 22.51 ms < 1200.00 ms, failed 0.00% < 1.00%, 2 models, host load ($r)" out &&
 	standin_calls "k6 run" >calls &&
 	check_str "k6 $(k6_line "$URL" "$r/k6_out/.k6_models.json.tmp.PID" "$SCRIPT")" calls &&
 	check "$K6CASES/a_plain/k6_models.json" runs/latest/k6_out/k6_models.json &&
@@ -83,7 +84,7 @@ test_expect_success 'auto picks k6 on the host: the exact k6 command, its output
 
 test_expect_success 'make k6-host alone: the gate only, in a run directory of its own' '
 	SMOKE_CMD=k6-host host_smoke 0 &&
-	check_str "k6-host: PASS p95 22.51 ms < 1200 ms, failed 0.00% < 1.00%, host load ($PWD/runs/$(run_name))" out &&
+	check_str "k6-host: PASS p95 22.51 ms < 1200.00 ms, failed 0.00% < 1.00%, host load ($PWD/runs/$(run_name))" out &&
 	has_artifacts k6_out/k6_models.json k6_stdout.log status.json metrics.txt &&
 	lacks_artifacts healthz.json models.json &&
 	status_has "{\"name\":\"load\",\"ok\":true," && status_has "{\"name\":\"gate\",\"ok\":true,"
@@ -91,19 +92,19 @@ test_expect_success 'make k6-host alone: the gate only, in a run directory of it
 
 test_expect_success 'k6 crossed p(95) (its exit 99): FAIL gate, exit 5, the numbers k6 saw' '
 	P95=10 host_smoke 5 STANDIN_K6_CASE="$K6CASES/b_threshold_fail" P95_MAX_MS=10 &&
-	check_str "smoke: FAIL gate: p95 55.24577345 ms is not below 10 ms (+45.2458 ms) ($PWD/runs/$(run_name))" out &&
+	check_str "smoke: FAIL gate: p95 55.25 ms is not below 10.00 ms (+45.25 ms) ($PWD/runs/$(run_name))" out &&
 	status_has "exit 99 (the gate decides)" &&
 	contains " -e P95_MAX_MS=10 " standin.log
 '
 
 test_expect_success 'k6 saw a quarter of the requests fail: FAIL gate, exit 5' '
 	host_smoke 5 STANDIN_K6_CASE="$K6CASES/d_http_500" &&
-	check_str "smoke: FAIL gate: http_req_failed 0.25925925925925924 (28 of 108) is not below 0.01 (+0.249259) ($PWD/runs/$(run_name))" out
+	check_str "smoke: FAIL gate: failed 25.93% (28 of 108) is not below 1.00% (+24.93%) ($PWD/runs/$(run_name))" out
 '
 
 test_expect_success 'no summary export: the gate reads k6_stdout.log' '
 	host_smoke 0 STANDIN_K6_CASE="$TRASH/logonly" &&
-	grep "^smoke: PASS p95 22.50 ms < 1200 ms" out &&
+	grep "^smoke: PASS p95 22.50 ms < 1200.00 ms" out &&
 	lacks_artifacts k6_out/k6_models.json &&
 	test "$(key runs/latest/metrics.txt source)" = k6-stdout-v1 &&
 	status_has "no summary export: the gate reads k6_stdout.log"
@@ -134,9 +135,9 @@ test_expect_success 'make k6-host without k6, k6-compose without an engine: exit
 test_expect_success 'auto picks k6 in compose: network, uid:gid, mounts, -e, export path' '
 	compose_smoke 0 &&
 	r=$PWD/runs/$(run_name) &&
-	check_str "smoke: PASS p95 22.51 ms < 1200 ms, failed 0.00% < 1.00%, 2 models, compose load ($r)" out &&
+	check_str "smoke: PASS p95 22.51 ms < 1200.00 ms, failed 0.00% < 1.00%, 2 models, compose load ($r)" out &&
 	standin_calls "docker run" >calls &&
-	check_str "docker run --rm --network smoke_default --user $(id -u):$(id -g) --add-host=host.docker.internal:host-gateway -v $ROOT/tests:/scripts:ro -v $r:/out grafana/k6:1.0.0 $(k6_line http://api:$FPORT /out/k6_out/.k6_models.json.tmp.PID /scripts/k6_models.js)" calls &&
+	check_str "docker run --rm --network smoke_default --user $(id -u):$(id -g) --add-host=host.docker.internal:host-gateway -v $ROOT/tests:/scripts:ro -v $r:/out grafana/k6:1.0.0 $(k6_line http://api:$FPORT /out/k6_out/.k6_models.json.tmp.PID /scripts/k6_models.js /out/k6_out/.samples.ndjson)" calls &&
 	check "$K6CASES/a_plain/k6_models.json" runs/latest/k6_out/k6_models.json &&
 	check "$K6CASES/a_plain/k6_stdout.log" runs/latest/k6_stdout.log &&
 	status_has "\"k6_mode\": \"compose\"" && no_temporaries
@@ -235,7 +236,7 @@ test_expect_success 'make up: compose up -d, then the bounded wait for the port'
 	check_str "docker compose -f $TRASH/compose.yml up -d" calls &&
 	contains "up: ${URL#http://} listens" out &&
 	SMOKE_CMD=up compose_smoke 2 K6_MODE=bogus &&
-	check_str "up: FAIL usage: K6_MODE=bogus: want auto, host, compose or native" out
+	check_str "up: FAIL usage: K6_MODE='"'"'bogus'"'"': want auto, host, compose or native" out
 '
 
 cat >"$TRASH/base.yml" <<EOF

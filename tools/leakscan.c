@@ -23,8 +23,8 @@
 #define MINB64	4		/* shorter base64 fragments would match anything */
 #define JSON_LEVELS 3		/* JSON in a JSON string in a JSON string */
 
-enum enc { ENC_RAW, ENC_BASE64, ENC_URL, ENC_JSON };
-static const char *enc_name[] = { "raw", "base64", "urlencoded", "json" };
+enum enc { ENC_RAW, ENC_BASE64, ENC_URL, ENC_JSON, ENC_HTML };
+static const char *enc_name[] = { "raw", "base64", "urlencoded", "json", "html" };
 
 /* One KEY=VALUE of an env file. */
 struct secret {
@@ -672,6 +672,75 @@ url_decode(const unsigned char *b, size_t n, int plus, unsigned char *out,
 	return k;
 }
 
+static size_t put_utf8(unsigned char *, unsigned long);
+
+/*
+ * The value of the character reference at b[i..n) ("&amp;", "&#39;",
+ * "&#x27;"), its length in *len; -1 when there is none. Only what an HTML
+ * writer escapes by name, and every numeric reference.
+ */
+static long
+html_ref(const unsigned char *b, size_t i, size_t n, size_t *len)
+{
+	static const struct { const char *name; char c; } named[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&quot;", '"' }, { "&apos;", '\'' },
+	};
+	size_t j, k;
+	unsigned long v = 0;
+	int base = 10, d;
+
+	for (k = 0; k < sizeof named / sizeof named[0]; k++) {
+		j = strlen(named[k].name);
+		if (n - i >= j && memcmp(b + i, named[k].name, j) == 0) {
+			*len = j;
+			return named[k].c;
+		}
+	}
+	if (n - i < 4 || b[i + 1] != '#')
+		return -1;
+	j = i + 2;
+	if (b[j] == 'x' || b[j] == 'X') {
+		base = 16;
+		j++;
+	}
+	for (k = j; k < n && k < j + 8 && b[k] != ';'; k++) {
+		if ((d = hexval(b[k])) < 0 || d >= base)
+			return -1;
+		v = v * (unsigned long)base + (unsigned long)d;
+	}
+	if (k == j || k >= n || b[k] != ';' || v > 0x10ffff)
+		return -1;
+	*len = k + 1 - i;
+	return (long)v;
+}
+
+/*
+ * Undoes HTML character references in b[0..n) into out, as url_decode
+ * does percent-encoding (a value in report.html is written escaped).
+ */
+static size_t
+html_decode(const unsigned char *b, size_t n, unsigned char *out, uint32_t *map)
+{
+	size_t i = 0, k = 0, len, w, m;
+	long c;
+
+	while (i < n) {
+		if (b[i] == '&' && (c = html_ref(b, i, n, &len)) >= 0) {
+			w = put_utf8(out + k, (unsigned long)c);
+			for (m = 0; m < w; m++)
+				map[k + m] = (uint32_t)i;
+			k += w;
+			i += len;
+		} else {
+			map[k] = (uint32_t)i;
+			out[k++] = b[i++];
+		}
+	}
+	map[k] = (uint32_t)n;
+	return k;
+}
+
 /* Four hex digits (any case) at s, or -1. */
 static long
 hex4(const unsigned char *s)
@@ -821,7 +890,7 @@ search_json(struct scan *sc, const unsigned char *b, size_t n, int bytes,
 	}
 }
 
-/* One buffer: raw and base64 as they are, then percent-decoded, then JSON-unescaped. */
+/* One buffer: raw and base64 as they are, then percent-decoded, HTML-unescaped, JSON-unescaped. */
 static void
 search_all(struct scan *sc, const unsigned char *b, size_t n,
     unsigned char *dec[2], uint32_t *map[2])
@@ -837,6 +906,10 @@ search_all(struct scan *sc, const unsigned char *b, size_t n,
 	if (space_values && memchr(b, '+', n) != NULL) {
 		dlen = url_decode(b, n, 1, dec[0], map[0]);
 		search(sc, dec[0], dlen, map[0], ENC_URL);
+	}
+	if (memchr(b, '&', n) != NULL) {
+		dlen = html_decode(b, n, dec[0], map[0]);
+		search(sc, dec[0], dlen, map[0], ENC_HTML);
 	}
 	if (memchr(b, '\\', n) != NULL) {
 		search_json(sc, b, n, 0, dec, map);

@@ -19,24 +19,33 @@ pctl_sort(double *v, size_t n)
 }
 
 double
-pctl_sorted(const double *s, size_t n, double p)
+pctl_between(double j, double k, double p, size_t n)
 {
-	double i, lo, j, k, f, d, prod;
+	double i, lo, f, d, prod;
 
 	if (n == 0)
 		return NAN;
 	if (n == 1)
-		return s[0];
+		return j;
 	/*
 	 * The same operations as k6's TrendSink.P, in separate statements
 	 * so that no compiler fuses a multiply-add and changes the last bit.
 	 */
 	i = p * ((double)n - 1.0);
 	lo = floor(i);
-	j = s[(size_t)lo];
-	k = s[(size_t)ceil(i)];
 	f = i - lo;
 	d = k - j;
 	prod = d * f;
 	return j + prod;
+}
+
+double
+pctl_sorted(const double *s, size_t n, double p)
+{
+	double i;
+
+	if (n == 0)
+		return NAN;
+	i = p * ((double)n - 1.0);
+	return pctl_between(s[(size_t)floor(i)], s[(size_t)ceil(i)], p, n);
 }

@@ -15,4 +15,11 @@ void pctl_sort(double *v, size_t n);
 /* The fraction p (0..1) of sorted[0..n); NaN when n is 0. */
 double pctl_sorted(const double *sorted, size_t n, double p);
 
+/*
+ * The same from the two samples the rule reads, when the caller found them
+ * without sorting everything (p95parse --merge): lo and hi are the values
+ * of rank floor(p·(n−1)) and ceil(p·(n−1)) of n samples.
+ */
+double pctl_between(double lo, double hi, double p, size_t n);
+
 #endif

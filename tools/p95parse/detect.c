@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csv.h"
 #include "detect.h"
 #include "k6name.h"
 #include "ndjson.h"
@@ -70,6 +71,8 @@ input_detect(const char *buf, size_t len)
 		p += 3;
 	while (p < end && k6_is_space((unsigned char)*p))
 		p++;
+	if (csv_detect(buf, len))
+		return FMT_CSV;
 	if (p == end || *p != '{')
 		return prom_detect(buf, len) ? FMT_PROM : FMT_LOG;
 	if (k6_starts(p, (size_t)(end - p), "{\"type\":\"Metric\"") ||

@@ -12,7 +12,8 @@ enum format {
 	FMT_JSON,       /* k6 summary export, handleSummary or machine-readable */
 	FMT_NDJSON,     /* k6 --out json */
 	FMT_LOG,        /* k6's stdout */
-	FMT_PROM        /* Prometheus text exposition */
+	FMT_PROM,       /* Prometheus text exposition */
+	FMT_CSV         /* k6 --out csv */
 };
 
 /*
@@ -23,7 +24,7 @@ enum format {
 int input_unreadable(const char *buf, size_t len, const char *path, char *msg,
     size_t size);
 
-/* JSON, NDJSON or PROM by their first lines, else LOG. */
+/* JSON, NDJSON, CSV or PROM by their first lines, else LOG. */
 enum format input_detect(const char *buf, size_t len);
 
 #endif

@@ -10,7 +10,6 @@
 #include "names.h"
 #include "ndjson.h"
 #include "ndjson_fast.h"
-#include "pctl.h"
 #include "xalloc.h"
 
 #define NDJSON_LINE_MAX (16u << 20)
@@ -24,11 +23,13 @@ struct ndjson {
 	size_t ncarry, capcarry;
 	unsigned long long line;
 	double *v;                      /* the matching samples */
-	size_t n, cap;
-	double sum;
-	unsigned long long points;      /* of the metric, whatever the tags */
-	unsigned long long fail_n, fail_total, all_n, all_total;
+	size_t cap;
+	struct tally t;
+	sample_fn *sink;                /* else the samples are kept in v */
+	void *sink_ctx;
+	int (*keep)(const void *, double); /* a later pass: the values it needs */
 	struct names names;
+	const struct ndjson_observer *obs; /* --series, or NULL */
 	int failed;
 	char err[512];
 };
@@ -47,6 +48,12 @@ ndjson_new(const struct query *q, int fast)
 	nd->mlen = strlen(q->metric);
 	nd->all_tags = q->ntags == 64 ? ~0ull : (1ull << q->ntags) - 1;
 	return nd;
+}
+
+void
+ndjson_observe(struct ndjson *nd, const struct ndjson_observer *obs)
+{
+	nd->obs = obs;
 }
 
 void
@@ -74,29 +81,41 @@ nd_fail(struct ndjson *nd, const char *fmt, ...)
 	return -1;
 }
 
-/* want: 1 a Point of the metric, 2 of http_req_failed; match: it has the tags. */
+/*
+ * want: 1 a Point of the metric, 2 of http_req_failed; match: it has the
+ * tags; pt: its time and status, for the series.
+ */
 static int
-nd_point(struct ndjson *nd, int want, double v, int match)
+nd_point(struct ndjson *nd, int want, double v, int match, const struct ndjson_point *pt)
 {
 	if ((want & 1) && match && !(v >= 0))
 		return nd_fail(nd, "%s is %g; a latency is never negative", nd->q->metric, v);
+	if (nd->obs != NULL && nd->obs->sample != NULL && (want & 1) && match)
+		nd->obs->sample(nd->obs->ctx, pt->time, pt->tlen, v, pt->status, pt->slen);
+	if (nd->obs != NULL && nd->obs->failed != NULL && (want & 2))
+		nd->obs->failed(nd->obs->ctx, pt->time, pt->tlen, v != 0, match);
 	if (want & 1) {
-		nd->points++;
-		if (match) {
-			if (nd->n == nd->cap) {
+		nd->t.points++;
+		if (match && nd->sink != NULL) {
+			nd->sink(nd->sink_ctx, v);
+		} else if (match) {
+			if (nd->t.n == nd->cap) {
 				nd->cap = nd->cap ? 2 * nd->cap : 1024;
 				nd->v = xreallocarray(nd->v, nd->cap, sizeof *nd->v);
 			}
-			nd->v[nd->n++] = v;
-			nd->sum += v;
+			nd->v[nd->t.n] = v;
+		}
+		if (match) {
+			nd->t.n++;
+			nd->t.sum += v;
 		}
 	}
 	if (want & 2) {
-		nd->all_total++;
-		nd->all_n += v != 0;
+		nd->t.all_total++;
+		nd->t.all_n += v != 0;
 		if (match) {
-			nd->fail_total++;
-			nd->fail_n += v != 0;
+			nd->t.fail_total++;
+			nd->t.fail_n += v != 0;
 		}
 	}
 	return 0;
@@ -117,9 +136,11 @@ struct sline {
 	double value;
 	unsigned long long seen, match;
 	unsigned got;           /* G_ bits: the keys already met */
+	char *time, *status;    /* data.time, the first tag status */
 };
 
-enum { G_TYPE = 1, G_METRIC = 2, G_DATA = 4, G_VALUE = 8, G_TAGS = 16, G_NAME = 32 };
+enum { G_TYPE = 1, G_METRIC = 2, G_DATA = 4, G_VALUE = 8, G_TAGS = 16, G_NAME = 32,
+    G_TIME = 64 };
 
 /* Is this the first member of key bit g? Marks it met. */
 static int
@@ -145,6 +166,8 @@ slow_tags(const struct query *q, struct json_scanner *js, struct sline *sl)
 		if ((t = json_next(js)) == JSON_STRING) {
 			s = json_text(js, &len);
 			k6_tag_first(q, key, kl, s, len, &sl->seen, &sl->match);
+			if (sl->status == NULL && k6_span_eq(key, kl, "status"))
+				sl->status = xstrndup(s, len);
 		} else {
 			k6_tag_first(q, key, kl, NULL, 0, &sl->seen, &sl->match);
 			if (t == JSON_ERROR || json_skip(js) == JSON_ERROR) {
@@ -168,7 +191,8 @@ slow_data(const struct query *q, struct json_scanner *js, struct sline *sl)
 	while ((t = json_next(js)) == JSON_KEY) {
 		s = json_text(js, &len);
 		which = k6_span_eq(s, len, "value") ? G_VALUE : k6_span_eq(s, len, "tags") ?
-		    G_TAGS : k6_span_eq(s, len, "name") ? G_NAME : 0;
+		    G_TAGS : k6_span_eq(s, len, "name") ? G_NAME :
+		    k6_span_eq(s, len, "time") ? G_TIME : 0;
 		if (which != 0 && !first(sl, (unsigned)which))
 			which = 0;
 		t = json_next(js);
@@ -181,6 +205,9 @@ slow_data(const struct query *q, struct json_scanner *js, struct sline *sl)
 		} else if (which == G_NAME && t == JSON_STRING) {
 			s = json_text(js, &len);
 			sl->name = xstrndup(s, len);
+		} else if (which == G_TIME && t == JSON_STRING) {
+			s = json_text(js, &len);
+			sl->time = xstrndup(s, len);
 		} else if (t == JSON_ERROR || json_skip(js) == JSON_ERROR) {
 			return -1;
 		}
@@ -238,9 +265,12 @@ slow_line(struct ndjson *nd, const char *s, size_t n)
 		else
 			rc = nd_fail(nd, "not a JSON object");
 	} else if (sl.type == 1 && sl.metric != NULL && sl.have_value) {
+		struct ndjson_point pt = { sl.value, sl.seen, sl.match, sl.time, sl.status,
+		    sl.time != NULL ? strlen(sl.time) : 0, sl.status != NULL ? strlen(sl.status) : 0 };
+
 		names_add(&nd->names, sl.metric, strlen(sl.metric));
 		rc = nd_point(nd, want_of(nd, sl.metric, strlen(sl.metric)), sl.value,
-		    sl.match == nd->all_tags);
+		    sl.match == nd->all_tags, &pt);
 	} else if (sl.type == 2 && sl.name != NULL) {
 		names_add(&nd->names, sl.name, strlen(sl.name));
 	} else {
@@ -248,6 +278,8 @@ slow_line(struct ndjson *nd, const char *s, size_t n)
 	}
 	free(sl.metric);
 	free(sl.name);
+	free(sl.time);
+	free(sl.status);
 	json_close(js);
 	return rc;
 }
@@ -267,6 +299,8 @@ ndjson_is_k6_line(const char *s, size_t n)
 	json_close(js);
 	free(sl.metric);
 	free(sl.name);
+	free(sl.time);
+	free(sl.status);
 	return complete && (sl.type == 1 || sl.type == 2);
 }
 
@@ -285,11 +319,20 @@ nd_line(struct ndjson *nd, const char *s, size_t n)
 		return 0;
 	if (nd->fast && ndjson_fast_metric(s, n, &name, &len) == 0) {
 		want = want_of(nd, name, len);
+		if (nd->keep != NULL) {
+			/* A first pass checked every line: read only the samples needed. */
+			if (!(want & 1))
+				return 0;
+			if (ndjson_fast_value(s, n, len, &pt.value) == 0 &&
+			    !nd->keep(nd->sink_ctx, pt.value))
+				return 0;
+			want = 1;
+		}
 		/* Points of other metrics are not needed: only their framing is checked. */
 		if (want == 0)
 			return s[n - 1] == '}' ? 0 : nd_fail(nd, "truncated line");
 		if (ndjson_fast_point(s, n, nd->q, &pt) == 0)
-			return nd_point(nd, want, pt.value, pt.match == nd->all_tags);
+			return nd_point(nd, want, pt.value, pt.match == nd->all_tags, &pt);
 	}
 	return slow_line(nd, s, n);
 }
@@ -332,52 +375,51 @@ ndjson_feed(struct ndjson *nd, const char *buf, size_t len)
 	return 0;
 }
 
-int
-ndjson_finish(struct ndjson *nd, struct result *r)
+void
+ndjson_again(struct ndjson *nd, int (*keep)(const void *ctx, double v))
 {
-	const struct query *q = nd->q;
-	char full[RESULT_NAME_MAX];
+	nd->keep = keep;
+}
 
+void
+ndjson_sink(struct ndjson *nd, sample_fn *fn, void *ctx)
+{
+	nd->sink = fn;
+	nd->sink_ctx = ctx;
+}
+
+int
+ndjson_end(struct ndjson *nd, struct tally *t, struct result *r)
+{
 	if (!nd->failed && nd->ncarry > 0 && nd_line(nd, nd->carry, nd->ncarry) == 0)
 		nd->ncarry = 0;
 	if (nd->failed) {
 		result_seterr(r, "%s", nd->err);
 		return -1;
 	}
+	*t = nd->t;
+	return 0;
+}
+
+int
+ndjson_finish(struct ndjson *nd, struct result *r)
+{
+	const struct query *q = nd->q;
+	char full[RESULT_NAME_MAX];
+	struct tally t;
+
+	if (ndjson_end(nd, &t, r) != 0)
+		return -1;
 	k6_full_name(full, sizeof full, q->metric, q->tags, q->ntags);
-	if (nd->points == 0) {
+	if (t.points == 0) {
 		result_seterr(r, "no Point of %s", q->metric);
 		names_tell(&nd->names, r, "metrics");
 		return -1;
 	}
-	if (nd->n == 0) {
+	if (t.n == 0) {
 		result_seterr(r, "none of the %llu Points of %s has the tags of %s",
-		    nd->points, q->metric, full);
+		    t.points, q->metric, full);
 		return -1;
 	}
-	pctl_sort(nd->v, nd->n);
-	r->source = "k6-ndjson";
-	snprintf(r->metric, sizeof r->metric, "%s", full);
-	val_exact(&r->pct, pctl_sorted(nd->v, nd->n, q->pct / 100));
-	val_exact(&r->med, pctl_sorted(nd->v, nd->n, 0.5));
-	val_exact(&r->min, nd->v[0]);
-	val_exact(&r->max, nd->v[nd->n - 1]);
-	val_exact(&r->avg, nd->sum / (double)nd->n);
-	r->requests = (double)nd->n;
-	r->have_requests = 1;
-	if (nd->fail_total > 0) {
-		r->failed_n = (double)nd->fail_n;
-		r->failed_total = (double)nd->fail_total;
-		k6_full_name(r->failed_metric, sizeof r->failed_metric, "http_req_failed",
-		    q->tags, q->ntags);
-	} else if (nd->all_total > 0) {
-		r->failed_n = (double)nd->all_n;
-		r->failed_total = (double)nd->all_total;
-		snprintf(r->failed_metric, sizeof r->failed_metric, "http_req_failed");
-	}
-	if (r->failed_total > 0) {
-		r->have_failed = r->have_failed_counts = 1;
-		r->failed = r->failed_n / r->failed_total;
-	}
-	return result_check(r, q->pct);
+	return result_samples(r, q, "k6-ndjson", nd->v, &t);
 }

@@ -14,6 +14,8 @@
 struct ndjson_point {
 	double value;
 	unsigned long long seen, match;  /* k6_tag_first's bits for q's filters */
+	const char *time, *status;       /* data.time, the first tag status (or NULL) */
+	size_t tlen, slen;
 };
 
 /*
@@ -28,5 +30,12 @@ int ndjson_fast_metric(const char *s, size_t n, const char **name, size_t *len);
  */
 int ndjson_fast_point(const char *s, size_t n, const struct query *q,
     struct ndjson_point *pt);
+
+/*
+ * The value of a Point line in k6's layout whose metric name is namelen
+ * bytes (from ndjson_fast_metric), without reading its tags: 0 with *v, or
+ * -1 (then read the line whole).
+ */
+int ndjson_fast_value(const char *s, size_t n, size_t namelen, double *v);
 
 #endif

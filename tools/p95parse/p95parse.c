@@ -6,19 +6,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "detect.h"
 #include "die.h"
+#include "feed.h"
 #include "jsonout.h"
 #include "k6log.h"
+#include "merge.h"
 #include "ndjson.h"
 #include "num.h"
 #include "prom.h"
 #include "readall.h"
 #include "result.h"
+#include "series.h"
 #include "summary.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -29,31 +30,37 @@
 
 static const struct usage_opt options_help[] = {
 	{ "-e ratio", "gate: http_req_failed must be below ratio (0 to 1), --failed-max" },
-	{ "-f format", "auto, json, ndjson, log or prom (default auto), --format" },
+	{ "-f format", "auto, json, ndjson, csv, log or prom (default auto), --format" },
 	{ "-h", "print this help and exit, --help" },
 	{ "-j", "one JSON object instead of key=value lines, --json" },
 	{ "-l ms", "gate: the percentile must be below ms milliseconds, --max" },
+	{ "-M", "read the files as one run: exact percentiles over all their samples, --merge" },
 	{ "-m metric", "the trend metric (default http_req_duration), --metric" },
 	{ "-p pct", "the percentile, 0 to 100 (default 95), --percentile" },
+	{ "-s file", "also write NDJSON's per-second series there, for smokereport -H, --series" },
 	{ "-t tag=value", "only the sub-metric (series) with this tag; repeatable, --tag" },
 	{ "-V", "print the version and exit, --version" },
 	{ NULL, NULL },
 };
 
 static const struct usage usage_p95parse = {
-	"[-hjV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-t tag=value] file ...",
+	"[-hjMV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-s file] [-t tag=value] file ...",
 	options_help,
 };
 
 struct opts {
-	int json;
+	int json, merge;
 	enum format fmt;
 	struct query q;
 	struct tag tags[MAX_TAGS];
 	int have_max, have_fmax;
 	double max, fmax;
 	char pname[48];         /* "p95", "p99.9" */
+	const char *series;     /* --series: where, or NULL */
 };
+
+/* --series: 1 written, -1 could not be, 0 no NDJSON input gave one. */
+static int series_done;
 
 /* The shortest decimal that reads back as v (jsonout's form), into buf. */
 static const char *
@@ -79,57 +86,54 @@ fail_errno(struct result *r, const char *what)
 }
 
 #define WINDOW (16u << 20)
-#ifndef MAP_POPULATE
-#define MAP_POPULATE 0     /* Linux: fault a window in with one call */
-#endif
 
-/*
- * A regular file's rest is mapped rather than read, a window at a time:
- * NDJSON can be large, mapping saves copying it (the scan runs at memchr
- * speed), and unmapping each window keeps the resident size small.
- * Returns 1 when it was fed so, 0 when the rest must be read, -1 on error.
- */
-static int
-rest_mapped(int fd, size_t off, struct ndjson *nd)
+static void
+to_sample(void *se, const char *time, size_t tlen, double ms, const char *status, size_t slen)
 {
-	struct stat st;
-	size_t size, at, len;
-	void *map;
+	series_sample(se, time, tlen, ms, status, slen);
+}
 
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (off_t)off >= st.st_size)
-		return 0;
-	size = (size_t)st.st_size;
-	for (at = off - off % WINDOW; at < size; at += WINDOW) {
-		len = size - at < WINDOW ? size - at : WINDOW;
-		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)at);
-		if (map == MAP_FAILED)   /* read the rest instead, from where it stopped */
-			return lseek(fd, (off_t)(at < off ? off : at), SEEK_SET) < 0 ? -1 : 0;
-		madvise(map, len, MADV_SEQUENTIAL);
-		if (ndjson_feed(nd, (const char *)map + (at < off ? off - at : 0),
-		    len - (at < off ? off - at : 0)) != 0)
-			at = size;
-		munmap(map, len);
-	}
-	return 1;
+static void
+to_failed(void *se, const char *time, size_t tlen, int failed, int match)
+{
+	series_failed(se, time, tlen, failed, match);
 }
 
 static int
-parse_ndjson(int fd, char *buf, size_t n, const struct opts *o, struct result *r)
+write_series(struct series *se, const struct opts *o, const struct result *r)
 {
-	struct ndjson *nd = ndjson_new(&o->q, 1);
-	ssize_t got = 0;
+	char why[256];
+
+	if (series_write(se, o->series, r->metric, why, sizeof why) == 0)
+		return 0;
+	warnf("--series %s: %s", o->series, why);
+	return -1;
+}
+
+/* NDJSON or CSV, streamed: a regular file is mapped, a window at a time (feed.h). */
+static int
+parse_stream(int fd, char *buf, size_t n, enum format f, const struct opts *o,
+    struct result *r)
+{
+	struct raw *rw = raw_new(f, &o->q);
+	struct series *se = o->series != NULL ? series_new() : NULL;
+	struct ndjson_observer obs = { to_sample, to_failed, se };
 	int rc = -1;
 
-	if (ndjson_feed(nd, buf, n) == 0 && n == CHUNK &&
-	    (got = rest_mapped(fd, n, nd)) == 0)
-		while ((got = read_full(fd, buf, CHUNK)) > 0 &&
-		    ndjson_feed(nd, buf, (size_t)got) == 0)
-			;
-	if (got < 0)
+	if (se != NULL && rw != NULL && raw_observe(rw, &obs) != 0) {
+		warnf("--series %s: not written: the input is not k6 NDJSON (no times per sample)", o->series);
+		series_done = -1;
+		series_free(se);
+		se = NULL;
+	}
+	if (feed_fd(fd, buf, n, CHUNK, WINDOW, raw_feed, rw) < 0)
 		fail_errno(r, "read");
 	else
-		rc = ndjson_finish(nd, r);
-	ndjson_free(nd);
+		rc = raw_finish(rw, r);
+	if (rc == 0 && se != NULL)
+		series_done = write_series(se, o, r) == 0 ? 1 : -1;
+	series_free(se);
+	raw_free(rw);
 	return rc;
 }
 
@@ -154,8 +158,8 @@ parse_file(const char *path, const struct opts *o, struct result *r)
 		goto out;
 	if (f == FMT_AUTO)
 		f = input_detect(buf, n);
-	if (f == FMT_NDJSON) {
-		rc = parse_ndjson(fd, buf, n, o, r);
+	if (f == FMT_NDJSON || f == FMT_CSV) {
+		rc = parse_stream(fd, buf, n, f, o, r);
 		goto out;
 	}
 	if (n == CHUNK && (got = read_all(fd, &buf, &n, WHOLE_MAX)) != 0) {
@@ -227,13 +231,14 @@ static const char *
 prec_name(enum prec p)
 {
 	return p == PREC_TRUNCATED ? "truncated" : p == PREC_ROUNDED ? "rounded" :
-	    p == PREC_UNSURE ? "truncated-or-rounded" : "exact";
+	    p == PREC_UNSURE ? "truncated-or-rounded" : p == PREC_BOUNDED ? "bounded" : "exact";
 }
 
 /*
  * Whether the value is below the limit, and the largest value it may stand
  * for. A printed value passes only when all it may stand for is below: a
- * truncated v is in [v, v + step), a rounded one in [v - step/2, v + step/2].
+ * truncated v is in [v, v + step), a rounded one in [v - step/2, v + step/2],
+ * a bounded one within step·t of the true t, so t <= v / (1 - step).
  */
 static int
 below(const struct val *v, double max, double *hi)
@@ -244,6 +249,9 @@ below(const struct val *v, double max, double *hi)
 		return v->v < max;
 	case PREC_ROUNDED:
 		*hi = v->v + v->step / 2;
+		return *hi < max;
+	case PREC_BOUNDED:
+		*hi = v->v / (1 - v->step);
 		return *hi < max;
 	default:
 		*hi = v->v + v->step;
@@ -260,7 +268,13 @@ output(const struct opts *o, const char *file, const struct result *r, int gate_
 	facts_begin(&w, stdout, o->json);
 	snprintf(key, sizeof key, "%s_ms", o->pname);
 	out_val(&w, key, &r->pct);
-	if (r->pct.prec != PREC_EXACT) {
+	if (r->merged) {
+		snprintf(key, sizeof key, "%s_precision", o->pname);
+		facts_str(&w, key, prec_name(r->pct.prec));
+		snprintf(key, sizeof key, "%s_rel_error", o->pname);
+		if (r->pct.prec == PREC_BOUNDED)
+			facts_num(&w, key, r->pct.step);
+	} else if (r->pct.prec != PREC_EXACT) {
 		snprintf(key, sizeof key, "%s_ms_step", o->pname);
 		facts_num(&w, key, r->pct.step);
 		facts_str(&w, "rounding", prec_name(r->pct.prec));
@@ -282,6 +296,10 @@ output(const struct opts *o, const char *file, const struct result *r, int gate_
 	facts_str(&w, "source", r->source);
 	facts_str(&w, "file", file);
 	facts_str(&w, "metric", r->metric);
+	if (r->merged) {
+		facts_num(&w, "files", r->nfiles);
+		facts_num(&w, "passes", r->passes);
+	}
 	if (r->method != NULL) {
 		facts_str(&w, "method", r->method);
 		facts_num(&w, "series", (double)r->series);
@@ -314,7 +332,11 @@ gate_pct(const struct opts *o, const char *file, const struct result *r)
 		return 2;
 	if (below(&r->pct, o->max, &hi))
 		return 1;
-	if (r->pct.prec == PREC_EXACT)
+	if (r->pct.prec == PREC_BOUNDED)
+		warnf("%s: %s %s ms (from histograms, within %g%%: up to %s ms) is not below %s ms",
+		    file, o->pname, num(a, sizeof a, r->pct.v), r->pct.step * 100,
+		    num(c, sizeof c, hi), num(b, sizeof b, o->max));
+	else if (r->pct.prec == PREC_EXACT)
 		warnf("%s: %s %s ms is not below %s ms (+%.6g ms)", file, o->pname,
 		    num(a, sizeof a, r->pct.v), num(b, sizeof b, o->max), r->pct.v - o->max);
 	else
@@ -379,13 +401,15 @@ options(int argc, char *argv[], struct opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "max", required_argument, NULL, 'l' },
+		{ "merge", no_argument, NULL, 'M' },
 		{ "metric", required_argument, NULL, 'm' },
 		{ "percentile", required_argument, NULL, 'p' },
+		{ "series", required_argument, NULL, 's' },
 		{ "tag", required_argument, NULL, 't' },
 		USAGE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *fmts[] = { "auto", "json", "ndjson", "log", "prom" };
+	static const char *fmts[] = { "auto", "json", "ndjson", "log", "prom", "csv" };
 	char b[40];
 	int c;
 	size_t i;
@@ -394,7 +418,7 @@ options(int argc, char *argv[], struct opts *o)
 	o->q.metric = "http_req_duration";
 	o->q.pct = 95;
 	o->q.tags = o->tags;
-	while ((c = getopt_long(argc, argv, "Ve:f:hjl:m:p:t:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "MVe:f:hjl:m:p:s:t:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			usage_version();
@@ -408,7 +432,7 @@ options(int argc, char *argv[], struct opts *o)
 				if (strcmp(optarg, fmts[i]) == 0)
 					break;
 			if (i == sizeof fmts / sizeof fmts[0])
-				die(EXIT_USAGE, "bad format '%s': want auto, json, ndjson, log or prom",
+				die(EXIT_USAGE, "bad format '%s': want auto, json, ndjson, csv, log or prom",
 				    optarg);
 			o->fmt = (enum format)i;
 			break;
@@ -422,6 +446,9 @@ options(int argc, char *argv[], struct opts *o)
 				die(EXIT_USAGE, "bad --max '%s': not a number of milliseconds", optarg);
 			o->have_max = 1;
 			break;
+		case 'M':
+			o->merge = 1;
+			break;
 		case 'm':
 			if (*optarg == '\0' || strpbrk(optarg, "{}, ") != NULL)
 				die(EXIT_USAGE, "bad metric '%s': give the name; tags go in -t", optarg);
@@ -430,6 +457,9 @@ options(int argc, char *argv[], struct opts *o)
 		case 'p':
 			if (parse_double(optarg, 0, 100, &o->q.pct) != 0)
 				die(EXIT_USAGE, "bad percentile '%s': not a number from 0 to 100", optarg);
+			break;
+		case 's':
+			o->series = optarg;
 			break;
 		case 't':
 			add_tag(o, optarg);
@@ -441,26 +471,73 @@ options(int argc, char *argv[], struct opts *o)
 	snprintf(o->pname, sizeof o->pname, "p%s", num(b, sizeof b, o->q.pct));
 }
 
+/* The error of an input: its text must not break the line. */
+static void
+tell(const char *file, struct result *r)
+{
+	char *p;
+
+	for (p = r->err; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	warnf("%s: %s", file, r->err);
+}
+
+/* --merge: every file, read as one run (merge.h). */
+static int
+merge_main(const struct opts *o, char *const *paths, size_t n)
+{
+	struct merge_conf c = { &o->q, o->fmt, MERGE_SAMPLES_DEFAULT };
+	char files[4096], label[64];
+	const char *bad, *env = getenv("P95PARSE_MERGE_SAMPLES");
+	struct result r;
+	long long lim;
+	size_t i, len = 0;
+	int gp, gf, status;
+
+	if (env != NULL && *env == '\0')
+		env = NULL;
+	if (env != NULL && parse_ll(env, 0, 1LL << 40, &lim) != 0)
+		die(EXIT_USAGE, "bad P95PARSE_MERGE_SAMPLES '%s': not a count of samples", env);
+	if (env != NULL)
+		c.samples = (size_t)lim;
+	result_init(&r);
+	if (merge_run(&c, paths, n, &r, &bad) != 0) {
+		snprintf(label, sizeof label, "%zu files merged", n);
+		tell(bad != NULL ? bad : label, &r);
+		result_free(&r);
+		return EXIT_ERROR;
+	}
+	for (i = 0; i < n && len < sizeof files; i++)
+		len += (size_t)snprintf(files + len, sizeof files - len, "%s%s", i ? " " : "",
+		    paths[i]);
+	snprintf(label, sizeof label, "%zu file%s merged", n, n == 1 ? "" : "s");
+	gp = gate_pct(o, label, &r);
+	gf = gate_failed(o, label, &r);
+	output(o, files, &r, gp, gf);
+	result_free(&r);
+	status = gp == 0 || gf == 0 ? EXIT_FAILS : gp == 2 || gf == 2 ? EXIT_ERROR : EXIT_HOLDS;
+	return finish_stdout(status);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct opts o;
 	struct result r;
 	int i, gp, gf, status;
-	char *p;
 
 	setprogname(argv[0]);
 	options(argc, argv, &o);
 	if (optind == argc)
 		usage_error(&usage_p95parse);
+	if (o.merge)
+		return merge_main(&o, argv + optind, (size_t)(argc - optind));
 	for (i = optind; i < argc; i++) {
 		result_init(&r);
 		if (parse_file(argv[i], &o, &r) == 0)
 			break;
-		for (p = r.err; *p != '\0'; p++)    /* input text must not break the line */
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
-		warnf("%s: %s", argv[i], r.err);
+		tell(argv[i], &r);
 		result_free(&r);
 	}
 	if (i == argc)
@@ -468,10 +545,16 @@ main(int argc, char *argv[])
 	if (r.fixed_monotonic)
 		warnf("%s: the bucket counts of %s decrease; repaired as histogram_quantile does",
 		    argv[i], r.metric);
+	if (o.series != NULL && series_done == 0)
+		warnf("--series %s: not written: %s is not NDJSON, and only the raw samples "
+		    "(k6's --out json, httpprobe's --out) have the time of each request",
+		    o.series, argv[i]);
 	gp = gate_pct(&o, argv[i], &r);
 	gf = gate_failed(&o, argv[i], &r);
 	output(&o, argv[i], &r, gp, gf);
 	result_free(&r);
 	status = gp == 0 || gf == 0 ? EXIT_FAILS : gp == 2 || gf == 2 ? EXIT_ERROR : EXIT_HOLDS;
+	if (series_done < 0)
+		status = EXIT_ERROR;
 	return finish_stdout(status);
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "k6name.h"
+#include "pctl.h"
 #include "result.h"
 
 void
@@ -64,4 +66,45 @@ result_check(struct result *r, double pct)
 		return -1;
 	}
 	return 0;
+}
+
+int
+result_fill(struct result *r, const struct query *q, const char *source,
+    double pct, double med, double min, double max, const struct tally *t)
+{
+	r->source = source;
+	k6_full_name(r->metric, sizeof r->metric, q->metric, q->tags, q->ntags);
+	val_exact(&r->pct, pct);
+	val_exact(&r->med, med);
+	val_exact(&r->min, min);
+	val_exact(&r->max, max);
+	val_exact(&r->avg, t->sum / (double)t->n);
+	r->requests = (double)t->n;
+	r->have_requests = 1;
+	if (t->fail_total > 0) {
+		r->failed_n = (double)t->fail_n;
+		r->failed_total = (double)t->fail_total;
+		k6_full_name(r->failed_metric, sizeof r->failed_metric, "http_req_failed",
+		    q->tags, q->ntags);
+	} else if (t->all_total > 0) {
+		r->failed_n = (double)t->all_n;
+		r->failed_total = (double)t->all_total;
+		snprintf(r->failed_metric, sizeof r->failed_metric, "http_req_failed");
+	}
+	if (r->failed_total > 0) {
+		r->have_failed = r->have_failed_counts = 1;
+		r->failed = r->failed_n / r->failed_total;
+	}
+	return result_check(r, q->pct);
+}
+
+int
+result_samples(struct result *r, const struct query *q, const char *source,
+    double *v, const struct tally *t)
+{
+	size_t n = (size_t)t->n;
+
+	pctl_sort(v, n);
+	return result_fill(r, q, source, pctl_sorted(v, n, q->pct / 100),
+	    pctl_sorted(v, n, 0.5), v[0], v[n - 1], t);
 }

@@ -29,7 +29,8 @@ enum prec {
 	PREC_EXACT,       /* the double the producer computed */
 	PREC_TRUNCATED,   /* printed truncated: the value is in [v, v + step) */
 	PREC_ROUNDED,     /* printed rounded: the value is in [v - step/2, v + step/2] */
-	PREC_UNSURE       /* printed truncated or rounded; the text cannot tell */
+	PREC_UNSURE,      /* printed truncated or rounded; the text cannot tell */
+	PREC_BOUNDED      /* from a histogram: within step (a fraction) of the value */
 };
 
 struct val {
@@ -63,8 +64,24 @@ struct result {
 	const char *method;                 /* Prometheus: how the quantile was made */
 	int fixed_monotonic;                /* Prometheus: bucket counts were repaired */
 	unsigned long series;               /* Prometheus: series added up */
+	int merged;                         /* --merge: files read as one run */
+	unsigned nfiles, passes;            /* --merge: inputs, passes over them */
 	char err[RESULT_ERR_MAX];           /* why a parse failed */
 };
+
+/*
+ * What a raw-result reader (NDJSON, CSV) counts besides the samples:
+ * Points of the metric whatever their tags, samples with the tags, and
+ * http_req_failed with the tags (fail_*) and without (all_*).
+ */
+struct tally {
+	unsigned long long points, n;
+	double sum;
+	unsigned long long fail_n, fail_total, all_n, all_total;
+};
+
+/* Where a reader hands each matching sample when told to (p95parse --merge). */
+typedef void sample_fn(void *ctx, double v);
 
 void result_init(struct result *r);
 void result_free(struct result *r);
@@ -79,5 +96,16 @@ void val_exact(struct val *out, double v);
  * Returns 0, or -1.
  */
 int result_check(struct result *r, double pct);
+
+/*
+ * The result of a raw-result reader: percentile pct and median found, min,
+ * max and the tally; the metric's full name and the failed rate from q.
+ * Returns result_check's answer.
+ */
+int result_fill(struct result *r, const struct query *q, const char *source,
+    double pct, double med, double min, double max, const struct tally *t);
+/* The same from all the samples, v[0..t->n), which it sorts. */
+int result_samples(struct result *r, const struct query *q, const char *source,
+    double *v, const struct tally *t);
 
 #endif

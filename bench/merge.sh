@@ -1,0 +1,182 @@
+#!/bin/sh
+# bench/merge.sh: p95parse --merge over RUNNERS k6 --out json files of
+# SIZE_MB each (default 4 x 250 MB), the p95 of http_req_duration{ep:models}
+# over their union, against:
+#   - mawk computing the same over the same files (the script people write:
+#     pick the lines, sort -g, k6's interpolation in awk): target 5x faster;
+#   - p95parse's single-file path over the same samples in one file (the
+#     runners' files concatenated): target at most 1.3x its time;
+# and p95parse --merge with a small sample budget (P95PARSE_MERGE_SAMPLES):
+# 65536, where the ranks stay in the buckets kept at the spill (one pass),
+# and 4096, where they cannot be kept and the files are read again; with
+# the peak resident size of each (target under 32 MB). Every answer must
+# be the same number. Not part of `make test`.
+#
+# Environment: RUNNERS (default 4), SIZE_MB (default 250), BENCH_DIR
+# (default bin/bench; generated files are kept and reused), SMOKEKIT_O
+# (default bin), RUNS (best of, default 3).
+
+set -eu
+LC_ALL=C
+export LC_ALL
+ROOT=$(cd "${0%/*}/.." && pwd)
+O=${SMOKEKIT_O:-bin}
+case $O in /*) ;; *) O=$ROOT/$O ;; esac
+RUNNERS=${RUNNERS:-4}
+SIZE_MB=${SIZE_MB:-250}
+DIR=${BENCH_DIR:-$ROOT/bin/bench}
+RUNS=${RUNS:-3}
+
+[ -x "$O/p95parse" ] || { echo "bench: build first: make $O/p95parse" >&2; exit 1; }
+mkdir -p "$DIR"
+
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+bench_need mawk:mawk || exit 1
+
+# One runner's k6-shaped NDJSON (the layout of k6's json output: a Metric
+# line before each metric's first Point, 14 Points a request), its own
+# seed and its own VUs' time line; values from a Park-Miller generator.
+generate() {
+	mawk -v target=$((SIZE_MB * 1000 * 1000)) -v seed="$1" -v runner="$1" '
+	function rnd() { seed = (seed * 16807) % 2147483647; return seed / 2147483647 }
+	function metric(name, type, contains) {
+		if (name in seen) return
+		seen[name] = 1
+		line = "{\"type\":\"Metric\",\"data\":{\"name\":\"" name "\",\"type\":\"" type \
+		    "\",\"contains\":\"" contains "\",\"thresholds\":[],\"submetrics\":null},\"metric\":\"" name "\"}"
+		print line; bytes += length(line) + 1
+	}
+	function point(name, type, contains, value, tags) {
+		metric(name, type, contains)
+		line = "{\"metric\":\"" name "\",\"type\":\"Point\",\"data\":{\"time\":\"" ts \
+		    "\",\"value\":" value ",\"tags\":" tags "}}"
+		print line; bytes += length(line) + 1
+	}
+	function ms(base, spread) { return sprintf("%.6f", base + spread * rnd() ^ 3) }
+	BEGIN {
+		for (it = 0; bytes < target; it++) {
+			ns = it * 1234567 + runner * 777
+			ts = sprintf("2026-11-21T23:%02d:%02d.%09dZ", int(ns / 6e10) % 60,
+			    int(ns / 1e9) % 60, ns % 1e9)
+			ep = it % 2 ? "healthz" : "models"
+			path = it % 2 ? "/healthz" : "/v1/models"
+			bad = rnd() < 0.02
+			url = "http://127.0.0.1:8082" path
+			tags = "{\"ep\":\"" ep "\",\"expected_response\":\"" (bad ? "false" : "true") \
+			    "\",\"group\":\"\",\"method\":\"GET\",\"name\":\"" url "\",\"proto\":\"HTTP/1.1\"," \
+			    "\"scenario\":\"default\",\"status\":\"" (bad ? "500" : "200") "\",\"url\":\"" url "\"}"
+			gtags = "{\"group\":\"\",\"scenario\":\"default\"}"
+			point("http_reqs", "counter", "default", 1, tags)
+			point("http_req_duration", "trend", "time", ms(5, 400), tags)
+			point("http_req_blocked", "trend", "time", ms(0.002, 0.5), tags)
+			point("http_req_connecting", "trend", "time", ms(0, 0.3), tags)
+			point("http_req_tls_handshaking", "trend", "time", 0, tags)
+			point("http_req_sending", "trend", "time", ms(0.005, 0.1), tags)
+			point("http_req_waiting", "trend", "time", ms(5, 390), tags)
+			point("http_req_receiving", "trend", "time", ms(0.02, 5), tags)
+			point("http_req_failed", "rate", "default", bad ? 1 : 0, tags)
+			point("checks", "rate", "default", bad ? 0 : 1,
+			    "{\"check\":\"status is 200\",\"group\":\"\",\"scenario\":\"default\"}")
+			point("data_sent", "counter", "data", 96, gtags)
+			point("data_received", "counter", "data", 211, gtags)
+			point("iteration_duration", "trend", "time", ms(6, 420), gtags)
+			point("iterations", "counter", "default", 1, gtags)
+		}
+	}'
+}
+
+# measure NAME CMD...: the best wall time and the best CPU time (user +
+# system: fairer on a busy machine) of RUNS runs and the largest peak
+# resident size, as "NAME wall_s cpu_s rss_kb" into $DIR/results; stdout
+# of the last run into $DIR/out.NAME.
+measure() {
+	name=$1
+	shift
+	bw=
+	bc=
+	br=0
+	n=0
+	while [ "$n" -lt "$RUNS" ]; do
+		if [ -x /usr/bin/time ]; then
+			/usr/bin/time -f '%e %M %U %S' -o "$DIR/time" "$@" >"$DIR/out.$name"
+		else
+			t0=$(date +%s%N)
+			"$@" >"$DIR/out.$name"
+			t1=$(date +%s%N)
+			echo "$(( (t1 - t0) / 1000000 ))e-3 0 0 0" >"$DIR/time"
+		fi
+		read -r w r u sy <"$DIR/time"
+		bw=$(awk -v a="$bw" -v b="$w" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+		bc=$(awk -v a="$bc" -v b="$u" -v c="$sy" 'BEGIN { print (a == "" || b + c < a + 0) ? b + c : a }')
+		[ "$r" -gt "$br" ] && br=$r
+		n=$((n + 1))
+	done
+	echo "$name $bw $bc $br" >>"$DIR/results"
+}
+
+# The mawk script: every file, the Points of http_req_duration with
+# ep=models, sorted, k6's interpolation. A script file, so that time(1)
+# runs it.
+cat >"$DIR/mawk-merge.sh" <<'MAWK'
+mawk -F'"value":' 'index($0, "{\"metric\":\"http_req_duration\",") &&
+    index($0, "\"ep\":\"models\"") { split($2, a, ","); print a[1] }' "$@" |
+	sort -g | mawk '{ v[NR] = $1 } END { i = 0.95 * (NR - 1); lo = int(i); hi = (i > lo) ? lo + 1 : lo
+		printf "p95_ms=%.17g\n", v[lo + 1] + (v[hi + 1] - v[lo + 1]) * (i - lo) }'
+MAWK
+
+FILES=
+i=0
+while [ "$i" -lt "$RUNNERS" ]; do
+	f=$DIR/runner$i-$SIZE_MB.ndjson
+	if [ ! -s "$f" ]; then
+		echo "bench: generating $f (~$SIZE_MB MB)"
+		generate $((42 + i)) >"$f.tmp" && mv "$f.tmp" "$f"
+	fi
+	FILES="$FILES $f"
+	i=$((i + 1))
+done
+ALL=$DIR/all-$RUNNERS-$SIZE_MB.ndjson
+if [ ! -s "$ALL" ]; then
+	# shellcheck disable=SC2086 # the list of files is meant to split
+	cat $FILES >"$ALL.tmp" && mv "$ALL.tmp" "$ALL"
+fi
+
+: >"$DIR/results"
+# shellcheck disable=SC2086
+cat $FILES "$ALL" >/dev/null   # warm the page cache
+measure single "$O/p95parse" -t ep=models "$ALL"
+# shellcheck disable=SC2086
+measure merge "$O/p95parse" --merge -t ep=models $FILES
+# shellcheck disable=SC2086
+measure spill env P95PARSE_MERGE_SAMPLES=65536 "$O/p95parse" --merge -t ep=models $FILES
+# shellcheck disable=SC2086
+measure reread env P95PARSE_MERGE_SAMPLES=4096 "$O/p95parse" --merge -t ep=models $FILES
+# shellcheck disable=SC2086
+measure mawk sh "$DIR/mawk-merge.sh" $FILES
+
+echo "input: $RUNNERS x $SIZE_MB MB ($(sed -n 's/^requests=//p' "$DIR/out.merge") samples of the metric), load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+echo "passes: merge $(sed -n 's/^passes=//p' "$DIR/out.merge"), spill $(sed -n 's/^passes=//p' "$DIR/out.spill"), reread $(sed -n 's/^passes=//p' "$DIR/out.reread")"
+for n in single merge spill reread mawk; do
+	printf '%-8s p95 %s\n' "$n" "$(sed -n 's/^p95_ms=//p' "$DIR/out.$n")"
+done
+awk '
+	{ w[$1] = $2; c[$1] = $3; r[$1] = $4 }
+	END {
+		printf "%-8s %8s %8s %10s\n", "", "wall s", "cpu s", "peak RSS"
+		split("single merge spill reread mawk", n, " ")
+		for (i = 1; i <= 5; i++)
+			printf "%-8s %8.2f %8.2f %7.1f MB\n", n[i], w[n[i]], c[n[i]], r[n[i]] / 1024
+		printf "%-16s %6s %6s\n", "ratio", "wall", "cpu"
+		printf "%-16s %5.1fx %5.1fx (target >= 5)\n", "mawk / merge", w["mawk"] / w["merge"], c["mawk"] / c["merge"]
+		printf "%-16s %5.1fx %5.1fx (target >= 5)\n", "mawk / spill", w["mawk"] / w["spill"], c["mawk"] / c["spill"]
+		printf "%-16s %5.2fx %5.2fx (target <= 1.3)\n", "merge / single", w["merge"] / w["single"], c["merge"] / c["single"]
+		printf "%-16s %5.2fx %5.2fx (target <= 1.3)\n", "spill / single", w["spill"] / w["single"], c["spill"] / c["single"]
+		printf "%-16s %5.2fx %5.2fx (the files read again)\n", "reread / single", w["reread"] / w["single"], c["reread"] / c["single"]
+	}' "$DIR/results"
+p=$(sed -n 's/^p95_ms=//p' "$DIR/out.single")
+for n in merge spill reread mawk; do
+	q=$(sed -n 's/^p95_ms=//p' "$DIR/out.$n")
+	awk -v a="$p" -v b="$q" -v n="$n" 'BEGIN { d = a - b; if (d < 0) d = -d
+		if (d > 1e-12 * a) { print "bench: the p95 of " n " differs" > "/dev/stderr"; exit 1 } }'
+done
