@@ -267,7 +267,7 @@ test_expect_success '302 is not followed: exit 1, Location reported' '
 	expect_code 1 httpprobe -q -v -w "%{redirect_url}" "$U/status?code=302" >out 2>err &&
 	contains "status 302 Found, Location: /healthz, expected 2xx" err &&
 	contains "< Location: /healthz" err &&
-	printf /healthz >want && check want out
+	printf "%s/healthz" "$U" >want && check want out
 '
 
 test_expect_success 'chunked body with a trailer' '

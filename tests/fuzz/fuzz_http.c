@@ -6,7 +6,8 @@
  * first byte picks options: bit 0 the request was HEAD, bits 1-3 the piece
  * size, bit 4 also feeds the bytes as a URL (url.c, whole and as
  * HOST:PORT, and as a diagnostic shows it), a duration as a person writes
- * it (dur.c), a Retry-After value and a -H header to their parsers.
+ * it (dur.c), a Retry-After value, a -H header and a Location (url_resolve)
+ * to their parsers.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -112,6 +113,14 @@ other_parsers(const uint8_t *data, size_t size)
 	if (http_retry_after_ms(s, 1767225600, &ms) == 0 && !(ms >= 0 && ms <= HTTP_RETRY_AFTER_MAX_MS))
 		abort();
 	(void)http_header_parse(s, &h, &why);
+	{
+		/* A Location from the server, resolved (and the other way round). */
+		char *abs = url_resolve("http://h:8082/a/b?q", s);
+		if (s[strcspn(s, ":/?#")] != ':' && strncmp(abs, "http:", 5) != 0)
+			abort();
+		free(abs);
+		free(url_resolve(s, "../x?y#z"));
+	}
 	free(s);
 }
 

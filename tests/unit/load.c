@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jsonout.h"
 #include "loadconfig.h"
 #include "loadstats.h"
 #include "tap.h"
@@ -517,6 +518,139 @@ test_report(void)
 	stats_free(&s);
 }
 
+/* A real k6 run's checks and phase points are what ours look like. */
+static void
+test_ndjson_phases_checks(void)
+{
+	static const char *const checks[] = { "status is 200" };
+	static const unsigned char passed[] = { 1 };
+	struct ndjson nd = { 0 };
+	struct load_result r = { 0 };
+	char *text = NULL, *order[6];
+	size_t len = 0, i;
+	FILE *fp = open_memstream(&text, &len);
+
+	nd.fp = fp;
+	nd.url = "http://127.0.0.1:18082/v1/models";
+	nd.method = "GET";
+	nd.checks = checks;
+	nd.nchecks = 1;
+	r.end.tv_sec = 1795304884;
+	r.end.tv_nsec = 430712876;
+	r.status = 200;
+	r.expected = 1;
+	r.ms = 7;
+	r.phase[PH_BLOCKED] = 0.173894;
+	r.phase[PH_SENDING] = 1;
+	r.phase[PH_WAITING] = 5.5;
+	r.phase[PH_RECEIVING] = 0.5;
+	r.check_ok = passed;
+	ndjson_request(&nd, &r);
+	fclose(fp);
+	ok(strstr(text, "{\"metric\":\"checks\",\"type\":\"Point\",\"data\":{\"time\":"
+	    "\"2026-11-21T23:48:04.430712876Z\",\"value\":1,\"tags\":{\"check\":"
+	    "\"status is 200\",\"group\":\"\",\"scenario\":\"default\"}}}\n") != NULL,
+	    "NDJSON: a check's point is k6's (tags check, group, scenario)");
+	ok(strstr(text, "{\"type\":\"Metric\",\"data\":{\"name\":\"checks\",\"type\":"
+	    "\"rate\",\"contains\":\"default\",\"thresholds\":[],\"submetrics\":null},"
+	    "\"metric\":\"checks\"}") != NULL, "NDJSON: the checks Metric line is k6's");
+	ok(strstr(text, "{\"metric\":\"http_req_blocked\",\"type\":\"Point\",\"data\":"
+	    "{\"time\":\"2026-11-21T23:48:04.430712876Z\",\"value\":0.173894,") != NULL,
+	    "NDJSON: http_req_blocked point");
+	/* k6's order: duration, blocked, connecting, sending, waiting, receiving. */
+	order[0] = strstr(text, "{\"metric\":\"http_req_duration\",\"type\":\"Point\"");
+	for (i = 0; i < NPHASES; i++) {
+		char pat[96];
+		snprintf(pat, sizeof pat, "{\"metric\":\"%s\",\"type\":\"Point\"", phase_metric[i]);
+		order[i + 1] = strstr(text, pat);
+	}
+	for (i = 0; i < NPHASES; i++)
+		ok(order[i] != NULL && order[i + 1] != NULL && order[i] < order[i + 1],
+		    "NDJSON: %s after the one before, as k6 writes them", phase_metric[i]);
+	free(text);
+
+	text = NULL;
+	fp = open_memstream(&text, &len);
+	result_json_line(fp, &r);
+	fclose(fp);
+	ok(strstr(text, "\"blocked_ms\":0.173894,\"connecting_ms\":0,\"sending_ms\":1,"
+	    "\"waiting_ms\":5.5,\"receiving_ms\":0.5}") != NULL, "-j line: the phases");
+	free(text);
+}
+
+/* The check lines above the metrics are k6's (v0.57.0/d_http_500). */
+static void
+test_summary_checks(void)
+{
+	static const char *const names[] = { "status is 200", "fail status is 200" };
+	static const unsigned long long passes[] = { 76, 0 }, fails[] = { 0, 26 };
+	static const char want[] =
+	    "\n     \xe2\x9c\x93 status is 200\n"
+	    "     \xe2\x9c\x97 fail status is 200\n"
+	    "      \xe2\x86\xb3  0% \xe2\x80\x94 \xe2\x9c\x93 0 / \xe2\x9c\x97 26\n"
+	    "\n     checks....";
+	const char *td = getenv("SMOKEKIT_TESTDATA");
+	struct load_stats s = { 0 };
+	struct load_result r = { 0 };
+	char path[512], *text = NULL, *log;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	r.status = 200;
+	r.expected = 1;
+	r.checks_passed = 1;
+	stats_add(&s, &r);
+	s.have_checks = 1;
+	s.check_names = names;
+	s.check_passes_by = passes;
+	s.check_fails_by = fails;
+	s.nchecks = 2;
+	stats_summary_text(fp, &s, 0);
+	fclose(fp);
+	ok(strncmp(text, want, sizeof want - 1) == 0, "summary: k6's check lines, then the metrics");
+	snprintf(path, sizeof path, "%s/k6/v0.57.0/d_http_500/stdout.log",
+	    td != NULL ? td : "tests/data");
+	log = slurp(path);
+	ok(log != NULL && strstr(log, "     \xe2\x9c\x97 fail status is 200\n"
+	    "      \xe2\x86\xb3  0% \xe2\x80\x94 \xe2\x9c\x93 0 / \xe2\x9c\x97 26\n") != NULL,
+	    "k6's own summary (%s) has those lines", path);
+	free(log);
+	free(text);
+	stats_free(&s);
+}
+
+static void
+extra_facts(void *ctx, struct facts *f)
+{
+	facts_int(f, ctx, 7);
+}
+
+/* -j's last line: the key=value facts as one JSON object, with more after them. */
+static void
+test_facts_json(void)
+{
+	struct load_stats s = { 0 };
+	struct load_result r = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	r.status = 200;
+	r.expected = 1;
+	r.ms = 2;
+	stats_add(&s, &r);
+	s.more_facts = extra_facts;
+	s.more_ctx = (void *)"more";
+	stats_facts(fp, &s, 1);
+	fclose(fp);
+	ok(strncmp(text, "{\"requests\":1,\"ok\":1,\"failed\":0,", 32) == 0,
+	    "facts as JSON: the key=value keys");
+	ok(strstr(text, ",\"more\":7}\n") != NULL && strchr(text, '\n') == text + len - 1,
+	    "facts as JSON: the hook's facts last, one line");
+	free(text);
+	stats_free(&s);
+}
+
 int
 main(void)
 {
@@ -525,6 +659,9 @@ main(void)
 	test_rfc3339();
 	test_real_k6();
 	test_ndjson();
+	test_ndjson_phases_checks();
+	test_facts_json();
+	test_summary_checks();
 	test_classes_and_keyvalue();
 	test_report();
 	return tap_done();

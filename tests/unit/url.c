@@ -148,6 +148,50 @@ test_shown(void)
 	    "shown: a small buffer never shows the secret (%s)", small);
 }
 
+/* RFC 3986 5.4: every normal and abnormal example, and what a Location holds. */
+static void
+test_resolve(void)
+{
+	static const char *const cases[][2] = {
+		{ "g:h", "g:h" }, { "g", "http://a/b/c/g" }, { "./g", "http://a/b/c/g" },
+		{ "g/", "http://a/b/c/g/" }, { "/g", "http://a/g" }, { "//g", "http://g" },
+		{ "?y", "http://a/b/c/d;p?y" }, { "g?y", "http://a/b/c/g?y" },
+		{ "#s", "http://a/b/c/d;p?q#s" }, { "g#s", "http://a/b/c/g#s" },
+		{ "g?y#s", "http://a/b/c/g?y#s" }, { ";x", "http://a/b/c/;x" },
+		{ "g;x", "http://a/b/c/g;x" }, { "g;x?y#s", "http://a/b/c/g;x?y#s" },
+		{ "", "http://a/b/c/d;p?q" }, { ".", "http://a/b/c/" }, { "./", "http://a/b/c/" },
+		{ "..", "http://a/b/" }, { "../", "http://a/b/" }, { "../g", "http://a/b/g" },
+		{ "../..", "http://a/" }, { "../../", "http://a/" }, { "../../g", "http://a/g" },
+		/* 5.4.2 */
+		{ "../../../g", "http://a/g" }, { "../../../../g", "http://a/g" },
+		{ "/./g", "http://a/g" }, { "/../g", "http://a/g" }, { "g.", "http://a/b/c/g." },
+		{ ".g", "http://a/b/c/.g" }, { "g..", "http://a/b/c/g.." }, { "..g", "http://a/b/c/..g" },
+		{ "./../g", "http://a/b/g" }, { "./g/.", "http://a/b/c/g/" },
+		{ "g/./h", "http://a/b/c/g/h" }, { "g/../h", "http://a/b/c/h" },
+		{ "g;x=1/./y", "http://a/b/c/g;x=1/y" }, { "g;x=1/../y", "http://a/b/c/y" },
+		{ "g?y/./x", "http://a/b/c/g?y/./x" }, { "g?y/../x", "http://a/b/c/g?y/../x" },
+		{ "g#s/./x", "http://a/b/c/g#s/./x" }, { "g#s/../x", "http://a/b/c/g#s/../x" },
+		{ "http:g", "http:g" },
+	};
+	size_t i;
+	char *got;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		got = url_resolve("http://a/b/c/d;p?q", cases[i][0]);
+		is_str(got, cases[i][1], "resolve '%s' (RFC 3986 5.4)", cases[i][0]);
+		free(got);
+	}
+	got = url_resolve("http://127.0.0.1:8082/v1/models?x=1#top", "/healthz");
+	is_str(got, "http://127.0.0.1:8082/healthz", "an absolute path keeps host and port");
+	free(got);
+	got = url_resolve("http://[::1]:8082", "healthz");
+	is_str(got, "http://[::1]:8082/healthz", "a base without a path merges under /");
+	free(got);
+	got = url_resolve("http://h/a/b", "https://other.example/x/../y");
+	is_str(got, "https://other.example/y", "an absolute Location stays, dots removed");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -155,5 +199,6 @@ main(void)
 	test_bad();
 	test_endpoints();
 	test_shown();
+	test_resolve();
 	return tap_done();
 }

@@ -18,6 +18,7 @@
 #include "jsonout.h"
 #include "load.h"
 #include "num.h"
+#include "observe.h"
 #include "sign.h"
 #include "usage.h"
 
@@ -27,7 +28,10 @@
 #define MAX_SECONDS 86400.0
 #define DEFAULT_SLACK_MS 1000.0
 
-enum { OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE, OPT_BURST };
+enum {
+	OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE, OPT_BURST,
+	OPT_TALLY, OPT_CHECK, OPT_BODIES
+};
 
 struct opts {
 	const char *url_arg;
@@ -52,6 +56,8 @@ struct opts {
 	int load;                   /* a load option was given */
 	const char *hmac_keyid, *hmac_file;   /* --hmac, --hmac-secret-file */
 	struct sign *sign;          /* --hmac: every request signed afresh */
+	struct observe *ob;         /* --tally, --check, --bodies */
+	struct body *keep;          /* the attempt's body, when ob needs it; else NULL */
 	struct load_config lc;
 };
 
@@ -59,6 +65,9 @@ struct result {
 	int status;                 /* 0: no valid response */
 	char reason[64];
 	char location[256];         /* "" when there was none */
+	struct http_parser *parser; /* the final response (-w %header{}), or NULL */
+	int check_failed;           /* --check: the first that failed, + 1; 0: none */
+	char check_why[192];        /* then why */
 	long long attempts;
 	enum http_error error;
 	char message[320];
@@ -77,6 +86,7 @@ struct sink {
 	int spool;                  /* fp is a temporary copied to stdout at the end */
 	int direct;                 /* fp is -o FILE opened as it is (a device, a FIFO) */
 	int to_stdout;              /* the body ends up on standard output */
+	struct body *keep;          /* --check, --tally .path, --bodies: a copy, or NULL */
 	int wrote;                  /* at least one byte of body came */
 	char lastc;                 /* then its last byte */
 	int err;                    /* errno of a failed write, or 0 */
@@ -108,30 +118,41 @@ static const struct usage_opt usage_opts[] = {
 	{ "-v", "log each attempt, its request and response heads, on stderr" },
 	{ "-w format", "print format, with %{http_code} and the like, as the result" },
 	{ "-X method", "the request method (GET, or POST with -d)" },
+	{ "--bodies dir", "keep every response body as dir/N.body (N: request, 1-10000)" },
 	{ "--burst", "load mode: connect every connection, then send the first requests at once" },
+	{ "--check pred", "a predicate on every JSON body (.data is array, .ok == true)" },
 	{ "--hmac keyid", "sign every request (X-Api-Key, X-Timestamp, X-Nonce, X-Signature)" },
 	{ "--hmac-secret-file file", "the signing secret (else SMOKEKIT_HMAC_SECRET)" },
 	{ "--out file", "load mode: every request as k6's NDJSON" },
 	{ "--rate rps", "load mode: start requests at this rate (open model)" },
 	{ "--summary-export file", "load mode: k6's summary export" },
 	{ "--tag key=value", "load mode: tag every request, as k6's tags" },
+	{ "--tally src", "count the values of status, header:NAME or a JSON path" },
 	{ NULL, NULL },
 };
 
 static const struct usage usage = {
 	"[-hjqRVv] [-c conns] [-D duration] [-d data | @file] [-H header] "
 	"[-m seconds] [-n requests] [-o file] [-r retries] [-S header] [-s codes] "
-	"[-T seconds] [-t seconds] [-w format] [-X method] [--burst] [--hmac keyid] "
-	"[--hmac-secret-file file] [--out file] [--rate rps] "
-	"[--summary-export file] [--tag key=value] url",
+	"[-T seconds] [-t seconds] [-w format] [-X method] [--bodies dir] [--burst] "
+	"[--check pred] [--hmac keyid] [--hmac-secret-file file] [--out file] "
+	"[--rate rps] [--summary-export file] [--tag key=value] [--tally src] url",
 	usage_opts,
 };
 
 static void
 bad_arg(int opt, const char *arg, const char *what)
 {
+	static const char *const names[] = {
+		[OPT_RATE - 256] = "--rate", [OPT_TAG - 256] = "--tag",
+		[OPT_TALLY - 256] = "--tally", [OPT_CHECK - 256] = "--check",
+		[OPT_BODIES - 256] = "--bodies",
+	};
+
 	if (opt < 256)
 		warnf("bad -%c '%s': %s", opt, arg, what);
+	else if (opt - 256 < (int)(sizeof names / sizeof names[0]) && names[opt - 256] != NULL)
+		warnf("bad %s '%s': %s", names[opt - 256], arg, what);
 	else
 		warnf("bad option argument '%s': %s", arg, what);
 	usage_error(&usage);
@@ -261,6 +282,26 @@ load_option(struct opts *o, int c, char *arg)
 
 static int wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r);
 
+/* --tally, --check, --bodies: into the one struct observe of the run. */
+static void
+observe_option(struct opts *o, int c, char *arg)
+{
+	static struct observe ob;
+	char err[192];
+	const char *why;
+
+	o->ob = &ob;
+	if (c == OPT_TALLY && observe_tally(&ob, arg, &why) != 0)
+		bad_arg(c, arg, why);
+	if (c == OPT_CHECK && observe_check(&ob, arg, err, sizeof err) != 0)
+		bad_arg(c, arg, err);
+	if (c == OPT_BODIES) {
+		if (*arg == '\0')
+			bad_arg(c, arg, "--bodies wants a directory");
+		ob.bodies = arg;
+	}
+}
+
 static void
 option(struct opts *o, int c, char *arg)
 {
@@ -352,6 +393,9 @@ option(struct opts *o, int c, char *arg)
 	case OPT_HMAC_FILE:
 		o->hmac_file = arg;
 		break;
+	case OPT_TALLY: case OPT_CHECK: case OPT_BODIES:
+		observe_option(o, c, arg);
+		break;
 	default:
 		usage_error(&usage);
 	}
@@ -376,7 +420,9 @@ static void
 parse_args(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "bodies", required_argument, NULL, OPT_BODIES },
 		{ "burst", no_argument, NULL, OPT_BURST },
+		{ "check", required_argument, NULL, OPT_CHECK },
 		{ "hmac", required_argument, NULL, OPT_HMAC },
 		{ "hmac-secret-file", required_argument, NULL, OPT_HMAC_FILE },
 		{ "out", required_argument, NULL, OPT_OUT },
@@ -384,6 +430,7 @@ parse_args(struct opts *o, int argc, char *argv[])
 		{ "redact", required_argument, NULL, 'S' },
 		{ "summary-export", required_argument, NULL, OPT_SUMMARY },
 		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "tally", required_argument, NULL, OPT_TALLY },
 		USAGE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -431,6 +478,10 @@ parse_args(struct opts *o, int argc, char *argv[])
 		o->max_ms = (double)(o->retries + 1) * o->timeout_ms +
 		    (double)o->retries * BACKOFF_MAX_MS + DEFAULT_SLACK_MS;
 	hmac_option(o);
+	if (o->ob != NULL && observe_needs_body(o->ob)) {
+		static struct body keep;
+		o->keep = &keep;
+	}
 }
 
 /* ---- the body sink ---- */
@@ -440,6 +491,8 @@ sink_write(void *ctx, const char *data, size_t n)
 {
 	struct sink *s = ctx;
 
+	if (s->keep != NULL)
+		body_add(s->keep, data, n);
 	if (s->fp == NULL || n == 0)
 		return 0;
 	s->wrote = 1;
@@ -458,6 +511,8 @@ sink_open(const struct opts *o, struct sink *s, int last)
 	struct stat st;
 
 	memset(s, 0, sizeof *s);
+	if ((s->keep = o->keep) != NULL)
+		body_reset(s->keep);
 	if (o->out != NULL && strcmp(o->out, "-") != 0) {
 		/* A device or a FIFO cannot be replaced by a rename, nor should it be. */
 		if (stat(o->out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
@@ -711,6 +766,28 @@ demand_result(const struct opts *o, const struct http_exchange *x, struct result
 	r->exit = EXIT_ERROR;
 }
 
+/*
+ * --tally and --check on the final attempt's response (none when rc says
+ * it is not whole). A check that fails turns a success into exit 1.
+ */
+static void
+observe_final(const struct opts *o, const struct http_exchange *x, int rc,
+    struct result *r)
+{
+	size_t first = 0;
+	int failed;
+
+	if (o->ob == NULL)
+		return;
+	failed = observe_response(o->ob, rc == 0 ? x->parser : NULL,
+	    rc == 0 ? o->keep : NULL, NULL, &first, r->check_why, sizeof r->check_why);
+	if (failed <= 0)
+		return;
+	r->check_failed = (int)first + 1;
+	if (r->exit == EXIT_HOLDS)
+		r->exit = EXIT_FAILS;
+}
+
 static void
 probe(const struct opts *o, struct result *r)
 {
@@ -756,7 +833,10 @@ probe(const struct opts *o, struct result *r)
 		}
 		if (o->verbose)
 			log_attempt(o, &x, r);
+		if (o->ob != NULL && rc == 0)
+			observe_keep_body(o->ob, (unsigned long long)r->attempts, o->keep);
 		if ((wait = next_wait(o, &x, r, deadline)) < 0) {
+			observe_final(o, &x, rc, r);
 			/*
 			 * The final attempt: its body is the evidence, if it has
 			 * one. Written straight to stdout, even a failed attempt's
@@ -779,6 +859,11 @@ probe(const struct opts *o, struct result *r)
 		demand_result(o, &x, r);
 	else
 		r->demand_ms = -1;
+	/* The final response's head stays for -w %header{}. */
+	if (r->status != 0) {
+		r->parser = x.parser;
+		x.parser = NULL;
+	}
 	http_exchange_free(&x);
 }
 
@@ -803,6 +888,51 @@ static void
 put_secs(FILE *fp, double v)
 {
 	fprintf(fp, "%.6f", v < 0 ? 0 : v / 1000);
+}
+
+/*
+ * %header{NAME} at *p (curl 7.84's): the final response's header NAME,
+ * any case, empty when absent. *p is left on the closing brace. With fp
+ * NULL only checks the name. Returns 0, or -1 for a bad one.
+ */
+static int
+wheader(FILE *fp, const char **p, const struct result *r)
+{
+	const char *name = *p + 8, *end = strchr(name, '}'), *v;
+	char buf[256];
+	size_t n;
+
+	if (end == NULL) {
+		warnf("bad -w: %%header{ without its closing }");
+		return -1;
+	}
+	n = (size_t)(end - name);
+	if (n == 0 || n >= sizeof buf || strspn(name, TCHARS) < n) {
+		warnf("bad -w: %%header{%.*s}: not a header name", (int)(n < 40 ? n : 40), name);
+		return -1;
+	}
+	*p = end;
+	if (fp == NULL || r->parser == NULL)
+		return 0;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	if ((v = http_parser_header(r->parser, buf)) != NULL)
+		fputs(v, fp);
+	return 0;
+}
+
+/* %{redirect_url}: the Location, resolved against the URL as curl does. */
+static void
+put_redirect(FILE *fp, const struct opts *o, const struct result *r)
+{
+	const char *loc = r->parser != NULL ? http_parser_header(r->parser, "Location") : NULL;
+	char *abs;
+
+	if (loc == NULL)
+		return;
+	abs = url_resolve(o->url_arg, loc);
+	fputs(abs, fp);
+	free(abs);
 }
 
 /*
@@ -838,7 +968,12 @@ wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r)
 				fputc(*p, fp);
 			continue;
 		}
-		/* One grammar: %% or %{name}; anything else is a mistake, not text. */
+		if (strncmp(p + 1, "header{", 7) == 0) {
+			if (wheader(fp, &p, r) != 0)
+				return -1;
+			continue;
+		}
+		/* One grammar: %%, %{name} or %header{name}; anything else is a mistake. */
 		if (p[1] != '{') {
 			warnf("bad -w: a %% not followed by { or %% (write %%%% for a percent sign)");
 			return -1;
@@ -865,7 +1000,7 @@ wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r)
 		case 3: case 7: fprintf(fp, "%03d", r->status); break;
 		case 4: fputs(o->method, fp); break;
 		case 5: fprintf(fp, "%lld", r->attempts - 1); break;
-		case 6: fputs(r->location, fp); break;
+		case 6: put_redirect(fp, o, r); break;
 		case 8: fprintf(fp, "%llu", r->bytes); break;
 		case 9: put_secs(fp, r->connect_ms); break;
 		case 10: put_secs(fp, r->first_byte_ms); break;
@@ -906,6 +1041,8 @@ report_facts(const struct opts *o, const struct result *r, int json)
 	facts_int(&f, "bytes", (long long)r->bytes);
 	facts_str(&f, "error_class", cls);
 	facts_str(&f, "error", cls != NULL ? r->message : NULL);
+	if (o->ob != NULL)
+		observe_facts(o->ob, &f);
 	facts_end(&f);
 	if (json)
 		putchar('\n');
@@ -925,6 +1062,10 @@ report(const struct opts *o, const struct result *r)
 		warnf("%s: %s (status %d)", o->url_arg, r->message, r->status);
 	else if (r->exit == EXIT_ERROR)
 		warnf("%s: %s: %s%s", o->url_arg, http_error_class(r->error), r->message, more);
+	else if (r->exit == EXIT_FAILS && r->check_failed &&
+	    http_status_expected(&o->expect, r->status))
+		warnf("%s: check '%s' failed: %s", o->url_arg,
+		    o->ob->check_text[r->check_failed - 1], r->check_why);
 	else if (r->exit == EXIT_FAILS)
 		warnf("%s: status %d%s%s%s%s, expected %s%s", o->url_arg, r->status,
 		    *r->reason != '\0' ? " " : "", r->reason,
@@ -959,6 +1100,7 @@ load_mode(struct opts *o)
 	o->lc.json = o->json;
 	o->lc.quiet = o->quiet;
 	o->lc.sign = o->sign;
+	o->lc.observe = o->ob;
 	return load_run(&o->lc);
 }
 
@@ -978,7 +1120,18 @@ main(int argc, char *argv[])
 		probe(&o, &r);
 		report(&o, &r);
 		status = r.exit;
+		if (o.ob != NULL && o.ob->bodies_failed > 0) {
+			/* The evidence asked for is not there: a local failure. */
+			warnf("%s: body not kept in %s: %s", o.url_arg, o.ob->bodies,
+			    strerror(o.ob->bodies_err));
+			status = EXIT_ERROR;
+		}
+		http_parser_free(r.parser);
 	}
+	if (o.ob != NULL)
+		observe_free(o.ob);
+	if (o.keep != NULL)
+		body_free(o.keep);
 	url_free(&o.url);
 	free(o.body);
 	return finish_stdout(status);

@@ -28,6 +28,7 @@
 #include "http.h"
 #include "load.h"
 #include "loadstats.h"
+#include "observe.h"
 #include "sign.h"
 #include "xalloc.h"
 
@@ -57,6 +58,7 @@ struct conn {
 	unsigned long long bytes_in, bytes_out;
 	struct http_parser *p;
 	char *req;              /* --hmac: this request's own signed bytes */
+	struct body body;       /* the response's body, when a check or --bodies needs it */
 };
 
 struct run {
@@ -81,6 +83,8 @@ struct run {
 	struct atomic_file out;
 	int have_out, progress, color, oom;
 	int burst;              /* --burst: the barrier is up until the wave is connected */
+	int need_body;          /* keep each response's body (observe.h) */
+	unsigned char check_ok[OBSERVE_MAX];   /* the checks of the request being recorded */
 	unsigned wave_pending;  /* requests of the first wave not yet at the barrier */
 	unsigned long long wave;   /* how many requests the first wave has */
 	unsigned spin_skip;     /* sleep at once for this many more waits */
@@ -200,11 +204,10 @@ phases(const struct run *r, const struct conn *c, long long now, double *ph)
 	ph[PH_RECEIVING] = span_ms(c->first_ns, now);
 }
 
+/* now: when the request ended, read before observing it (--bodies writes files). */
 static void
-record(struct run *r, struct conn *c, struct load_result *res)
+record(struct run *r, struct conn *c, struct load_result *res, long long now)
 {
-	long long now = mono_ns();
-
 	phases(r, c, now, res->phase);
 	res->seq = c->seq;
 	res->ms = (double)(now - (c->clock_ns >= 0 ? c->clock_ns : c->start_ns)) / 1e6;
@@ -234,16 +237,48 @@ leave_wave(struct run *r, struct conn *c)
 }
 
 static void
+more_facts(void *ctx, struct facts *f)
+{
+	observe_facts(ctx, f);
+}
+
+/* --tally, --check, --bodies on c's response (complete: a whole one, else none). */
+static void
+observe_conn(struct run *r, struct conn *c, struct load_result *res, int complete)
+{
+	struct observe *ob = r->cfg->observe;
+	char why[8];
+	size_t first;
+	int failed;
+
+	if (ob == NULL)
+		return;
+	failed = observe_response(ob, complete ? c->p : NULL, complete && r->need_body ?
+	    &c->body : NULL, r->check_ok, &first, why, sizeof why);
+	if (failed < 0) {
+		r->oom = 1;
+		return;
+	}
+	res->checks_failed = failed;
+	res->checks_passed = (int)ob->ncheck - failed;
+	res->check_ok = ob->ncheck > 0 ? r->check_ok : NULL;
+	if (complete)
+		observe_keep_body(ob, c->seq, &c->body);
+}
+
+static void
 fail(struct run *r, struct conn *c, enum load_fail f, const char *error, int code)
 {
 	struct load_result res = { 0 };
+	long long now = mono_ns();
 
+	observe_conn(r, c, &res, 0);
 	res.fail = f;
 	res.error = error;
 	res.error_code = code;
 	close_conn(c);
 	leave_wave(r, c);
-	record(r, c, &res);
+	record(r, c, &res, now);
 }
 
 static void try_send(struct run *r, struct conn *c);
@@ -258,6 +293,7 @@ stale_retry(struct run *r, struct conn *c)
 	close_conn(c);
 	c->retried = 1;
 	http_parser_reset(c->p, r->head);
+	body_reset(&c->body);
 	open_conn(r, c);
 	return 1;
 }
@@ -267,16 +303,18 @@ done(struct run *r, struct conn *c, int must_close)
 {
 	struct load_result res = { 0 };
 	int keep = !must_close && http_parser_keep_alive(c->p);
+	long long now = mono_ns();
 
 	res.status = http_parser_status(c->p);
 	res.expected = http_status_expected(&r->cfg->expect, res.status);
 	res.fail = res.expected ? FAIL_NONE : FAIL_STATUS;
 	res.error_code = res.status >= 400 ? 1000 + res.status : 0;
+	observe_conn(r, c, &res, 1);
 	if (keep)
 		c->reused = 1;
 	else
 		close_conn(c);
-	record(r, c, &res);
+	record(r, c, &res, now);
 }
 
 static void
@@ -299,7 +337,8 @@ on_readable(struct run *r, struct conn *c)
 			if (c->bytes_in == 0)
 				c->first_ns = mono_ns();
 			c->bytes_in += (unsigned long long)n;
-			rc = http_parser_feed(c->p, buf, (size_t)n, &used, NULL, NULL);
+			rc = http_parser_feed(c->p, buf, (size_t)n, &used,
+			    r->need_body ? body_add : NULL, &c->body);
 			if (rc == HTTP_PARSE_DONE) {
 				done(r, c, used < (size_t)n);
 				return;
@@ -587,6 +626,7 @@ start_request(struct run *r, struct conn *c, long long now)
 	c->retried = 0;
 	c->tries = 0;
 	c->conn_ns = c->connected_ns = c->send_ns = c->sent_ns = c->first_ns = 0;
+	body_reset(&c->body);
 	if (r->burst && c->seq <= r->nconns) {
 		c->in_wave = 1;
 		r->wave_pending++;
@@ -926,6 +966,7 @@ teardown(struct run *r)
 		close_conn(&r->c[i]);
 		http_parser_free(r->c[i].p);
 		free(r->c[i].req);
+		body_free(&r->c[i].body);
 	}
 #ifdef USE_EPOLL
 	if (r->efd >= 0)
@@ -941,6 +982,26 @@ teardown(struct run *r)
 	if (r->ai != NULL)
 		freeaddrinfo(r->ai);
 	stats_free(&r->st);
+}
+
+/*
+ * Failed checks and bodies not kept, in words: as k6 counts checks, they
+ * do not change the exit status (a gate reads the checks rate); bodies
+ * that could not be written, a local failure, make it 3.
+ */
+static int
+observe_verdict(const struct observe *ob, int status)
+{
+	if (ob != NULL && ob->check_fails > 0)
+		warnf("%llu of %llu checks failed; the first: '%s': %s", ob->check_fails,
+		    ob->check_fails + ob->check_passes, ob->check_text[ob->first_fail],
+		    ob->first_why);
+	if (ob != NULL && ob->bodies_failed > 0) {
+		warnf("%llu bodies not kept in %s: %s", ob->bodies_failed, ob->bodies,
+		    strerror(ob->bodies_err));
+		return EXIT_ERROR;
+	}
+	return status;
 }
 
 /* Everything after the run: counts, summary, files, verdict. */
@@ -966,6 +1027,7 @@ report(struct run *r, double stop)
 	}
 	status = stats_report(&r->st, r->cfg, r->url->hostport,
 	    isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0'));
+	status = observe_verdict(r->cfg->observe, status);
 	if (r->have_out) {
 		r->have_out = 0;
 		if (atomic_commit(&r->out) != 0) {
@@ -1019,6 +1081,18 @@ load_run(const struct load_config *cfg)
 	if (cfg->requests == 0 && cfg->duration_ms <= 0)
 		r.target = r.nconns;
 	r.burst = cfg->burst;
+	r.need_body = cfg->observe != NULL && observe_needs_body(cfg->observe);
+	if (cfg->observe != NULL) {
+		r.st.have_checks = cfg->observe->ncheck > 0;
+		r.st.more_facts = more_facts;
+		r.st.check_names = cfg->observe->check_text;
+		r.st.check_passes_by = cfg->observe->passes_by;
+		r.st.check_fails_by = cfg->observe->fails_by;
+		r.st.nchecks = cfg->observe->ncheck;
+		r.st.more_ctx = cfg->observe;
+		r.nd.checks = cfg->observe->check_text;
+		r.nd.nchecks = cfg->observe->ncheck;
+	}
 	r.wave = r.target && r.target < r.nconns ? r.target : r.nconns;
 	r.st.vus = r.nconns;
 	r.st.tag_key = cfg->tag_key;

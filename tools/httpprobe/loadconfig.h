@@ -10,7 +10,8 @@
 
 #include "http.h"
 
-struct sign;   /* sign.h */
+struct sign;      /* sign.h */
+struct observe;   /* observe.h */
 
 struct load_config {
 	const char *url;                     /* as given, for the outputs */
@@ -34,6 +35,7 @@ struct load_config {
 	int json;                            /* -j: a JSON line per request on stdout */
 	int quiet;                           /* -q: no summary on stderr */
 	struct sign *sign;                   /* --hmac: headers among -H's, or NULL */
+	struct observe *observe;             /* --tally, --check, --bodies */
 };
 
 #endif

@@ -389,6 +389,30 @@ put_cell(FILE *fp, int color, const char *codes, const char *text, size_t pad)
 
 #define CELL 96
 
+/* k6's summarizeCheck: "✓ name", or "✗ name" and "↳  80% — ✓ 8 / ✗ 2". */
+static void
+summary_checks(FILE *fp, const struct load_stats *s, int color)
+{
+	unsigned long long p, f;
+	size_t i;
+
+	for (i = 0; i < s->nchecks; i++) {
+		p = s->check_passes_by[i];
+		f = s->check_fails_by[i];
+		if (color)
+			fputs(f == 0 ? "\x1b[32m" : "\x1b[31m", fp);
+		if (f == 0)
+			fprintf(fp, "     \xe2\x9c\x93 %s", s->check_names[i]);
+		else
+			fprintf(fp, "     \xe2\x9c\x97 %s\n      \xe2\x86\xb3  %llu%% \xe2\x80\x94 "
+			    "\xe2\x9c\x93 %llu / \xe2\x9c\x97 %llu", s->check_names[i],
+			    100 * p / (p + f), p, f);
+		fputs(color ? "\x1b[0m\n" : "\n", fp);
+	}
+	if (s->nchecks > 0)
+		putc('\n', fp);
+}
+
 /* k6's summarizeMetrics (v0.57 legacy layout). */
 void
 stats_summary_text(FILE *fp, struct load_stats *s, int color)
@@ -438,6 +462,7 @@ stats_summary_text(FILE *fp, struct load_stats *s, int color)
 	}
 
 	putc('\n', fp);
+	summary_checks(fp, s, color);
 	for (i = 0; i < n; i++) {
 		sub = strchr(m[i].name, '{') != NULL;
 		fprintf(fp, "   %s  %s", sub ? "  " : "", disp[i]);
@@ -538,6 +563,12 @@ stats_summary_export(FILE *fp, struct load_stats *s)
 void
 stats_keyvalue(FILE *fp, struct load_stats *s)
 {
+	stats_facts(fp, s, 0);
+}
+
+void
+stats_facts(FILE *fp, struct load_stats *s, int json)
+{
 	static const struct { const char *key; double p; } pcts[] = {
 		{ "p50_ms", 0.5 }, { "p90_ms", 0.9 }, { "p95_ms", 0.95 },
 		{ "p99_ms", 0.99 }, { "p99_9_ms", 0.999 },
@@ -547,7 +578,7 @@ stats_keyvalue(FILE *fp, struct load_stats *s)
 	size_t i;
 
 	/* Exact values, in the same form as p95parse prints them. */
-	facts_begin(&f, fp, 0);
+	facts_begin(&f, fp, json);
 	facts_int(&f, "requests", (long long)s->reqs);
 	facts_int(&f, "ok", (long long)(s->reqs - s->failed));
 	facts_int(&f, "failed", (long long)s->failed);
@@ -567,7 +598,11 @@ stats_keyvalue(FILE *fp, struct load_stats *s)
 	facts_num(&f, "max_ms", s->all.n ? s->all.max : 0);
 	facts_int(&f, "data_received", (long long)s->bytes_in);
 	facts_int(&f, "data_sent", (long long)s->bytes_out);
+	if (s->more_facts != NULL)
+		s->more_facts(s->more_ctx, &f);
 	facts_end(&f);
+	if (json)
+		putc('\n', fp);
 }
 
 void
@@ -822,8 +857,7 @@ stats_report(struct load_stats *s, const struct load_config *cfg, const char *ho
 
 	if (!cfg->quiet)
 		stats_summary_text(stderr, s, color);
-	if (!cfg->json)
-		stats_keyvalue(stdout, s);
+	stats_facts(stdout, s, cfg->json);
 	status = verdict(s, host);
 	if (cfg->summary_export == NULL)
 		return status;

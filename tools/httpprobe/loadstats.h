@@ -13,7 +13,7 @@
 
 #include "loadconfig.h"
 
-struct observe;   /* observe.h */
+struct facts;     /* jsonout.h */
 
 /* Every sample in ms, so that any percentile is exact. */
 struct trend {
@@ -85,7 +85,13 @@ struct load_stats {
 	const char *tag_key, *tag_value;   /* --tag, or NULLs */
 	int have_checks;               /* --check was given: the checks metric */
 	unsigned long long check_passes, check_fails;
-	const struct observe *obs;     /* --tally: the tallies for the facts, or NULL */
+	/* --check: each check's text and counts, for the summary's check lines. */
+	const char *const *check_names;
+	const unsigned long long *check_passes_by, *check_fails_by;
+	size_t nchecks;
+	/* More facts after ours (--tally, --check: observe.h), or NULL. */
+	void (*more_facts)(void *ctx, struct facts *f);
+	void *more_ctx;
 };
 
 /* Counts a finished request. Returns 0, or -1: out of memory. */
@@ -101,8 +107,12 @@ void k6_fixed(char *buf, size_t size, double v, int prec);
 void stats_summary_text(FILE *fp, struct load_stats *s, int color);
 /* --summary-export: k6's layout, JSON.stringify(data, null, 4). */
 void stats_summary_export(FILE *fp, struct load_stats *s);
-/* Our key=value summary (stdout without -j). */
+/*
+ * Our facts: key=value lines (stdout without -j), or with json one JSON
+ * object on a line (the last line of -j's output).
+ */
 void stats_keyvalue(FILE *fp, struct load_stats *s);
+void stats_facts(FILE *fp, struct load_stats *s, int json);
 /*
  * After a run: the summary on stderr (unless -q), key=value lines on stdout
  * (unless -j), one line per class of failure, the --summary-export file.

@@ -195,3 +195,149 @@ url_shown(const char *s, char *buf, size_t n)
 	buf[o] = '\0';
 	return buf;
 }
+
+/* RFC 3986 appendix B: the five parts of a reference; a part absent is NULL. */
+struct uriref {
+	const char *scheme, *auth, *path, *query, *frag;
+	size_t scheme_len, auth_len, path_len, query_len, frag_len;
+};
+
+static void
+split_ref(const char *s, struct uriref *r)
+{
+	size_t n = strcspn(s, ":/?#");
+
+	memset(r, 0, sizeof *r);
+	if (n > 0 && s[n] == ':') {
+		r->scheme = s;
+		r->scheme_len = n;
+		s += n + 1;
+	}
+	if (s[0] == '/' && s[1] == '/') {
+		r->auth = s + 2;
+		r->auth_len = strcspn(r->auth, "/?#");
+		s = r->auth + r->auth_len;
+	}
+	r->path = s;
+	r->path_len = strcspn(s, "?#");
+	s += r->path_len;
+	if (*s == '?') {
+		r->query = s + 1;
+		r->query_len = strcspn(r->query, "#");
+		s = r->query + r->query_len;
+	}
+	if (*s == '#') {
+		r->frag = s + 1;
+		r->frag_len = strlen(r->frag);
+	}
+}
+
+/* RFC 3986 5.2.4: in[0, n) without its "." and ".." segments, into out. */
+static size_t
+remove_dots(const char *in, size_t n, char *out)
+{
+	const char *end = in + n, *seg;
+	size_t len = 0;
+
+	while (in < end) {
+		size_t left = (size_t)(end - in);
+		if (left >= 3 && strncmp(in, "../", 3) == 0) {
+			in += 3;
+		} else if (left >= 2 && strncmp(in, "./", 2) == 0) {
+			in += 2;
+		} else if (left >= 3 && strncmp(in, "/./", 3) == 0) {
+			in += 2;
+		} else if (left == 2 && strncmp(in, "/.", 2) == 0) {
+			in += 1;
+			out[len++] = '/';
+			in += 1;
+		} else if ((left >= 4 && strncmp(in, "/../", 4) == 0) ||
+		    (left == 3 && strncmp(in, "/..", 3) == 0)) {
+			while (len > 0 && out[--len] != '/')
+				;
+			if (left == 3) {
+				out[len++] = '/';
+				in += 3;
+			} else {
+				in += 3;
+			}
+		} else if ((left == 1 && *in == '.') || (left == 2 && strncmp(in, "..", 2) == 0)) {
+			in = end;
+		} else {
+			seg = in + 1;
+			while (seg < end && *seg != '/')
+				seg++;
+			memcpy(out + len, in, (size_t)(seg - in));
+			len += (size_t)(seg - in);
+			in = seg;
+		}
+	}
+	return len;
+}
+
+static size_t
+put_part(char *out, const char *pre, const char *s, size_t n)
+{
+	size_t m = strlen(pre);
+
+	memcpy(out, pre, m);
+	memcpy(out + m, s, n);
+	return m + n;
+}
+
+char *
+url_resolve(const char *base, const char *ref)
+{
+	struct uriref b, r;
+	const struct uriref *a, *q;
+	char *out, *merged = NULL, *slash;
+	const char *path;
+	size_t len = 0, plen;
+
+	split_ref(base, &b);
+	split_ref(ref, &r);
+	/* Whatever is built is no longer than both together, and then some. */
+	out = xmalloc(strlen(base) + strlen(ref) + 8);
+	path = r.path;
+	plen = r.path_len;
+	a = r.scheme != NULL || r.auth != NULL ? &r : &b;
+	q = &r;
+	if (r.scheme == NULL && r.auth == NULL) {
+		if (r.path_len == 0) {
+			path = b.path;
+			plen = b.path_len;
+			if (r.query == NULL)
+				q = &b;
+		} else if (r.path[0] != '/') {
+			/* 5.2.3: the base path up to its last "/", then the reference's. */
+			merged = xmalloc(b.path_len + r.path_len + 2);
+			if (b.auth != NULL && b.path_len == 0) {
+				plen = (size_t)sprintf(merged, "/%.*s", (int)r.path_len, r.path);
+			} else {
+				memcpy(merged, b.path, b.path_len);
+				merged[b.path_len] = '\0';
+				slash = strrchr(merged, '/');
+				plen = slash != NULL ? (size_t)(slash - merged + 1) : 0;
+				memcpy(merged + plen, r.path, r.path_len);
+				plen += r.path_len;
+			}
+			path = merged;
+		}
+	}
+	if (r.scheme != NULL)
+		len += put_part(out + len, "", r.scheme, r.scheme_len);
+	else if (b.scheme != NULL)
+		len += put_part(out + len, "", b.scheme, b.scheme_len);
+	if (len > 0)
+		out[len++] = ':';
+	if (a->auth != NULL)
+		len += put_part(out + len, "//", a->auth, a->auth_len);
+	len += remove_dots(path, plen, out + len);
+	if (q->query != NULL)
+		len += put_part(out + len, "?", q->query, q->query_len);
+	if (r.frag != NULL)
+		len += put_part(out + len, "#", r.frag, r.frag_len);
+	out[len] = '\0';
+	free(merged);
+	return out;
+}

@@ -43,4 +43,12 @@ void url_free(struct url *u);
  */
 char *url_shown(const char *s, char *buf, size_t n);
 
+/*
+ * The reference ref (a Location, say) resolved against the absolute URL
+ * base as RFC 3986 section 5.2 resolves it: "../x", "/x", "//host/x",
+ * "?q" and "#f" all become absolute; ref absolute already is only
+ * cleared of its "." and ".." segments. Returns a malloc'd string.
+ */
+char *url_resolve(const char *base, const char *ref);
+
 #endif
