@@ -48,7 +48,7 @@ smokereport_OBJ = $(O)/obj/tools/smokereport.o $(LIB_CORE) $(L)/jsonout.o $(L)/r
 
 # The demo backend (make demo, and the suite's fixture server): built
 # from tools/ like the programs, never installed.
-demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE) $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o
+demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE) $(LIB_JSON) $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o
 DEMOBACKEND = $(O)/demobackend
 
 all: $(PROGS:%=$(O)/%) $(DEMOBACKEND)
