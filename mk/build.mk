@@ -34,7 +34,7 @@ P9 = $(O)/obj/tools/p95parse
 HTTPPROBE_ENGINE = $(HP)/http.o $(HP)/loadstats.o $(HP)/load.o $(HP)/observe.o
 P95PARSE_ENGINE  = $(P9)/result.o $(P9)/names.o $(P9)/k6name.o $(P9)/record.o \
                    $(P9)/summary.o $(P9)/k6log.o $(P9)/ndjson.o $(P9)/ndjson_fast.o \
-                   $(P9)/prom.o $(P9)/detect.o
+                   $(P9)/prom.o $(P9)/detect.o $(P9)/counter.o
 
 # What each program links: its own objects first, then the library.
 aclcheck_OBJ    = $(O)/obj/tools/aclcheck.o $(LIB_CORE) $(L)/jsonout.o

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "counter.h"
 #include "detect.h"
 #include "die.h"
 #include "jsonout.h"
@@ -28,6 +29,7 @@
 #define WHOLE_MAX (256u << 20)   /* a summary, log or /metrics page read whole */
 
 static const struct usage_opt options_help[] = {
+	{ "-c counter", "print a counter's value: name or name{label=\"v\"}, --counter" },
 	{ "-e ratio", "gate: http_req_failed must be below ratio (0 to 1), --failed-max" },
 	{ "-f format", "auto, json, ndjson, log or prom (default auto), --format" },
 	{ "-h", "print this help and exit, --help" },
@@ -41,12 +43,14 @@ static const struct usage_opt options_help[] = {
 };
 
 static const struct usage usage_p95parse = {
-	"[-hjV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-t tag=value] file ...",
+	"[-hjV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-t tag=value] file ...\n"
+	"       p95parse [-j] -c counter file ...",
 	options_help,
 };
 
 struct opts {
 	int json;
+	const char *counter;    /* -c: a counter's value instead of a gate */
 	enum format fmt;
 	struct query q;
 	struct tag tags[MAX_TAGS];
@@ -375,6 +379,7 @@ static void
 options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longs[] = {
+		{ "counter", required_argument, NULL, 'c' },
 		{ "failed-max", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
@@ -394,10 +399,13 @@ options(int argc, char *argv[], struct opts *o)
 	o->q.metric = "http_req_duration";
 	o->q.pct = 95;
 	o->q.tags = o->tags;
-	while ((c = getopt_long(argc, argv, "Ve:f:hjl:m:p:t:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Vc:e:f:hjl:m:p:t:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			usage_version();
+		case 'c':
+			o->counter = optarg;
+			break;
 		case 'e':
 			if (parse_double(optarg, 0, 1, &o->fmax) != 0)
 				die(EXIT_USAGE, "bad --failed-max '%s': not a ratio from 0 to 1", optarg);
@@ -453,6 +461,8 @@ main(int argc, char *argv[])
 	options(argc, argv, &o);
 	if (optind == argc)
 		usage_error(&usage_p95parse);
+	if (o.counter != NULL)
+		return counter_main(o.counter, o.json, argv + optind, argc - optind);
 	for (i = optind; i < argc; i++) {
 		result_init(&r);
 		if (parse_file(argv[i], &o, &r) == 0)

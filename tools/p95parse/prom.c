@@ -693,3 +693,26 @@ prom_detect(const char *buf, size_t len)
 	}
 	return 0;
 }
+
+_Static_assert(MAX_LABELS <= PROM_MAX_LABELS, "prom_sample copies every label");
+
+int
+prom_sample(const char *line, size_t n, char *scratch, struct prom_sample *out)
+{
+	struct sample sm;
+	size_t i;
+
+	if (parse_sample(line, n, scratch, &sm) != 0)
+		return -1;
+	out->name = sm.name;
+	out->nlen = sm.nlen;
+	out->nlab = sm.nlab;
+	out->value = sm.value;
+	for (i = 0; i < sm.nlab; i++) {
+		out->lab[i].k = sm.lab[i].k;
+		out->lab[i].kl = sm.lab[i].kl;
+		out->lab[i].v = sm.lab[i].v;
+		out->lab[i].vl = sm.lab[i].vl;
+	}
+	return 0;
+}
