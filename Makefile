@@ -10,3 +10,4 @@ include mk/test.mk
 include mk/smoke.mk
 include mk/k6.mk
 include mk/docker.mk
+include mk/stage.mk
