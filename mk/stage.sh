@@ -258,7 +258,7 @@ private_body() {
 
 # 4. isolation: the same question from clients A and B: different keys, no hit.
 step_isolation() {
-	tag=$(basename "$RUN")
+	tag=${RUN##*/}
 	private_body "stage-a-$tag" "$WORK/ask_a.json"
 	private_body "stage-b-$tag" "$WORK/ask_b.json"
 	probe_one "$RUN/isolation_a.json" "$STAGE_URL$STAGE_ASK_PATH" -s 200 -X POST \
