@@ -19,7 +19,7 @@ ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS  = $(LDFLAGS) $(SANFLAGS)
 
-PROGS = aclcheck httpprobe jsonfield leakscan p95parse portfree smokereport
+PROGS = aclcheck httpprobe jsonfield knobcheck leakscan p95parse portfree smokereport
 MAN1  = $(PROGS:%=man/%.1)
 MAN7  = man/smokekit.7
 
@@ -39,11 +39,12 @@ P95PARSE_ENGINE  = $(P9)/result.o $(P9)/names.o $(P9)/k6name.o $(P9)/record.o \
 # What each program links: its own objects first, then the library.
 aclcheck_OBJ    = $(O)/obj/tools/aclcheck.o $(LIB_CORE) $(L)/jsonout.o
 httpprobe_OBJ   = $(HP)/httpprobe.o $(HTTPPROBE_ENGINE) $(LIB_CORE) $(L)/jsonout.o $(L)/clock.o $(L)/pctl.o $(L)/url.o $(L)/dur.o \
-                  $(HP)/sign.o $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/uuid.o $(L)/readall.o
+                  $(HP)/sign.o $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(HP)/uuid.o $(L)/readall.o
 jsonfield_OBJ   = $(O)/obj/tools/jsonfield.o $(LIB_CORE) $(LIB_JSON) $(L)/jpath.o $(L)/pred.o
+knobcheck_OBJ   = $(O)/obj/tools/knobcheck.o $(LIB_CORE) $(L)/dur.o $(L)/url.o
 leakscan_OBJ    = $(O)/obj/tools/leakscan.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 p95parse_OBJ    = $(P9)/p95parse.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o $(L)/readall.o
-portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $(L)/xalloc.o $(L)/jsonout.o $(L)/clock.o $(L)/url.o
+portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $(L)/xalloc.o $(L)/jsonout.o $(L)/clock.o $(L)/url.o $(L)/dur.o
 smokereport_OBJ = $(O)/obj/tools/smokereport.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 
 # The demo backend (make demo, and the suite's fixture server): built

@@ -31,13 +31,18 @@ compose_pick() {
 }
 
 # compose_cmd ARG...: docker compose ARG...
+# With COMPOSE_BOUND_S set and timeout(1) here, stopped after that long.
 compose_cmd() {
 	compose_pick
 	if [ "$SMOKE_COMPOSE" = docker-compose ]; then
-		docker-compose "$@"
+		set -- docker-compose "$@"
 	else
-		docker compose "$@"
+		set -- docker compose "$@"
 	fi
+	if [ -n "${COMPOSE_BOUND_S:-}" ] && have timeout; then
+		set -- timeout "$COMPOSE_BOUND_S" "$@"
+	fi
+	"$@"
 }
 SMOKE_COMPOSE=
 
@@ -134,7 +139,6 @@ collect_evidence() {
 # compose_up: docker compose up -d, then a bounded wait until the port
 # listens (and, with STARTUP_LINE, until the service logged it).
 compose_up() {
-	url_parse "$BASE_URL" || { say "up: FAIL usage: BASE_URL=$BASE_URL: $URL_WHY"; return "$E_USAGE"; }
 	UP_WHY=
 	if ! docker_answers; then
 		UP_WHY="no docker engine answers (docker info)"
@@ -146,16 +150,20 @@ compose_up() {
 		return "$E_SETUP"
 	fi
 	say "up: docker compose $(compose_file_list | sed 's/^/-f /' | tr '\n' ' ')up -d"
-	if ! compose up -d; then
+	# Image pulls and builds may come first: bounded, but generously.
+	COMPOSE_BOUND_S=900 compose up -d
+	cu_status=$?
+	if [ "$cu_status" -ne 0 ]; then
 		UP_WHY="docker compose up -d failed"
+		[ "$cu_status" -eq 124 ] && UP_WHY="docker compose up -d did not end within 900s (stopped)"
 		"$(tool portfree)" "$URL_HOSTPORT" >"$WORK/up.port" 2>&1 ||
 		    UP_WHY="$UP_WHY; $(sed -n 's/^summary=//p' "$WORK/up.port" | sed -n 1p)"
 		say "up: FAIL $UP_WHY"
 		return "$E_SETUP"
 	fi
-	say "up: waiting up to ${WAIT_S}s for $URL_HOSTPORT"
-	if ! "$(tool portfree)" -q -l -w "$WAIT_S" "$URL_HOSTPORT"; then
-		UP_WHY="nothing listens on $URL_HOSTPORT ${WAIT_S}s after docker compose up (docker compose logs $COMPOSE_SERVICE)"
+	say "up: waiting up to $WAIT_SHOWN for $URL_HOSTPORT"
+	if ! "$(tool portfree)" -q -l -w "${WAIT_MS}ms" "$URL_HOSTPORT"; then
+		UP_WHY="nothing listens on $URL_HOSTPORT $WAIT_SHOWN after docker compose up (docker compose logs $COMPOSE_SERVICE)"
 		say "up: FAIL $UP_WHY"
 		return "$E_DOWN"
 	fi

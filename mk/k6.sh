@@ -23,7 +23,9 @@ $3"
 }
 
 # with_args COMMAND...: exec COMMAND with the lines of K6_ARGS as more
-# arguments (in step_load's background subshell: its pid is the load's).
+# arguments (in step_load's background subshell: its pid is the load's),
+# under timeout(1) where it is here: LOAD_BOUND_S, the load's duration,
+# TIMEOUT and LOAD_GRACE_S (k6's graceful stop, an image pull) at most.
 with_args() {
 	wa_ifs=$IFS
 	IFS='
@@ -33,11 +35,17 @@ with_args() {
 	set -- "$@" $K6_ARGS
 	set +f
 	IFS=$wa_ifs
+	if have timeout; then
+		LOAD_BOUND_S=$(((K6_DURATION_MS + TIMEOUT_MS) / 1000 + LOAD_GRACE_S))
+		echo "$LOAD_BOUND_S" >"$WORK/load.bound"
+		exec timeout "$LOAD_BOUND_S" "$@"
+	fi
 	exec "$@"
 }
 
 # load_host EXPORT LOG: k6 on this host against BASE_URL.
 load_host() {
+	LOAD_GRACE_S=60
 	k6_run_args "$URL_BASE" "$1" "$K6_SCRIPT"
 	with_args k6 >"$2" 2>&1
 }
@@ -50,7 +58,9 @@ load_compose() {
 	lc_net=$COMPOSE_NETWORK
 	if [ -z "$lc_net" ]; then
 		lc_net=$(compose_network) || {
-			LOAD_WHY="no network for compose service $COMPOSE_SERVICE (is the stack up? make up)"
+			# A background subshell: the reason goes by a file.
+			echo "no network for compose service $COMPOSE_SERVICE (is the stack up? make up)" \
+			    >"$WORK/load.why"
 			return 125
 		}
 	fi
@@ -61,6 +71,8 @@ load_compose() {
 	lc_scripts=$(cd "${lc_scripts:-/}" && pwd) || return 125
 	lc_out=$(cd "$RUN" && pwd) || return 125
 	lc_url=${K6_COMPOSE_URL:-http://$COMPOSE_SERVICE:$PORT$URL_PATH}
+	# An image pull may come first.
+	LOAD_GRACE_S=600
 	k6_run_args "$lc_url" "/out/${1#"$RUN"/}" "/scripts/${K6_SCRIPT##*/}"
 	with_args docker run --rm --network "$lc_net" --user "$(id -u):$(id -g)" \
 	    --add-host=host.docker.internal:host-gateway \
@@ -69,9 +81,12 @@ load_compose() {
 
 # load_native EXPORT LOG: httpprobe's own load mode: k6's summary on
 # stderr (the log), its key=value results on stdout (k6_out/load.txt).
+# K6_DURATION as written: httpprobe -D takes every form k6 takes; each
+# request bounded by TIMEOUT.
 load_native() {
-	exec "$(tool httpprobe)" -c "$K6_VUS" -D "$K6_DURATION" -s 200 --tag ep=models \
-	    --summary-export "$1" "$URL_BASE/v1/models" >"$WORK/load.txt" 2>"$2"
+	exec "$(tool httpprobe)" -c "$K6_VUS" -D "$K6_DURATION" -t "$TIMEOUT" -s 200 \
+	    --tag ep=models --summary-export "$1" "$URL_BASE/v1/models" \
+	    >"$WORK/load.txt" 2>"$2"
 }
 
 # load_ready: what MODE needs is here, the k6 script first (A23: it must
@@ -88,8 +103,23 @@ load_ready() {
 	[ -z "$LOAD_WHY" ]
 }
 
+# load_reason STATUS: why the load failed, in the load program's own words:
+# httpprobe's diagnostic line, else the last line the load printed.
+load_reason() {
+	if [ "$1" -eq 124 ] && [ -s "$WORK/load.bound" ]; then
+		echo "$MODE load did not end within its bound of $(cat "$WORK/load.bound")s (stopped)"
+		return 0
+	fi
+	lr_line=
+	[ "$MODE" = native ] && lr_line=$(grep '^httpprobe: ' "$WORK/load.log" | sed -n 1p)
+	[ -n "$lr_line" ] && { printf '%s\n' "$lr_line"; return 0; }
+	lr_line=$(sed '/^[[:space:]]*$/d' "$WORK/load.log" 2>/dev/null | tail -n 1 | tr -d '\r' | cut -c1-300)
+	printf '%s load exited %s%s\n' "$MODE" "$1" "${lr_line:+: $lr_line}"
+}
+
 # step_load: the load by MODE, then its two artifacts published. Each
-# load_MODE runs in a background subshell that it replaces (exec).
+# load_MODE runs in a background subshell that it replaces (exec). Its log
+# goes to WORK first, then through write_to (a full disk is said).
 step_load() {
 	if ! load_ready; then
 		fail load "$E_SETUP" "$LOAD_WHY"
@@ -99,30 +129,34 @@ step_load() {
 	sl_export=$RUN/k6_out/k6_models.json
 	tmp_for "$sl_export"
 	sl_export_tmp=$TMP
-	tmp_for "$RUN/k6_stdout.log"
-	sl_log_tmp=$TMP
-	rm -f "$sl_export"
+	rm -f "$sl_export" "$WORK/load.log" "$WORK/load.why" "$WORK/load.bound"
 	LOAD_WHY=
+	LOAD_ERR=
 	t0=$(now_ms)
 	# In the background, so that a signal reaches the traps at once (they
 	# stop it), not when the load ends.
-	"load_$MODE" "$sl_export_tmp" "$sl_log_tmp" &
+	"load_$MODE" "$sl_export_tmp" "$WORK/load.log" &
 	CHILD=$!
 	wait "$CHILD"
 	sl=$?
 	CHILD=
 	sl_ms=$(($(now_ms) - t0))
-	[ -f "$sl_log_tmp" ] && publish "$sl_log_tmp" "$RUN/k6_stdout.log"
+	[ -s "$WORK/load.why" ] && LOAD_WHY=$(cat "$WORK/load.why")
+	[ -f "$WORK/load.log" ] && write_to "$RUN/k6_stdout.log" cat "$WORK/load.log"
 	[ -s "$sl_export_tmp" ] && publish "$sl_export_tmp" "$sl_export"
 	rm -f "$sl_export_tmp"
 	[ -s "$WORK/load.txt" ] && write_to "$RUN/k6_out/load.txt" cat "$WORK/load.txt"
 	fact metrics.k6_mode "$MODE"
 	sl_what="$MODE load, $K6_VUS VUs for $K6_DURATION"
+	[ "$sl" -ne 0 ] && [ ! -s "$sl_export" ] && LOAD_ERR=$(load_reason "$sl")
 	if [ -n "$LOAD_WHY" ]; then
 		fail load "$E_SETUP" "$LOAD_WHY"
 	elif [ -s "$sl_export" ]; then
 		check load true "$sl_what, exit $sl (the gate decides)" "$sl_ms"
-	elif [ -s "$RUN/k6_stdout.log" ]; then
+	elif [ "$MODE" = native ] && [ -n "$LOAD_ERR" ]; then
+		# Our own load mode leaves no summary only when it could not run.
+		fail load "$E_SETUP" "$LOAD_ERR"
+	elif [ -s "$WORK/load.log" ]; then
 		check load true "$sl_what, exit $sl, no summary export: the gate reads k6_stdout.log" "$sl_ms"
 	else
 		fail load "$E_SETUP" "$sl_what: exit $sl and no output at all"

@@ -42,7 +42,7 @@ SMOKE_MK=${0%/*}
 : "${COMPOSE_NETWORK:=}" "${K6_COMPOSE_URL:=}" "${DEMO_DURATION:=3s}" "${LEAK_IGNORE:=}"
 : "${SMOKEKIT_BIN:=bin}"
 BIN=$SMOKEKIT_BIN
-TOOLS="httpprobe jsonfield p95parse portfree aclcheck leakscan smokereport"
+TOOLS="httpprobe jsonfield p95parse portfree aclcheck leakscan smokereport knobcheck"
 
 WORK=
 RUN=
@@ -78,23 +78,6 @@ utc_now() {
 	date -u +%Y-%m-%dT%H:%M:%SZ
 }
 
-is_uint() {
-	case $1 in ''|*[!0-9]*) return 1 ;; esac
-}
-
-is_decimal() {
-	case $1 in ''|*[!0-9.]*|*.*.*|.*|*.) return 1 ;; esac
-}
-
-# is_duration VALUE: a k6/Go duration such as 10s, 1m30s, 500ms, or seconds.
-# An ERE: alternation in a BRE (\|) is GNU's, not POSIX (BSD, musl).
-is_duration() {
-	is_decimal "$1" && return 0
-	case $1 in *'
-'*) return 1 ;; esac
-	printf '%s\n' "$1" | grep -Eqx '([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+'
-}
-
 # sleep_short: a tenth of a second where sleep takes fractions, else one.
 sleep_short() {
 	sleep 0.1 2>/dev/null || sleep 1
@@ -127,17 +110,47 @@ $TMP"
 }
 
 # write_to DEST COMMAND...: COMMAND's stdout becomes DEST atomically, even
-# when COMMAND fails (a failing step's output is evidence); its status.
-# COMMAND must not call write_to (the variables are global).
+# when COMMAND fails (a failing step's output is evidence); COMMAND's
+# status. When DEST cannot be written (a full file system, a directory not
+# writable), nothing is renamed into place: DEST stays as it was (the old
+# file or none), the run records a failed "write" step naming DEST, and the
+# status is E_SETUP. COMMAND runs in a subshell (it sets no variable) and
+# must not call write_to.
 write_to() {
 	dest=$1
 	shift
 	tmp_for "$dest"
 	wt_tmp=$TMP
-	"$@" >"$wt_tmp"
-	wt_status=$?
-	publish "$wt_tmp" "$dest" || return "$E_SETUP"
-	return "$wt_status"
+	# cat writes the temporary: unlike a shell builtin (sysinfo's printf),
+	# it says when a write fails. COMMAND's status and cat's complaint come
+	# back on fd 3, each as one line written at once.
+	wt_report=$( { { "$@" 3>&-; echo "status=$?" >&3; } |
+	    { wt_err=$( { cat >"$wt_tmp"; } 2>&1 ) ||
+	    echo "write=failed:$(printf '%s' "$wt_err" | tr '\n' ' ')" >&3; }; } 3>&1 )
+	wt_status=$(printf '%s\n' "$wt_report" | sed -n 's/^status=//p')
+	case $wt_report in
+	*write=failed:*)
+		rm -f "$wt_tmp"
+		write_failed "$dest" "$(printf '%s\n' "$wt_report" |
+		    sed -n 's/^write=failed:.*: //p' | sed -n 1p)"
+		return "$E_SETUP"
+		;;
+	esac
+	if ! wt_err=$(publish "$wt_tmp" "$dest" 2>&1); then
+		rm -f "$wt_tmp"
+		write_failed "$dest" "${wt_err##*: }"
+		return "$E_SETUP"
+	fi
+	return "${wt_status:-$E_SETUP}"
+}
+
+# write_failed DEST WHY: an artifact that could not be written, said on
+# stderr and, in a run, as its first failed step.
+write_failed() {
+	warn "${CMD:-smoke}: cannot write $1: ${2:-write error}"
+	[ -n "$WORK" ] && [ -f "$WORK/facts" ] &&
+	    fail write "$E_SETUP" "cannot write $1: ${2:-write error}"
+	return 0
 }
 
 # --- facts, checks and the verdict ----------------------------------------
@@ -252,78 +265,63 @@ interrupted() {
 	exit "$1"
 }
 
-# knobs_ok: every knob well-formed, else say which and return E_USAGE.
+# knobs_ok: knobcheck(1) validates every knob, each with the grammar the
+# programs use (this script has none of its own), and prints the facts
+# used here: BASE_URL's parts, the seconds knobs in milliseconds. A bad
+# knob is a FAIL usage line with knobcheck's own reason (every bad knob on
+# stderr when there are several); E_USAGE.
 knobs_ok() {
-	ko_bad=
-	is_decimal "$P95_MAX_MS" || ko_bad="P95_MAX_MS=$P95_MAX_MS: want milliseconds, e.g. 1200"
-	is_decimal "$FAILED_MAX" || ko_bad="FAILED_MAX=$FAILED_MAX: want a rate, e.g. 0.01"
-	is_uint "$K6_VUS" && [ "$K6_VUS" -gt 0 ] || ko_bad="K6_VUS=$K6_VUS: want a count of at least 1"
-	is_duration "$K6_DURATION" || ko_bad="K6_DURATION=$K6_DURATION: want a duration, e.g. 10s"
-	is_uint "$RETRIES" || ko_bad="RETRIES=$RETRIES: want a count"
-	is_decimal "$TIMEOUT" || ko_bad="TIMEOUT=$TIMEOUT: want seconds"
-	is_decimal "$WARMUP_S" || ko_bad="WARMUP_S=$WARMUP_S: want seconds"
-	is_decimal "$WAIT_S" || ko_bad="WAIT_S=$WAIT_S: want seconds"
-	is_uint "$PORT" && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] ||
-	    ko_bad="PORT=$PORT: want a port number, 1 to 65535"
-	case $K6_MODE in auto|host|compose|native) ;;
-	*) ko_bad="K6_MODE=$K6_MODE: want auto, host, compose or native" ;;
-	esac
-	if ! url_parse "$BASE_URL"; then
-		if [ "$URL_SECRET" = yes ]; then
-			ko_bad="BASE_URL: $URL_WHY"
-		else
-			ko_bad="BASE_URL=$BASE_URL: $URL_WHY"
-		fi
+	if [ ! -x "$(tool knobcheck)" ]; then
+		say "$CMD: FAIL setup: not built in $BIN/: knobcheck (run make)"
+		return "$E_SETUP"
 	fi
-	[ -z "$ko_bad" ] && return 0
-	say "$CMD: FAIL usage: $ko_bad"
-	return "$E_USAGE"
-}
-
-# url_parse URL: sets URL_HOST, URL_PORT, URL_HOSTPORT (for portfree),
-# URL_PATH (the path prefix, "" or "/api", no trailing slash) and URL_BASE
-# (http://host:port/prefix), or URL_WHY; URL_SECRET=yes when the URL holds
-# credentials (then it is never shown).
-url_parse() {
-	URL_WHY=
-	URL_SECRET=no
-	up_rest=${1#*://}
-	case ${up_rest%%/*} in
-	*@*)
-		URL_SECRET=yes
-		URL_WHY="credentials in the URL are not supported (they would be in every artifact)"
-		return 1
-		;;
-	esac
-	case $1 in
-	https://*) URL_WHY="https is not supported (smokekit speaks plain HTTP; use http://)"; return 1 ;;
-	http://?*) ;;
-	*) URL_WHY="want http://host[:port][/prefix]"; return 1 ;;
-	esac
-	up_hp=${up_rest%%/*}
-	URL_PATH=${up_rest#"$up_hp"}
-	while :; do
-		case $URL_PATH in
-		*/) URL_PATH=${URL_PATH%/} ;;
-		*) break ;;
+	# Facts on stdout start with a knob's name, diagnostics with
+	# "knobcheck: ": one capture holds both apart.
+	ko_all=$("$(tool knobcheck)" BASE_URL="$BASE_URL" PORT="$PORT" \
+	    ENV_FILE="$ENV_FILE" P95_MAX_MS="$P95_MAX_MS" FAILED_MAX="$FAILED_MAX" \
+	    K6_VUS="$K6_VUS" K6_DURATION="$K6_DURATION" K6_SCRIPT="$K6_SCRIPT" \
+	    K6_MODE="$K6_MODE" RETRIES="$RETRIES" TIMEOUT="$TIMEOUT" \
+	    WARMUP_S="$WARMUP_S" RUNS_DIR="$RUNS_DIR" COMPOSE_FILE="$COMPOSE_FILE" \
+	    COMPOSE_SERVICE="$COMPOSE_SERVICE" RUN_DIR="$RUN_DIR" LOG_FILE="$LOG_FILE" \
+	    UP="$UP" WAIT_S="$WAIT_S" ENV_USER="$ENV_USER" STARTUP_LINE="$STARTUP_LINE" \
+	    K6_IMAGE="$K6_IMAGE" COMPOSE_NETWORK="$COMPOSE_NETWORK" \
+	    K6_COMPOSE_URL="$K6_COMPOSE_URL" DEMO_DURATION="$DEMO_DURATION" \
+	    LEAK_IGNORE="$LEAK_IGNORE" 2>&1)
+	ko_status=$?
+	if [ "$ko_status" -ne 0 ]; then
+		ko_why=$(printf '%s\n' "$ko_all" | sed -n 's/^knobcheck: //p')
+		[ "$(printf '%s\n' "$ko_why" | wc -l)" -gt 1 ] &&
+		    printf '%s\n' "$ko_all" | grep '^knobcheck: ' >&2
+		say "$CMD: FAIL usage: $(printf '%s\n' "${ko_why:-knobcheck exited $ko_status}" | sed -n 1p)"
+		[ "$ko_status" -eq 1 ] && return "$E_USAGE"
+		return "$E_SETUP"
+	fi
+	while IFS= read -r ko_line; do
+		ko_v=${ko_line#*=}
+		case $ko_line in
+		BASE_URL.port=*) URL_PORT=$ko_v ;;
+		BASE_URL.endpoint=*) URL_HOSTPORT=$ko_v ;;
+		BASE_URL.prefix=*) URL_PATH=$ko_v ;;
+		BASE_URL.base=*) URL_BASE=$ko_v ;;
+		K6_DURATION.ms=*) K6_DURATION_MS=$ko_v ;;
+		RETRIES=*) RETRIES_N=$ko_v ;;
+		TIMEOUT.ms=*) TIMEOUT_MS=$ko_v ;;
+		WAIT_S.ms=*) WAIT_MS=$ko_v ;;
+		WARMUP_S.ms=*) WARMUP_MS=$ko_v ;;
 		esac
-	done
-	URL_BASE=http://$up_hp$URL_PATH
-	case $up_hp in
-	\[*\]:*) URL_HOST=${up_hp%%]*}; URL_HOST=${URL_HOST#[}; URL_PORT=${up_hp##*]:} ;;
-	\[*\]) URL_HOST=${up_hp#[}; URL_HOST=${URL_HOST%]}; URL_PORT=80 ;;
-	*:*) URL_HOST=${up_hp%%:*}; URL_PORT=${up_hp#*:} ;;
-	*) URL_HOST=$up_hp; URL_PORT=80 ;;
-	esac
-	if [ -z "$URL_HOST" ] || ! is_uint "$URL_PORT" || [ "$URL_PORT" -lt 1 ] ||
-	    [ "$URL_PORT" -gt 65535 ]; then
-		URL_WHY="cannot read host and port"
-		return 1
-	fi
-	case $URL_HOST in
-	*:*) URL_HOSTPORT="[$URL_HOST]:$URL_PORT" ;;
-	*) URL_HOSTPORT="$URL_HOST:$URL_PORT" ;;
-	esac
+	done <<EOF_KNOBS
+$ko_all
+EOF_KNOBS
+	# WAIT_S as the messages say it ("30s", "0.5s"), whatever its form.
+	WAIT_SHOWN=$(awk -v ms="$WAIT_MS" 'BEGIN { printf "%gs", ms / 1000 }')
+	WARMUP_SHOWN=$(awk -v ms="$WARMUP_MS" 'BEGIN { printf "%gs", ms / 1000 }')
+	# Each probe's overall bound (httpprobe -m): every attempt, and the
+	# waits between them, with WAIT_S to spare for a backend that asks
+	# for time (Retry-After); at most httpprobe's 24h. knobcheck's numbers:
+	# no leading zero for the shell to take for octal.
+	PROBE_MAX_MS=$((TIMEOUT_MS * (RETRIES_N + 1) + WAIT_MS))
+	[ "$PROBE_MAX_MS" -le 86400000 ] || PROBE_MAX_MS=86400000
+	return 0
 }
 
 # tools_ok: every program built, else say which and return E_SETUP.
@@ -387,7 +385,7 @@ verdict() {
 # step_port: wait (bounded) until the backend's port listens.
 step_port() {
 	t0=$(now_ms)
-	"$(tool portfree)" -l -w "$WAIT_S" "$URL_HOSTPORT" >"$WORK/port.out" 2>"$WORK/port.err"
+	"$(tool portfree)" -l -w "${WAIT_MS}ms" "$URL_HOSTPORT" >"$WORK/port.out" 2>"$WORK/port.err"
 	pp=$?
 	ms=$(($(now_ms) - t0))
 	# A backend on another host: its ports cannot be seen from here, so
@@ -398,7 +396,7 @@ step_port() {
 	fi
 	case $pp in
 	0) check port true "$URL_HOSTPORT listens" "$ms" ;;
-	1) fail port "$E_DOWN" "nothing listens on $URL_HOSTPORT after ${WAIT_S}s (start the backend: make up, or docker compose up -d)" ;;
+	1) fail port "$E_DOWN" "nothing listens on $URL_HOSTPORT after $WAIT_SHOWN (start the backend: make up, or docker compose up -d)" ;;
 	*) fail port "$E_SETUP" "portfree: $(first_line "$WORK/port.err")" ;;
 	esac
 }
@@ -414,7 +412,7 @@ step_startup() {
 	else
 		return 0
 	fi
-	deadline=$(($(date +%s) + ${WAIT_S%%.*} + 1))
+	deadline=$(($(date +%s) + WAIT_MS / 1000 + 1))
 	while :; do
 		if [ -n "$LOG_FILE" ]; then
 			grep -F -e "$STARTUP_LINE" "$LOG_FILE" >"$WORK/startup" 2>/dev/null
@@ -424,7 +422,7 @@ step_startup() {
 		fi
 		[ -s "$WORK/startup" ] && break
 		if [ "$(date +%s)" -ge "$deadline" ]; then
-			fail startup "$E_DOWN" "\"$STARTUP_LINE\" not in $src after ${WAIT_S}s (STARTUP_LINE= skips this for a backend that is not uvicorn)"
+			fail startup "$E_DOWN" "\"$STARTUP_LINE\" not in $src after $WAIT_SHOWN (STARTUP_LINE= skips this for a backend that is not uvicorn)"
 			return 0
 		fi
 		sleep 1
@@ -436,7 +434,8 @@ step_startup() {
 # probe NAME PATH FILE: GET BASE_URL/PATH with retries, body into FILE,
 # want 200. Returns 0, or records the failure and returns 1.
 probe() {
-	"$(tool httpprobe)" -q -s 200 -r "$RETRIES" -t "$TIMEOUT" -o "$FILE_DIR/$3" \
+	"$(tool httpprobe)" -q -s 200 -r "$RETRIES" -t "$TIMEOUT" -m "${PROBE_MAX_MS}ms" \
+	    -o "$FILE_DIR/$3" \
 	    -w '%{http_code} %{time_total} %{error_class}\n' "$URL_BASE$2" \
 	    >"$WORK/$1.w" 2>"$WORK/$1.err"
 	pr=$?
@@ -448,7 +447,12 @@ probe() {
 	case $pr in
 	0) return 0 ;;
 	1) fail "$1" "$E_CHECK" "GET $URL_PATH$2: HTTP $PROBE_CODE, wanted 200 (body in $RUN/$3)" ;;
-	3) fail "$1" "$E_DOWN" "GET $URL_PATH$2: $(first_line "$WORK/$1.err")" ;;
+	3)
+		# httpprobe's own words (a server asking, by Retry-After, for
+		# more time than the bound says what it asked), without the URL.
+		pr_why=$(first_line "$WORK/$1.err")
+		fail "$1" "$E_DOWN" "GET $URL_PATH$2: ${pr_why#"$URL_BASE$2: "}"
+		;;
 	*) fail "$1" "$E_SETUP" "httpprobe: $(first_line "$WORK/$1.err")" ;;
 	esac
 	return 1
@@ -491,12 +495,12 @@ step_models() {
 	check models true "HTTP 200, data is an array of $OUR_MODELS_COUNT, $MODELS_BYTES bytes" "$PROBE_MS"
 }
 
-# step_warmup: WARMUP_S seconds of load that is not measured.
+# step_warmup: WARMUP_S of load that is not measured.
 step_warmup() {
-	[ "$WARMUP_S" = 0 ] && return 0
-	"$(tool httpprobe)" -q -c "$K6_VUS" -D "${WARMUP_S}s" "$URL_BASE/v1/models" \
+	[ "$WARMUP_MS" -eq 0 ] && return 0
+	"$(tool httpprobe)" -q -c "$K6_VUS" -D "$WARMUP_S" -t "$TIMEOUT" "$URL_BASE/v1/models" \
 	    >/dev/null 2>&1
-	check warmup true "${WARMUP_S}s of unmeasured load"
+	check warmup true "$WARMUP_SHOWN of unmeasured load"
 }
 
 # step_gate: p95parse on the k6 summary export, else the stdout log.
@@ -519,7 +523,7 @@ step_gate() {
 		check gate true "$PASS_DETAIL ($(p95 source))"
 		;;
 	1) fail gate "$E_GATE" "$(gate_why)" ;;
-	*) fail gate "$E_SETUP" "no latency results: $(first_line "$WORK/p95.err")" ;;
+	*) fail gate "$E_SETUP" "no latency results: ${LOAD_ERR:-$(first_line "$WORK/p95.err")}" ;;
 	esac
 }
 
@@ -600,8 +604,8 @@ step_leakscan() {
 
 # start_run: knobs, tools, work dir, run dir, the run's facts.
 start_run() {
-	knobs_ok || exit
 	tools_ok || exit
+	knobs_ok || exit
 	begin
 	STARTED=$(utc_now)
 	resolve_mode
@@ -659,6 +663,7 @@ cmd_smoke() {
 # it, no run directory.
 cmd_load() {
 	K6_MODE=$1 MODE=$1
+	tools_ok || exit
 	knobs_ok || exit
 	if ! load_ready; then
 		say "$CMD: FAIL setup: $LOAD_WHY"
@@ -697,12 +702,16 @@ cmd_build_log() {
 		say "# $(utc_now) ${CC:-cc}: $("${CC:-cc}" --version 2>&1 | sed -n 1p)"
 		say "# $("$1" --version 2>&1 | sed -n 1p)"
 		say "# $1 -B all"
-		"$1" --no-print-directory -B all 2>&1
+		# --no-silent: a caller's make -s (in MAKEFLAGS, which the
+		# sub-make reads) would leave the compiler lines out of the log.
+		"$1" --no-print-directory --no-silent -B all 2>&1
 		say "# exit $?"
 	} >"$WORK/build.log"
-	write_to "$RUN/build.log" cat "$WORK/build.log"
 	bl=$(sed -n '$s/^# exit //p' "$WORK/build.log")
-	if [ "$bl" = 0 ]; then
+	if ! write_to "$RUN/build.log" cat "$WORK/build.log"; then
+		say "build-log: FAIL write: cannot write $RUN/build.log (make exited $bl)"
+		exit "$E_SETUP"
+	elif [ "$bl" = 0 ]; then
 		say "build-log: PASS $RUN/build.log"
 	else
 		tail -n 20 "$WORK/build.log"
@@ -715,6 +724,12 @@ cmd_demo() {
 	CMD=demo
 	fixture=${FIXTURE:-$BIN/demobackend}
 	[ -x "$fixture" ] || { say "demo: FAIL setup: $fixture not built (make $fixture)"; exit "$E_SETUP"; }
+	tools_ok || exit
+	# DEMO_DURATION before the backend starts; the smoke checks the rest.
+	if ! demo_why=$("$(tool knobcheck)" -q DEMO_DURATION="$DEMO_DURATION" 2>&1); then
+		say "demo: FAIL usage: ${demo_why#knobcheck: }"
+		exit "$E_USAGE"
+	fi
 	begin
 	"$fixture" -p 0 -P "$WORK/port" >"$WORK/fixture.log" 2>&1 &
 	demo_pid=$!
@@ -727,7 +742,7 @@ cmd_demo() {
 		tries=$((tries - 1))
 	done
 	port=$(cat "$WORK/port" 2>/dev/null)
-	if ! is_uint "$port"; then
+	if ! "$(tool knobcheck)" -q PORT="$port" 2>/dev/null; then
 		say "demo: FAIL setup: the fixture server did not start: $(first_line "$WORK/fixture.log")"
 		exit "$E_SETUP"
 	fi
@@ -751,8 +766,8 @@ k6-host) cmd_load host ;;
 k6-compose) cmd_load compose ;;
 k6-native) cmd_load native ;;
 preflight)
-	knobs_ok || exit
 	tools_ok || exit
+	knobs_ok || exit
 	begin
 	preflight_list standalone
 	;;
@@ -763,8 +778,8 @@ sysinfo)
 	;;
 evidence) cmd_evidence ;;
 up)
-	knobs_ok || exit
 	tools_ok || exit
+	knobs_ok || exit
 	begin
 	compose_up
 	;;

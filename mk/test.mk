@@ -28,9 +28,9 @@ unit_pctl_OBJ    = $(L)/pctl.o
 unit_clock_OBJ   = $(L)/clock.o
 unit_sha256_OBJ  = $(L)/sha256.o $(L)/sha256_x86.o
 unit_hmac_OBJ    = $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o \
-                   $(HP)/sign.o $(L)/uuid.o $(L)/die.o $(L)/xalloc.o
+                   $(HP)/sign.o $(HP)/uuid.o $(L)/die.o $(L)/xalloc.o
 unit_base64_OBJ  = $(L)/base64.o
-unit_uuid_OBJ    = $(L)/uuid.o $(L)/readall.o $(L)/xalloc.o $(L)/die.o
+unit_uuid_OBJ    = $(HP)/uuid.o $(L)/readall.o $(L)/xalloc.o $(L)/die.o
 
 UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
 $(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)
@@ -95,6 +95,7 @@ fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c tools
 fuzz_k6text_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_ndjson_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_prom_SRC   = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
+fuzz_knob_SRC   = tools/lib/url.c tools/lib/dur.c tools/lib/num.c tools/lib/xalloc.c tools/lib/die.c tools/lib/usage.c
 FUZZ_BINS = $(FUZZERS:%=bin/fuzz/fuzz_%)
 
 $(FUZZ_BINS): bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRC)

@@ -30,15 +30,21 @@ export BARE JQPATH SH
 # run_smoke URL [NAME=VALUE...]: mk/smoke.sh ${SMOKE_CMD:-smoke} against URL
 # on the bare PATH (PATH=... among the pairs replaces it), in a clean
 # environment, runs/ in the current directory; out, err; its exit status.
+# With SMOKE_TIMEOUT=N (and timeout(1) here), killed after N seconds: a
+# hang fails the test instead of stalling the suite.
 run_smoke() {
 	rs_url=$1
 	shift
-	env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
+	set -- env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 	    SMOKEKIT_BIN="$PROGS" RUNS_DIR="$PWD/runs" BASE_URL="$rs_url" \
 	    K6_MODE=auto K6_DURATION=500ms K6_VUS=2 RETRIES=1 TIMEOUT=5 WAIT_S=5 \
 	    K6_SCRIPT="$ROOT/tests/k6_models.js" COMPOSE_FILE="$PWD/no-compose.yml" \
-	    "$@" "$SH" "$ROOT/mk/smoke.sh" "${SMOKE_CMD:-smoke}" >out 2>err
+	    "$@" "$SH" "$ROOT/mk/smoke.sh" "${SMOKE_CMD:-smoke}"
+	if [ -n "${SMOKE_TIMEOUT:-}" ] && have timeout; then
+		set -- timeout "$SMOKE_TIMEOUT" "$@"
+	fi
+	"$@" >out 2>err
 }
 
 # smoke_code STATUS URL [NAME=VALUE...]: run_smoke wanting STATUS; on

@@ -69,18 +69,18 @@ test_expect_success 'Retry-After: 3600 with -r 3: one attempt, the demand named,
 	test "$(hits /ra/3600)" = 1
 '
 
-test_expect_success 'without -m the deadline is every attempt and every backoff: (3+1) x 10 s + 3 x 8 s' '
+test_expect_success 'without -m the deadline is every attempt and every backoff: (3+1) x 10 s + 3 x 8 s + 1 s' '
 	expect_code 3 httpprobe -q -r 3 "$H/ra/3600" >out 2>err &&
-	check_str "httpprobe: $H/ra/3600: server asks to retry after 3600 s (Retry-After), beyond the 64 s deadline (status 503)" err &&
+	check_str "httpprobe: $H/ra/3600: server asks to retry after 3600 s (Retry-After), beyond the 65 s deadline (status 503)" err &&
 	expect_code 3 httpprobe -q -r 1 -t 0.5 "$H/ra/3600" 2>err &&
-	contains "beyond the 9 s deadline (status 503)" err
+	contains "beyond the 10 s deadline (status 503)" err
 '
 
 test_expect_success 'Retry-After: 2147483648 (past 2^31): named as sent, no overflow, exit 3' '
 	expect_code 3 httpprobe -q -w "%{http_code} %{num_retries} %{error_class}\n" -r 2 \
 		"$H/ra/2147483648" >out 2>err &&
 	check_str "503 0 retry_after" out &&
-	check_str "httpprobe: $H/ra/2147483648: server asks to retry after 2147483648 s (Retry-After), beyond the 46 s deadline (status 503)" err
+	check_str "httpprobe: $H/ra/2147483648: server asks to retry after 2147483648 s (Retry-After), beyond the 47 s deadline (status 503)" err
 '
 
 test_expect_success 'Retry-After of 400 digits, and in the year 9999: clamped, longer than any deadline' '

@@ -524,6 +524,15 @@ test_expect_success '-w: on timeout exit 1 with what was last seen' '
 	check /dev/null out && check /dev/null err
 '
 
+test_expect_success '-w and -i take the one duration grammar: k6 forms, plain seconds' '
+	expect_code 1 portfree -l -w 0m0.2s -i 50ms 127.0.0.1:$FREE_PORT >out 2>err &&
+	contains "timed out after 0.2 s" err &&
+	expect_code 2 portfree -l -w 1x $FREE_PORT >out 2>err &&
+	check_str "portfree: bad wait '\''1x'\'': want a duration such as 10, 0.5, 250ms or 1m30s" err &&
+	expect_code 2 portfree -l -i 1m-2s $FREE_PORT >out 2>err &&
+	contains "bad interval" err
+'
+
 test_expect_success '--pick: a port a server can bind, on 127.0.0.1 and any address' '
 	portfree --pick >port 2>err &&
 	check /dev/null err &&

@@ -216,26 +216,51 @@ test_expect_success 'SIGTERM mid-load: the load stopped, status.json says so, ex
 
 test_expect_success 'a malformed knob: FAIL usage, exit 2, no run directory' '
 	smoke_code 2 "$OK_URL" K6_MODE=sometimes &&
-	check_str "smoke: FAIL usage: K6_MODE=sometimes: want auto, host, compose or native" out &&
+	check_str "smoke: FAIL usage: K6_MODE='"'"'sometimes'"'"': want auto, host, compose or native" out &&
 	test ! -e runs &&
 	smoke_code 2 "https://127.0.0.1:1" &&
 	contains "https is not supported" out &&
 	smoke_code 2 "$OK_URL" P95_MAX_MS=12x &&
-	contains "P95_MAX_MS=12x" out &&
+	contains "P95_MAX_MS='"'"'12x'"'"': not a number of milliseconds" out &&
 	smoke_code 2 "$OK_URL" K6_DURATION=forever &&
-	contains "K6_DURATION=forever" out &&
+	check_str "smoke: FAIL usage: K6_DURATION='"'"'forever'"'"': not a duration (e.g. 10s, 1m30s, 500ms)" out &&
 	smoke_code 2 "$OK_URL" K6_DURATION=10x &&
 	smoke_code 2 "$OK_URL" K6_DURATION=1m30 &&
 	smoke_code 2 "$OK_URL" PORT=70000 &&
-	check_str "smoke: FAIL usage: PORT=70000: want a port number, 1 to 65535" out &&
+	check_str "smoke: FAIL usage: PORT='"'"'70000'"'"': want a port number, 1 to 65535" out &&
 	smoke_code 2 "http://127.0.0.1:0" &&
 	test ! -e runs
 '
 
-test_expect_success 'K6_DURATION: every form k6 takes is accepted (1m30s, 1.5s, 250ms, 10)' '
-	for d in 1m30s 1.5s 250ms 10; do
-		smoke_code 4 "$CLOSED_URL" WAIT_S=0 K6_DURATION=$d || return 1
+# Against the fixture: each form reaches the native load (httpprobe -D gets
+# it as written) and the run PASSes.
+test_expect_success 'K6_DURATION: every form k6 takes reaches the load and PASSes (0m0.5s, 0.4s, 300ms, 1, 250000us)' '
+	for d in 0m0.5s 0.4s 300ms 1 250000us; do
+		smoke_code 0 "$OK_URL" K6_DURATION=$d &&
+		grep "^smoke: PASS p95 .* native load" out &&
+		status_has "\"detail\":\"native load, 2 VUs for $d, exit 0 (the gate decides)\"" &&
+		mv runs "runs-$d" || return 1
 	done
+'
+
+# The programs, with an httpprobe whose load mode refuses to run (as it
+# refused k6's duration forms once): its own line, not the gate's.
+test_expect_success 'a load that cannot run: the FAIL line is httpprobe'"'"'s own reason' '
+	mkdir progs &&
+	for p in "$PROGS"/*; do ln -s "$p" progs/ || return 1; done &&
+	rm progs/httpprobe &&
+	cat >progs/httpprobe <<-EOF &&
+	#!/bin/sh
+	for a; do
+		case \$a in -D) echo "httpprobe: bad -D: refused by this stand-in" >&2; exit 2 ;; esac
+	done
+	exec "$PROGS/httpprobe" "\$@"
+	EOF
+	chmod +x progs/httpprobe &&
+	smoke_code 3 "$OK_URL" SMOKEKIT_BIN="$PWD/progs" &&
+	fail_line load "httpprobe: bad -D: refused by this stand-in" &&
+	contains "httpprobe: bad -D: refused by this stand-in" runs/latest/k6_stdout.log &&
+	lacks "No such file" out
 '
 
 test_expect_success 'a strictly POSIX sed (GNU sed --posix): PASS the same' '
@@ -372,7 +397,7 @@ fi
 
 test_expect_success 'credentials in BASE_URL: FAIL usage, exit 2, the password never shown' '
 	smoke_code 2 "http://smoke:pw-Kq83Zt@127.0.0.1:$OK_PORT" &&
-	check_str "smoke: FAIL usage: BASE_URL: credentials in the URL are not supported (they would be in every artifact)" out &&
+	check_str "smoke: FAIL usage: BASE_URL='"'"'http://***@127.0.0.1:$OK_PORT'"'"': credentials (user:password@) in the URL are not supported" out &&
 	lacks pw-Kq83Zt out && lacks pw-Kq83Zt err && test ! -e runs
 '
 

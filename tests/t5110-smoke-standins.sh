@@ -235,7 +235,7 @@ test_expect_success 'make up: compose up -d, then the bounded wait for the port'
 	check_str "docker compose -f $TRASH/compose.yml up -d" calls &&
 	contains "up: ${URL#http://} listens" out &&
 	SMOKE_CMD=up compose_smoke 2 K6_MODE=bogus &&
-	check_str "up: FAIL usage: K6_MODE=bogus: want auto, host, compose or native" out
+	check_str "up: FAIL usage: K6_MODE='"'"'bogus'"'"': want auto, host, compose or native" out
 '
 
 cat >"$TRASH/base.yml" <<EOF

@@ -62,6 +62,21 @@ if [ -n "$MAKE_OK" ]; then
 		! kill -0 "$pid" 2>/dev/null &&
 		portfree -q "127.0.0.1:$port"
 	'
+	test_expect_success 'make smoke-local K6_DURATION=0m2s, native load: k6'"'"'s form reaches httpprobe, PASS' '
+		expect_code 0 smoke_make smoke-local BASE_URL="$URL" PORT="$PORT" K6_DURATION=0m2s &&
+		grep "^smoke: PASS p95 .* native load ($PWD/runs/[0-9-]*)\$" out &&
+		status_has "\"detail\":\"native load, 2 VUs for 0m2s, exit 0 (the gate decides)\""
+	'
+	test_expect_success 'make demo DEMO_DURATION=0m1.5s: PASS' '
+		expect_code 0 smoke_make demo DEMO_DURATION=0m1.5s &&
+		grep "^smoke: PASS p95 .* 2 models, native load" out &&
+		status_has "native load, 2 VUs for 0m1.5s, exit 0"
+	'
+	test_expect_success 'make smoke-local with a bad knob: knobcheck'"'"'s line, before anything runs' '
+		expect_code 2 smoke_make smoke-local BASE_URL="$URL" K6_DURATION=1x &&
+		check_str "smoke: FAIL usage: K6_DURATION='"'"'1x'"'"': not a duration (e.g. 10s, 1m30s, 500ms)" out &&
+		test ! -e runs
+	'
 	test_expect_success 'make preflight: the checklist, exit 0 with the backend up' '
 		expect_code 0 smoke_make preflight BASE_URL="$URL" &&
 		grep "^✓ port 127.0.0.1:$PORT: " out &&
@@ -112,7 +127,7 @@ test_expect_success 'sysinfo alone on a bare PATH: what is absent says so' '
 	contains "jq=absent" out && contains "k6=absent" out && contains "docker=absent" out &&
 	contains "k6_mode=native" out && contains "base_url=$URL" out &&
 	SMOKE_CMD=sysinfo smoke_code 2 "$URL" K6_MODE=bogus &&
-	check_str "sysinfo: FAIL usage: K6_MODE=bogus: want auto, host, compose or native" out
+	check_str "sysinfo: FAIL usage: K6_MODE='"'"'bogus'"'"': want auto, host, compose or native" out
 '
 
 # knobs: the variables mk/smoke.mk hands mk/smoke.sh, one a line.
@@ -160,6 +175,12 @@ if have make && have cc; then
 		contains "cc -Wall -o hello hello.c" "$log" &&
 		contains "warning: unused variable" "$log" &&
 		check_str "# exit 0" "$(tail -n 1 "$log" >last && echo last)"
+	'
+	test_expect_success 'build-log under make -s (MAKEFLAGS=s): the compiler lines are still logged' '
+		cp "$TRASH/proj/Makefile" "$TRASH/proj/hello.c" . &&
+		expect_code 0 env MAKEFLAGS=s RUNS_DIR=runs SMOKEKIT_BIN="$PROGS" CC=cc \
+		    sh "$ROOT/mk/smoke.sh" build-log make >out 2>err &&
+		contains "cc -Wall -o hello hello.c" runs/latest/build.log
 	'
 	test_expect_success 'build-log: a failing build is make'"'"'s status, and the log says why' '
 		cp "$TRASH/proj/Makefile" . && cp "$TRASH/proj/broken.c" hello.c &&

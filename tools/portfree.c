@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "die.h"
+#include "dur.h"
 #include "jsonout.h"
 #include "num.h"
 #include "url.h"
@@ -1201,8 +1202,8 @@ static const struct usage usage = {
 static void
 parse_duration(const char *arg, const char *what, double *ms)
 {
-	if (parse_seconds_ms(arg, 86400 * 365, ms) != 0) {
-		warnf("bad %s '%s': want seconds such as 10, 0.5 or 250ms", what, arg);
+	if (dur_parse_user(arg, 86400.0 * 365 * 1000, ms) != 0) {
+		warnf("bad %s '%s': want a duration such as 10, 0.5, 250ms or 1m30s", what, arg);
 		exit(EXIT_USAGE);
 	}
 }

@@ -14,7 +14,7 @@ main(void)
 		"", "nan", "inf", "-inf", "0x1p3", "1e999", "1.5ms", " 2", ".", "e5",
 	};
 	long long ll = 42;
-	double d = 0, ms = 0;
+	double d = 0;
 	size_t i;
 
 	ok(parse_ll("12", 0, 100, &ll) == 0 && ll == 12, "parse_ll 12");
@@ -31,15 +31,6 @@ main(void)
 		ok(parse_double(bad_double[i], -1e300, 1e300, &d) == -1,
 		    "parse_double rejects '%s'", bad_double[i]);
 
-	ok(parse_seconds_ms("10", 3600, &ms) == 0 && ms == 10000, "seconds 10");
-	ok(parse_seconds_ms("0.5", 3600, &ms) == 0 && ms == 500, "seconds 0.5");
-	ok(parse_seconds_ms("250ms", 3600, &ms) == 0 && ms == 250, "seconds 250ms");
-	ok(parse_seconds_ms("2m", 3600, &ms) == 0 && ms == 120000, "seconds 2m");
-	ok(parse_seconds_ms("1h", 3600, &ms) == 0 && ms == 3600000, "seconds 1h");
-	ok(parse_seconds_ms("2h", 3600, &ms) == -1, "seconds over the maximum");
-	ok(parse_seconds_ms("ms", 3600, &ms) == -1, "seconds: unit alone");
-	ok(parse_seconds_ms("-1", 3600, &ms) == -1, "seconds: negative");
-	ok(parse_seconds_ms("1x", 3600, &ms) == -1, "seconds: unknown unit");
 	is_int(hexval('0'), 0, "hexval 0");
 	is_int(hexval('a'), 10, "hexval a");
 	is_int(hexval('F'), 15, "hexval F");

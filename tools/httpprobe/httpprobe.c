@@ -26,6 +26,7 @@
 #define BACKOFF_FIRST_MS 500.0
 #define BACKOFF_MAX_MS 8000.0
 #define MAX_SECONDS 86400.0
+#define DEFAULT_SLACK_MS 1000.0
 
 enum {
 	OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE, OPT_BURST,
@@ -460,10 +461,14 @@ parse_args(struct opts *o, int argc, char *argv[])
 		o->lc.requests = o->lc.conns > 0 ? o->lc.conns : 1;
 	if (o->load && o->lc.requests == 0 && o->lc.duration_ms == 0)
 		die(EXIT_USAGE, "load mode needs a bound: -n requests or -D duration");
-	/* Without -m: every attempt and the longest backoff between each. */
+	/*
+	 * Without -m: every attempt and the longest backoff between each, and
+	 * a second for the work between them, so that an attempt's own -t
+	 * always ends it first (the overall deadline is for waits).
+	 */
 	if (!o->max_given)
 		o->max_ms = (double)(o->retries + 1) * o->timeout_ms +
-		    (double)o->retries * BACKOFF_MAX_MS;
+		    (double)o->retries * BACKOFF_MAX_MS + DEFAULT_SLACK_MS;
 	hmac_option(o);
 	if (o->ob != NULL && observe_needs_body(o->ob)) {
 		static struct body keep;

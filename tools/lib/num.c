@@ -51,35 +51,6 @@ parse_double(const char *s, double min, double max, double *out)
 }
 
 int
-parse_seconds_ms(const char *s, double max_s, double *ms)
-{
-	static const struct { const char *suffix; double ms; } units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
-	};
-	char buf[64];
-	size_t len = s != NULL ? strlen(s) : 0;
-	double v, scale = 1000;
-	size_t i;
-
-	if (len == 0 || len >= sizeof buf)
-		return -1;
-	memcpy(buf, s, len + 1);
-	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-		size_t sl = strlen(units[i].suffix);
-		if (len > sl && strcmp(buf + len - sl, units[i].suffix) == 0 &&
-		    isdigit((unsigned char)buf[len - sl - 1])) {
-			buf[len - sl] = '\0';
-			scale = units[i].ms;
-			break;
-		}
-	}
-	if (parse_double(buf, 0, HUGE_VAL, &v) != 0 || v * scale > max_s * 1000)
-		return -1;
-	*ms = v * scale;
-	return 0;
-}
-
-int
 hexval(int c)
 {
 	if (c >= '0' && c <= '9')

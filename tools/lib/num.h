@@ -9,12 +9,6 @@
 int parse_ll(const char *s, long long min, long long max, long long *out);
 int parse_double(const char *s, double min, double max, double *out);
 
-/*
- * Seconds as a decimal ("10", "0.5"), or with one unit suffix
- * ("250ms", "2s", "1m"), into milliseconds. Returns 0 or -1.
- */
-int parse_seconds_ms(const char *s, double max_s, double *ms);
-
 /* The value of a hexadecimal digit, or -1. */
 int hexval(int c);
 
