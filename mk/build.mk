@@ -34,7 +34,7 @@ P9 = $(O)/obj/tools/p95parse
 HTTPPROBE_ENGINE = $(HP)/http.o $(HP)/loadstats.o $(HP)/load.o $(HP)/observe.o
 P95PARSE_ENGINE  = $(P9)/result.o $(P9)/names.o $(P9)/k6name.o $(P9)/record.o \
                    $(P9)/summary.o $(P9)/k6log.o $(P9)/ndjson.o $(P9)/ndjson_fast.o \
-                   $(P9)/prom.o $(P9)/detect.o $(P9)/counter.o
+                   $(P9)/prom.o $(P9)/detect.o
 
 # What each program links: its own objects first, then the library.
 aclcheck_OBJ    = $(O)/obj/tools/aclcheck.o $(LIB_CORE) $(L)/jsonout.o
@@ -43,7 +43,7 @@ httpprobe_OBJ   = $(HP)/httpprobe.o $(HTTPPROBE_ENGINE) $(LIB_CORE) $(L)/jsonout
 jsonfield_OBJ   = $(O)/obj/tools/jsonfield.o $(LIB_CORE) $(LIB_JSON) $(L)/jpath.o $(L)/pred.o
 knobcheck_OBJ   = $(O)/obj/tools/knobcheck.o $(LIB_CORE) $(L)/dur.o $(L)/url.o
 leakscan_OBJ    = $(O)/obj/tools/leakscan.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
-p95parse_OBJ    = $(P9)/p95parse.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o $(L)/readall.o
+p95parse_OBJ    = $(P9)/p95parse.o $(P9)/counter.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o $(L)/readall.o
 portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $(L)/xalloc.o $(L)/jsonout.o $(L)/clock.o $(L)/url.o $(L)/dur.o
 smokereport_OBJ = $(O)/obj/tools/smokereport.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 
