@@ -2,10 +2,11 @@
 # mk/runlib.sh: what every pipeline script of mk/ shares: messages, the
 # work directory and its traps, atomic artifacts (write_to), facts and
 # checks for smokereport, the run directory (runs/YYYYMMDD-HHMM, never
-# reused, runs/latest) and the leak check. Sourced by mk/stage.sh (and, once
-# the pipeline's rework is on main, by mk/smoke.sh). The sourcing script
-# sets CMD (its name in messages), BIN, the E_* exit codes and defines
-# report (status.json from the facts), called when a run is interrupted.
+# reused, runs/latest) and the leak check. Sourced by mk/smoke.sh and
+# mk/stage.sh: each sets CMD (its name in messages; RUNLIB_PROG for the
+# run directory's, default smoke), BIN, the E_* exit codes, the knobs
+# RUNS_DIR, RUN_DIR, ENV_FILE, LEAK_IGNORE, and defines report (status.json
+# from the facts), called when a run is interrupted.
 # The verdict's variables (STATUS, FAILED_WHY) and the knobs (RUNS_DIR...)
 # are the sourcing script's.
 # shellcheck disable=SC2034,SC2153
@@ -125,6 +126,13 @@ fact() {
 	printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n\r' '  ')" >>"$WORK/facts"
 }
 
+# fact_tools: tools.NAME, the version of each of our programs in TOOLS.
+fact_tools() {
+	for t in $TOOLS; do
+		fact "tools.$t" "$("$(tool "$t")" -V 2>/dev/null)"
+	done
+}
+
 # check NAME true|false DETAIL [MS]
 check() {
 	fact "check.$1.ok" "$2"
@@ -167,7 +175,7 @@ new_run_dir() {
 	n=1
 	while ! mkdir "$RUNS_DIR/$name" 2>/dev/null; do
 		if [ ! -e "$RUNS_DIR/$name" ] || [ "$n" -ge 999 ]; then
-			warn "${CMD:-smoke}: cannot create a run directory in $RUNS_DIR"
+			warn "${RUNLIB_PROG:-smoke}: cannot create a run directory in $RUNS_DIR"
 			return "$E_SETUP"
 		fi
 		n=$((n + 1))
@@ -182,7 +190,7 @@ new_run_dir() {
 point_latest() {
 	latest=$RUNS_DIR/latest
 	if [ -e "$latest" ] && [ ! -L "$latest" ]; then
-		warn "${CMD:-smoke}: $latest is not a symbolic link; left alone"
+		warn "${RUNLIB_PROG:-smoke}: $latest is not a symbolic link; left alone"
 		return 0
 	fi
 	pl_tmp=$RUNS_DIR/.latest.$$
@@ -206,7 +214,7 @@ cleanup() {
 
 begin() {
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/smokekit.XXXXXX") || {
-		warn "${CMD:-smoke}: mktemp failed"
+		warn "${RUNLIB_PROG:-smoke}: mktemp failed"
 		exit "$E_SETUP"
 	}
 	: >"$WORK/facts"

@@ -43,7 +43,7 @@ d_error_pred='.error == "llm_concurrency_limited"'
 : "${RUNS_DIR:=runs}" "${RUN_DIR:=}" "${TIMEOUT:=10}" "${COMPOSE_FILE=docker-compose.yml}"
 : "${ENV_FILE:=}" "${LEAK_IGNORE:=}" "${SMOKEKIT_BIN:=bin}" "${FIXTURE:=$SMOKEKIT_BIN/demobackend}"
 BIN=$SMOKEKIT_BIN
-CMD=stage
+CMD=stage RUNLIB_PROG=stage
 TOOLS="httpprobe jsonfield p95parse leakscan smokereport"
 
 # The runbook's public question, and a long one (about 1,000 characters).
@@ -423,9 +423,7 @@ start_run() {
 	fact stage_url "$STAGE_URL"
 	fact compose_in_use "$COMPOSE_IN_USE"
 	fact started "$STARTED"
-	for t in $TOOLS; do
-		fact "tools.$t" "$("$(tool "$t")" -V 2>/dev/null)"
-	done
+	fact_tools
 }
 
 cmd_check() {
