@@ -44,7 +44,7 @@ d_error_pred='.error == "llm_concurrency_limited"'
 : "${ENV_FILE:=}" "${LEAK_IGNORE:=}" "${SMOKEKIT_BIN:=bin}" "${FIXTURE:=$SMOKEKIT_BIN/demobackend}"
 BIN=$SMOKEKIT_BIN
 CMD=stage RUNLIB_PROG=stage
-TOOLS="httpprobe jsonfield p95parse leakscan smokereport"
+TOOLS="httpprobe jsonfield p95parse leakscan smokereport knobcheck"
 
 # The runbook's public question, and a long one (about 1,000 characters).
 ASK_DEFAULT='{"question": "Qual o preço atual do MXRF11?", "conversation_id": "load-test-1", "client_id": "tester", "nickname": "tester"}'
@@ -52,36 +52,51 @@ LONG_WORDS='Explique em detalhes a evolução do preço, dos dividendos e da vac
 
 # --- knobs and tools ------------------------------------------------------
 
-# count_ok NAME VALUE MIN MAX: a whole number in range, else E_USAGE.
-count_ok() {
-	case $2 in
-	''|*[!0-9]*) ;;
-	*) [ "${#2}" -le 6 ] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] && return 0 ;;
-	esac
-	warn "stage: $1='$2': want a whole number from $3 to $4"
-	KNOB_BAD="$1='$2': want a whole number from $3 to $4"
-	return "$E_USAGE"
-}
-
+# knobs_ok [NAME=VALUE...]: knobcheck(1) validates the knobs (the stage's
+# and the pipeline's it uses, and the given ones) with the grammars the
+# programs use; the counts come back as plain decimals. A bad knob is a
+# FAIL usage line with knobcheck's reason, E_USAGE.
 knobs_ok() {
-	KNOB_BAD=
-	count_ok STAGE_REPLICAS "$STAGE_REPLICAS" 1 1000
-	count_ok STAGE_BALANCE_N "$STAGE_BALANCE_N" 1 10000
-	count_ok STAGE_BURST_N "$STAGE_BURST_N" 1 10000
-	count_ok STAGE_OVERLOAD_N "$STAGE_OVERLOAD_N" 1 10000
-	count_ok STAGE_DEADLINE_S "$STAGE_DEADLINE_S" 1 3600
-	count_ok STAGE_P95_MS "$STAGE_P95_MS" 0 3600000
-	count_ok TIMEOUT "$TIMEOUT" 1 3600
+	ko_all=$("$(tool knobcheck)" STAGE_URL="$STAGE_URL" STAGE_REPLICAS="$STAGE_REPLICAS" \
+	    STAGE_API_SERVICE="$STAGE_API_SERVICE" STAGE_GATEWAY_SERVICE="$STAGE_GATEWAY_SERVICE" \
+	    STAGE_BALANCE_N="$STAGE_BALANCE_N" STAGE_REPLICA_HEADER="$STAGE_REPLICA_HEADER" \
+	    STAGE_BURST_N="$STAGE_BURST_N" STAGE_ASK_BODY="$STAGE_ASK_BODY" \
+	    STAGE_P95_MS="$STAGE_P95_MS" STAGE_OVERLOAD_N="$STAGE_OVERLOAD_N" \
+	    STAGE_LONG_BODY="$STAGE_LONG_BODY" STAGE_DEADLINE_S="$STAGE_DEADLINE_S" \
+	    STAGE_METRICS_URL="$STAGE_METRICS_URL" RUNS_DIR="$RUNS_DIR" RUN_DIR="$RUN_DIR" \
+	    TIMEOUT="$TIMEOUT" COMPOSE_FILE="$COMPOSE_FILE" ENV_FILE="$ENV_FILE" \
+	    LEAK_IGNORE="$LEAK_IGNORE" "$@" 2>&1)
+	ko_status=$?
+	if [ "$ko_status" -ne 0 ]; then
+		ko_why=$(printf '%s\n' "$ko_all" | sed -n 's/^knobcheck: //p' | sed -n 1p)
+		say "$CMD: FAIL usage: ${ko_why:-knobcheck exited $ko_status}"
+		[ "$ko_status" -eq 1 ] && return "$E_USAGE"
+		return "$E_SETUP"
+	fi
+	while IFS= read -r ko_line; do
+		ko_v=${ko_line#*=}
+		case $ko_line in
+		STAGE_REPLICAS=*) STAGE_REPLICAS=$ko_v ;;
+		STAGE_BALANCE_N=*) STAGE_BALANCE_N=$ko_v ;;
+		STAGE_BURST_N=*) STAGE_BURST_N=$ko_v ;;
+		STAGE_OVERLOAD_N=*) STAGE_OVERLOAD_N=$ko_v ;;
+		STAGE_DEMO_REPLICAS=*) STAGE_DEMO_REPLICAS=$ko_v ;;
+		STAGE_DEMO_LLM_LIMIT=*) STAGE_DEMO_LLM_LIMIT=$ko_v ;;
+		esac
+	done <<EOF_FACTS
+$ko_all
+EOF_FACTS
 	case $STAGE_ASK_PATH in
 	/*) ;;
-	*) KNOB_BAD="STAGE_ASK_PATH='$STAGE_ASK_PATH': want a path starting with /" ;;
+	*) say "$CMD: FAIL usage: STAGE_ASK_PATH='$STAGE_ASK_PATH': want a path starting with /"
+	   return "$E_USAGE" ;;
 	esac
 	for f in "$STAGE_ASK_BODY" "$STAGE_LONG_BODY"; do
-		[ -z "$f" ] || [ -r "$f" ] || KNOB_BAD="'$f': no such readable file (STAGE_ASK_BODY, STAGE_LONG_BODY)"
+		[ -z "$f" ] || [ -r "$f" ] || {
+			say "$CMD: FAIL usage: '$f': no such readable file (STAGE_ASK_BODY, STAGE_LONG_BODY)"
+			return "$E_USAGE"
+		}
 	done
-	[ -z "$KNOB_BAD" ] && return 0
-	say "stage: FAIL usage: $KNOB_BAD"
-	return "$E_USAGE"
 }
 
 tools_ok() {
@@ -241,7 +256,7 @@ step_single_flight() {
 		result single_flight failed "POST $STAGE_ASK_PATH: $why" single_flight.txt
 	elif [ "$hits" -lt $((STAGE_BURST_N - 1)) ]; then
 		result single_flight failed "$fig: want at least $((STAGE_BURST_N - 1))" single_flight.txt
-	elif [ "$p95" -gt "$STAGE_P95_MS" ]; then
+	elif awk -v a="$p95" -v b="$STAGE_P95_MS" 'BEGIN { exit !(a > b) }'; then
 		result single_flight degraded "$fig: above $STAGE_P95_MS ms" single_flight.txt
 	else
 		result single_flight passed "$fig" single_flight.txt
@@ -321,7 +336,7 @@ step_overload() {
 	ctr="counter ${before:-absent} -> ${after:-absent}"
 	fig="$n/$STAGE_OVERLOAD_N overloaded, $ctr"
 	if [ -n "$why" ]; then
-		result overload failed "$why (deadline $STAGE_DEADLINE_S s)" overload.txt
+		result overload failed "$why (STAGE_DEADLINE_S=$STAGE_DEADLINE_S)" overload.txt
 	elif [ "$n" -eq 0 ]; then
 		result overload degraded "the limit never triggered: 0/$STAGE_OVERLOAD_N overloaded, $ctr" overload.txt
 	elif [ "$sc" -ne 0 ]; then
@@ -449,8 +464,10 @@ cmd_check() {
 # stage-demo: the demo backend in stage mode on a free port, then the check.
 cmd_demo() {
 	[ -x "$FIXTURE" ] || { say "stage-demo: FAIL setup: $FIXTURE is not built (make)"; exit "$E_SETUP"; }
-	count_ok STAGE_DEMO_REPLICAS "$STAGE_DEMO_REPLICAS" 1 1000 || exit
-	count_ok STAGE_DEMO_LLM_LIMIT "$STAGE_DEMO_LLM_LIMIT" 0 1000 || exit
+	tools_ok || exit
+	CMD=stage-demo
+	knobs_ok STAGE_DEMO_REPLICAS="$STAGE_DEMO_REPLICAS" \
+	    STAGE_DEMO_LLM_LIMIT="$STAGE_DEMO_LLM_LIMIT" || exit
 	set -- -N "$STAGE_DEMO_REPLICAS" -R api -L "$STAGE_DEMO_LLM_LIMIT"
 	case $STAGE_DEMO_CACHE in on) ;; off) set -- "$@" -C ;;
 	*) say "stage-demo: FAIL usage: STAGE_DEMO_CACHE='$STAGE_DEMO_CACHE': want on or off"; exit "$E_USAGE" ;; esac

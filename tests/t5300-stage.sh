@@ -165,8 +165,17 @@ test_expect_success 'a server that is down: balance fails, nothing hangs' '
 
 test_expect_success 'a bad knob is a usage line, exit 2, no run directory' '
 	stage_code 2 stage-check STAGE_BURST_N=many &&
-	check_str "stage: FAIL usage: STAGE_BURST_N='"'"'many'"'"': want a whole number from 1 to 10000" out &&
+	check_str "stage: FAIL usage: STAGE_BURST_N='"'"'many'"'"': want a count from 1 to 100000" out &&
 	test ! -e runs
+'
+
+test_expect_success 'knobcheck knows STAGE_ knobs that make hands mk/stage.sh only' '
+	expect_code 0 knobcheck -l >list &&
+	sed -n "s/^\(STAGE_[A-Z0-9_]*\) .*/\1/p" list >names && test -s names &&
+	while read -r n; do
+		grep -q "[= ]$n\( \|\$\)" "$ROOT/mk/stage.mk" || { echo "$n not in STAGE_VARS" >&2; return 1; }
+	done <names &&
+	grep -x "STAGE_URL url" list && grep -x "STAGE_DEADLINE_S seconds" list
 '
 
 test_expect_success 'ENV_FILE: a value in an artifact is a leak, exit 6' '
