@@ -3,6 +3,8 @@
 # with a plan cache keyed per client and single flight, the "LLM" limit
 # that answers overload, /metrics; and the options that break each.
 
+# The variables and helpers are used in the test bodies (eval).
+# shellcheck disable=SC2034,SC2119,SC2317
 # shellcheck source=tests/lib.sh
 . "${0%/*}/lib.sh"
 

@@ -3,6 +3,8 @@
 # each property broken in turn, a server we did not write (python3), and
 # the counter reader it rests on (p95parse -c).
 
+# The variables and helpers are used in the test bodies (eval).
+# shellcheck disable=SC2034,SC2119,SC2317
 # shellcheck source=tests/lib.sh
 . "${0%/*}/lib.sh"
 # shellcheck source=tests/smokelib.sh
