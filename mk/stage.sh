@@ -184,7 +184,21 @@ failures() {
 
 # --- the checks -----------------------------------------------------------
 
-# 1. replicas: docker compose ps shows the API's replicas and the gateway.
+# replicas_list: compose's own table, then "service container state" for
+# each container of the two services (docker inspect: compose v1's ps has
+# no --format).
+# shellcheck disable=SC2317 # called by write_to
+replicas_list() {
+	compose ps || return
+	for rl_svc in "$STAGE_API_SERVICE" "$STAGE_GATEWAY_SERVICE"; do
+		rl_ids=$(compose ps -q "$rl_svc") || return
+		[ -n "$rl_ids" ] || continue
+		# shellcheck disable=SC2086 # one id a word
+		docker inspect --format "$rl_svc {{.Name}} {{.State.Status}}" $rl_ids || return
+	done
+}
+
+# 1. replicas: docker compose shows the API's replicas and the gateway running.
 step_replicas() {
 	if [ "$COMPOSE_IN_USE" != yes ]; then
 		why="no compose in use (no docker engine answers, or no ${COMPOSE_FILE:-COMPOSE_FILE})"
@@ -192,10 +206,10 @@ step_replicas() {
 		result replicas skipped "$why" replicas.txt
 		return 0
 	fi
-	write_to "$RUN/replicas.txt" compose ps --format '{{.Service}} {{.State}}' 2>"$WORK/replicas.err"
+	write_to "$RUN/replicas.txt" replicas_list 2>"$WORK/replicas.err"
 	ps_rc=$?
-	api=$(awk -v s="$STAGE_API_SERVICE" '$1 == s && $2 == "running"' "$RUN/replicas.txt" | wc -l)
-	gw=$(awk -v s="$STAGE_GATEWAY_SERVICE" '$1 == s && $2 == "running"' "$RUN/replicas.txt" | wc -l)
+	api=$(awk -v s="$STAGE_API_SERVICE" '$1 == s && $3 == "running"' "$RUN/replicas.txt" | wc -l)
+	gw=$(awk -v s="$STAGE_GATEWAY_SERVICE" '$1 == s && $3 == "running"' "$RUN/replicas.txt" | wc -l)
 	api=$((api + 0)) gw=$((gw + 0))
 	fig="$api of $STAGE_REPLICAS $STAGE_API_SERVICE running, $gw $STAGE_GATEWAY_SERVICE"
 	if [ "$ps_rc" -ne 0 ]; then
@@ -273,7 +287,7 @@ private_body() {
 
 # 4. isolation: the same question from clients A and B: different keys, no hit.
 step_isolation() {
-	tag=${RUN##*/}
+	tag=${RUN##*/}-$$
 	private_body "stage-a-$tag" "$WORK/ask_a.json"
 	private_body "stage-b-$tag" "$WORK/ask_b.json"
 	probe_one "$RUN/isolation_a.json" "$STAGE_URL$STAGE_ASK_PATH" -s 200 -X POST \
