@@ -236,20 +236,47 @@ replica_counts() {
 	END { printf "%d|%s\n", k, out }' "$1"
 }
 
-# 2. balance: STAGE_BALANCE_N x GET /healthz, attributed by the replica header.
+# healthz_lines: per container of the API service, how many /healthz
+# lines its log holds ("container count"), from docker compose logs
+# ("api_1  | ..." with compose v1, "api-1  | ..." with v2).
+healthz_lines() {
+	compose logs --no-color "$STAGE_API_SERVICE" 2>/dev/null |
+	    awk -F' *[|] ' 'NF > 1 && index($0, "/healthz") { if (!($1 in n)) o[k++] = $1; n[$1]++ }
+		END { for (i = 0; i < k; i++) print o[i], n[o[i]] }'
+}
+
+# log_counts BEFORE AFTER: "name: gained, ..." and the count of replicas
+# whose log gained /healthz lines, as replica_counts prints them.
+# shellcheck disable=SC2317 # called by write_to
+log_counts() {
+	awk 'FILENAME == ARGV[1] { b[$1] = $2; next }
+	    $2 - b[$1] > 0 { out = out (out == "" ? "" : ", ") $1 ": " $2 - b[$1]; k++ }
+	    END { printf "%d|%s\n", k, out }' "$1" "$2"
+}
+
+# 2. balance: STAGE_BALANCE_N x GET /healthz, attributed by the replica
+# header or, without it and with compose, by the replicas' logs.
 step_balance() {
+	[ "$COMPOSE_IN_USE" = yes ] && healthz_lines >"$WORK/logs_before"
 	probe_load balance -n "$STAGE_BALANCE_N" -c 1 -t "$TIMEOUT" -s 200 \
 	    --tally status --tally "header:$STAGE_REPLICA_HEADER" "$STAGE_URL/healthz"
 	why=$(failures "$RUN/balance.txt" "$WORK/balance.err")
 	rc=$(replica_counts "$RUN/balance.txt")
+	by=
+	if [ "${rc%%|*}" -eq 0 ] && [ "$COMPOSE_IN_USE" = yes ]; then
+		healthz_lines >"$WORK/logs_after"
+		write_to "$RUN/balance_logs.txt" log_counts "$WORK/logs_before" "$WORK/logs_after"
+		rc=$(cat "$RUN/balance_logs.txt")
+		by=", by their logs"
+	fi
 	n=${rc%%|*} counts=${rc#*|}
 	ok=$(key "$RUN/balance.txt" ok)
 	if [ -n "$why" ]; then
 		result balance failed "GET /healthz: $why" balance.txt
 	elif [ "$n" -ge 2 ]; then
-		result balance passed "$ok/$STAGE_BALANCE_N answered 200 by $n replicas ($counts)" balance.txt
+		result balance passed "$ok/$STAGE_BALANCE_N answered 200 by $n replicas ($counts$by)" balance.txt
 	elif [ "$n" -eq 1 ]; then
-		result balance degraded "$ok/$STAGE_BALANCE_N answered 200, all by one replica ($counts)" balance.txt
+		result balance degraded "$ok/$STAGE_BALANCE_N answered 200, all by one replica ($counts$by)" balance.txt
 	else
 		result balance degraded "$ok/$STAGE_BALANCE_N answered 200, no $STAGE_REPLICA_HEADER header: not attributed to replicas" balance.txt
 	fi

@@ -46,7 +46,7 @@ services:
     image: $PROJECT:test
   gateway:
     image: $PROJECT:test
-    command: ["-N", "3", "-R", "api"]
+    command: ["-N", "3", "-R", "api", "-v"]
     depends_on: [api]
     ports:
       - "127.0.0.1:$PORT:8000"
@@ -92,6 +92,13 @@ test_expect_success 'api scaled down to 2: replicas fails, exit 1' '
 	up 2 &&
 	docker_stage 1 &&
 	grep "^stage: FAIL replicas: 2 of 3 api running, 1 gateway; 4 passed, 0 skipped, 0 degraded, 1 failed (" out
+'
+
+test_expect_success 'no replica header: the replicas logs attribute the answers' '
+	docker_stage 0 STAGE_REPLICA_HEADER=x-none STAGE_API_SERVICE=gateway \
+		STAGE_REPLICAS=1 &&
+	grep "^stage: DEGRADED balance: 6/6 answered 200, all by one replica (.*gateway.*: 6, by their logs); " out &&
+	test -s runs/latest/balance_logs.txt || { cat out runs/latest/balance_logs.txt >&2; return 1; }
 '
 
 test_done
