@@ -141,7 +141,7 @@ report() {
 		fact failed_step "$FAILED_STEP"
 		fact reason "$FAILED_WHY"
 	fi
-	"$(tool smokereport)" -o "$RUN/status.json" -m "$RUN/metrics.txt" "$WORK/facts" \
+	"$(tool smokereport)" -o "$RUN/status.json" -m "$RUN/metrics.txt" -J "$RUN/junit.xml" "$WORK/facts" \
 	    2>"$WORK/report.err"
 	rp=$?
 	if [ "$rp" -gt 1 ]; then

@@ -189,6 +189,22 @@ test_expect_success 'ENV_FILE: a value in an artifact is a leak, exit 6' '
 	status_has "\"name\":\"leakscan\",\"ok\":true"
 '
 
+start_fixture
+SMOKE_URL=$FIXTURE_URL
+if have python3; then test_expect_success 'smoke-local writes junit.xml too, one testcase per check' '
+	smoke_code 0 "$SMOKE_URL" K6_DURATION=300ms &&
+	has_artifacts junit.xml status.json &&
+	python3 - runs/latest <<-\PY
+	import json, sys, xml.etree.ElementTree as ET
+	d = sys.argv[1]
+	names = [c["name"] for c in json.load(open(d + "/status.json"))["checks"]]
+	cases = ET.parse(d + "/junit.xml").getroot().findall(".//testcase")
+	assert [c.get("name") for c in cases] == names and names, names
+	assert all(c.find("failure") is None for c in cases)
+	PY
+'
+else test_skip 'smoke-local writes junit.xml too' 'python3 not found'; fi
+
 # A stage we did not write: python3's http.server, threads, a lock per key
 # for single flight, a semaphore for the LLM that answers 200 with
 # meta.narrative_overload (the other overload predicate), two replicas by
