@@ -97,6 +97,33 @@ EOF_FACTS
 			return "$E_USAGE"
 		}
 	done
+	grammars_ok
+}
+
+# grammars_ok: the paths, predicates and the counter are read by the
+# programs that use them (jsonfield, p95parse), on an empty document: exit
+# 2 is a knob they cannot parse.
+grammars_ok() {
+	go_dir=$(mktemp -d "${TMPDIR:-/tmp}/smokekit-knobs.XXXXXX") || return "$E_SETUP"
+	printf '{}' >"$go_dir/empty.json"
+	: >"$go_dir/empty.txt"
+	go_rc=0
+	for go_k in STAGE_HIT_FIELD STAGE_KEY_FIELD STAGE_OVERLOAD_PRED STAGE_OVERLOAD_ERROR_PRED \
+	    STAGE_OVERLOAD_METRIC; do
+		eval "go_v=\$$go_k"
+		case $go_k in
+		STAGE_OVERLOAD_METRIC) "$(tool p95parse)" -c "$go_v" "$go_dir/empty.txt" ;;
+		*_PRED) [ -z "$go_v" ] || "$(tool jsonfield)" -q -c "$go_v" "$go_dir/empty.json" ;;
+		*) "$(tool jsonfield)" -q -e "$go_v" "$go_dir/empty.json" ;;
+		esac >/dev/null 2>"$go_dir/err"
+		if [ $? -eq 2 ]; then
+			say "$CMD: FAIL usage: $go_k: $(first_line "$go_dir/err")"
+			go_rc=$E_USAGE
+			break
+		fi
+	done
+	rm -rf "$go_dir"
+	return "$go_rc"
 }
 
 tools_ok() {

@@ -165,9 +165,13 @@ test_expect_success 'a server that is down: balance fails, nothing hangs' '
 	has_artifacts report.md status.json junit.xml
 '
 
-test_expect_success 'a bad knob is a usage line, exit 2, no run directory' '
+test_expect_success 'a bad knob is a usage line, exit 2, no run directory (predicates and the counter too)' '
 	stage_code 2 stage-check STAGE_BURST_N=many &&
 	check_str "stage: FAIL usage: STAGE_BURST_N='"'"'many'"'"': want a count from 1 to 100000" out &&
+	stage_code 2 stage-check STAGE_OVERLOAD_PRED=".a ==" &&
+	contains "stage: FAIL usage: STAGE_OVERLOAD_PRED: bad check" out &&
+	stage_code 2 stage-check "STAGE_OVERLOAD_METRIC=x{" &&
+	contains "stage: FAIL usage: STAGE_OVERLOAD_METRIC: bad counter" out &&
 	test ! -e runs
 '
 
