@@ -11,3 +11,4 @@ include mk/smoke.mk
 include mk/k6.mk
 include mk/docker.mk
 include mk/merge.mk
+include mk/stage.mk

@@ -44,13 +44,13 @@ httpprobe_OBJ   = $(HP)/httpprobe.o $(HTTPPROBE_ENGINE) $(LIB_CORE) $(LIB_JSON) 
 jsonfield_OBJ   = $(O)/obj/tools/jsonfield.o $(LIB_CORE) $(LIB_JSON) $(L)/jpath.o $(L)/pred.o
 knobcheck_OBJ   = $(O)/obj/tools/knobcheck.o $(LIB_CORE) $(L)/dur.o $(L)/url.o
 leakscan_OBJ    = $(O)/obj/tools/leakscan.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
-p95parse_OBJ    = $(P9)/p95parse.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o
+p95parse_OBJ    = $(P9)/p95parse.o $(P9)/counter.o $(P95PARSE_ENGINE) $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(L)/pctl.o
 portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $(L)/xalloc.o $(L)/jsonout.o $(L)/clock.o $(L)/url.o $(L)/dur.o
 smokereport_OBJ = $(O)/obj/tools/smokereport/smokereport.o $(O)/obj/tools/smokereport/facts.o $(O)/obj/tools/smokereport/figures.o $(O)/obj/tools/smokereport/html.o $(O)/obj/tools/smokereport/markup.o $(O)/obj/tools/smokereport/series.o $(O)/obj/tools/smokereport/svg.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 
 # The demo backend (make demo, and the suite's fixture server): built
 # from tools/ like the programs, never installed.
-demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE) $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o
+demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE) $(LIB_JSON) $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o
 DEMOBACKEND = $(O)/demobackend
 
 all: $(PROGS:%=$(O)/%) $(DEMOBACKEND)

@@ -55,3 +55,28 @@ COMPOSE_NETWORK ?=
 K6_COMPOSE_URL  ?=
 DEMO_DURATION   ?= 3s
 LEAK_IGNORE     ?=
+
+# Stage checks (make stage-check, stage-demo; mk/stage.sh, smokekit(7)).
+STAGE_URL             ?= http://localhost:8000
+STAGE_REPLICAS        ?= 3
+STAGE_API_SERVICE     ?= api
+STAGE_GATEWAY_SERVICE ?= gateway
+STAGE_BALANCE_N       ?= 20
+STAGE_REPLICA_HEADER  ?= x-replica
+STAGE_BURST_N         ?= 20
+STAGE_ASK_PATH        ?= /ask
+STAGE_ASK_BODY        ?=
+STAGE_HIT_FIELD       ?= .meta.compute.plan_cache_hit
+STAGE_P95_MS          ?= 5000
+STAGE_KEY_FIELD       ?= .meta.compute.plan_cache_key
+STAGE_OVERLOAD_N      ?= 10
+STAGE_LONG_BODY       ?=
+STAGE_DEADLINE_S      ?= 30
+STAGE_OVERLOAD_METRIC ?= services_narrator_llm_requests_total{outcome="overload"}
+STAGE_METRICS_URL     ?=
+STAGE_OVERLOAD_PRED   ?= .meta.narrative_overload == true
+STAGE_OVERLOAD_ERROR_PRED ?= .error == "llm_concurrency_limited"
+STAGE_DEMO_REPLICAS   ?= 3
+STAGE_DEMO_CACHE      ?= on
+STAGE_DEMO_LLM_LIMIT  ?= 2
+STAGE_DEMO_HANG       ?= no

@@ -113,3 +113,27 @@ standin_calls() {
 	grep "^$1" standin.log |
 	    sed 's/\.tmp\.[0-9][0-9]*/.tmp.PID/g; s|/[^ ]*/smokekit\.[A-Za-z0-9]*/|WORK/|g'
 }
+
+# need_docker_engine: a docker engine and compose, and the static fixture
+# for an image FROM scratch, else the file is skipped (or fails when we
+# could have built the fixture). Sets COMPOSE, STATIC and DOCKERPATH (the
+# bare PATH plus docker and docker-compose). Top level only.
+# shellcheck disable=SC2034 # the variables are for the test files
+need_docker_engine() {
+	have docker || skip_all "no docker CLI (Debian package: docker.io)"
+	docker info >/dev/null 2>&1 || skip_all "no docker engine answers (docker info)"
+	if docker compose version >/dev/null 2>&1; then
+		COMPOSE="docker compose"
+	elif have docker-compose; then
+		COMPOSE=docker-compose
+	else
+		skip_all "neither docker compose nor docker-compose (Debian package: docker-compose)"
+	fi
+	STATIC=$ROOT/bin/static/demobackend
+	if [ ! -x "$STATIC" ]; then
+		have musl-gcc && fail_all "no $STATIC, though musl-gcc is here (make test-build makes it)"
+		skip_all "no $STATIC: no musl-gcc to make it (Debian package musl-tools)"
+	fi
+	DOCKERPATH=$TRASH/withdocker
+	bare_path "$DOCKERPATH" docker docker-compose
+}

@@ -16,24 +16,7 @@
 # shellcheck source=tests/smokelib.sh
 . "$ROOT/tests/smokelib.sh"
 
-have docker || skip_all "no docker CLI (Debian package: docker.io)"
-docker info >/dev/null 2>&1 || skip_all "no docker engine answers (docker info)"
-if docker compose version >/dev/null 2>&1; then
-	COMPOSE="docker compose"
-elif have docker-compose; then
-	COMPOSE=docker-compose
-else
-	skip_all "neither docker compose nor docker-compose (Debian package: docker-compose)"
-fi
-STATIC=$ROOT/bin/static/demobackend
-if [ ! -x "$STATIC" ]; then
-	have musl-gcc && fail_all "no $STATIC, though musl-gcc is here (make test-build makes it)"
-	skip_all "no $STATIC: no musl-gcc to make it (Debian package musl-tools)"
-fi
-
-# The PATH of the runs: the bare one plus docker (and docker-compose).
-DOCKERPATH=$TRASH/withdocker
-bare_path "$DOCKERPATH" docker docker-compose
+need_docker_engine
 
 PORT=$(portfree -p) || exit 1
 PROJECT=smokekit-t5130-$$

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "counter.h"
 #include "detect.h"
 #include "die.h"
 #include "feed.h"
@@ -29,6 +30,7 @@
 #define WHOLE_MAX (256u << 20)   /* a summary, log or /metrics page read whole */
 
 static const struct usage_opt options_help[] = {
+	{ "-c counter", "print a counter's value: name or name{label=\"v\"}, --counter" },
 	{ "-e ratio", "gate: http_req_failed must be below ratio (0 to 1), --failed-max" },
 	{ "-f format", "auto, json, ndjson, csv, log or prom (default auto), --format" },
 	{ "-h", "print this help and exit, --help" },
@@ -44,12 +46,14 @@ static const struct usage_opt options_help[] = {
 };
 
 static const struct usage usage_p95parse = {
-	"[-hjMV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-s file] [-t tag=value] file ...",
+	"[-hjMV] [-e ratio] [-f format] [-l ms] [-m metric] [-p pct] [-s file] [-t tag=value] file ...\n"
+	"       p95parse [-j] -c counter file ...",
 	options_help,
 };
 
 struct opts {
 	int json, merge;
+	const char *counter;    /* -c: a counter's value instead of a gate */
 	enum format fmt;
 	struct query q;
 	struct tag tags[MAX_TAGS];
@@ -397,6 +401,7 @@ static void
 options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longs[] = {
+		{ "counter", required_argument, NULL, 'c' },
 		{ "failed-max", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
@@ -418,10 +423,13 @@ options(int argc, char *argv[], struct opts *o)
 	o->q.metric = "http_req_duration";
 	o->q.pct = 95;
 	o->q.tags = o->tags;
-	while ((c = getopt_long(argc, argv, "MVe:f:hjl:m:p:s:t:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "MVc:e:f:hjl:m:p:s:t:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			usage_version();
+		case 'c':
+			o->counter = optarg;
+			break;
 		case 'e':
 			if (parse_double(optarg, 0, 1, &o->fmax) != 0)
 				die(EXIT_USAGE, "bad --failed-max '%s': not a ratio from 0 to 1", optarg);
@@ -533,6 +541,8 @@ main(int argc, char *argv[])
 		usage_error(&usage_p95parse);
 	if (o.merge)
 		return merge_main(&o, argv + optind, (size_t)(argc - optind));
+	if (o.counter != NULL)
+		return counter_main(o.counter, o.json, argv + optind, argc - optind);
 	for (i = optind; i < argc; i++) {
 		result_init(&r);
 		if (parse_file(argv[i], &o, &r) == 0)

@@ -10,21 +10,7 @@
 #include "result.h"
 #include "xalloc.h"
 
-#define MAX_LABELS 64
 #define NCAND 6
-
-struct label {
-	const char *k, *v;
-	size_t kl, vl;
-};
-
-struct sample {
-	const char *name;
-	size_t nlen;
-	struct label lab[MAX_LABELS];
-	size_t nlab;
-	double value;
-};
 
 /* One _bucket sample: its bound, count, series (labels but le) and line. */
 struct bsample {
@@ -99,7 +85,7 @@ parse_float(const char *s, size_t len, double *v)
 
 /* A label value with its escapes (\\, \", \n) decoded into *out. */
 static int
-label_value(const char **p, const char *end, char **out, struct label *l)
+label_value(const char **p, const char *end, char **out, struct prom_label *l)
 {
 	const char *s = *p;
 
@@ -124,10 +110,10 @@ label_value(const char **p, const char *end, char **out, struct label *l)
 
 /* name{k="v",...} value [timestamp] [# exemplar]; scratch holds decoded values. */
 static int
-parse_sample(const char *s, size_t n, char *scratch, struct sample *sm)
+parse_sample(const char *s, size_t n, char *scratch, struct prom_sample *sm)
 {
 	const char *p = s, *end = s + n, *t;
-	struct label *l;
+	struct prom_label *l;
 
 	if (p == end || !name_char((unsigned char)*p, 1))
 		return -1;
@@ -143,7 +129,7 @@ parse_sample(const char *s, size_t n, char *scratch, struct sample *sm)
 				p++;
 			if (p < end && *p == '}')
 				break;
-			if (sm->nlab == MAX_LABELS || p == end || !name_char((unsigned char)*p, 1))
+			if (sm->nlab == PROM_MAX_LABELS || p == end || !name_char((unsigned char)*p, 1))
 				return -1;
 			l = &sm->lab[sm->nlab++];
 			for (l->k = p; p < end && name_char((unsigned char)*p, 0); p++)
@@ -189,8 +175,8 @@ parse_sample(const char *s, size_t n, char *scratch, struct sample *sm)
 	return p == end || *p == '#' ? 0 : -1;   /* "# {...}" is an OpenMetrics exemplar */
 }
 
-static const struct label *
-label(const struct sample *sm, const char *k)
+static const struct prom_label *
+label(const struct prom_sample *sm, const char *k)
 {
 	size_t i;
 
@@ -202,9 +188,9 @@ label(const struct sample *sm, const char *k)
 
 /* Does the series carry every filter label with its value? */
 static int
-labels_match(const struct sample *sm, const struct query *q)
+labels_match(const struct prom_sample *sm, const struct query *q)
 {
-	const struct label *l;
+	const struct prom_label *l;
 	size_t i;
 
 	for (i = 0; i < q->ntags; i++)
@@ -215,7 +201,7 @@ labels_match(const struct sample *sm, const struct query *q)
 
 /* name[0..len) is cand + suffix */
 static int
-is_(const struct sample *sm, const char *cand, size_t cl, const char *suffix, size_t sl)
+is_(const struct prom_sample *sm, const char *cand, size_t cl, const char *suffix, size_t sl)
 {
 	return sm->nlen == cl + sl && memcmp(sm->name, cand, cl) == 0 &&
 	    memcmp(sm->name + cl, suffix, sl) == 0;
@@ -226,7 +212,7 @@ is_(const struct sample *sm, const char *cand, size_t cl, const char *suffix, si
 static int
 cmp_label(const void *x, const void *y)
 {
-	const struct label *a = x, *b = y;
+	const struct prom_label *a = x, *b = y;
 	size_t n = a->kl < b->kl ? a->kl : b->kl;
 	int c = memcmp(a->k, b->k, n);
 
@@ -238,9 +224,9 @@ cmp_label(const void *x, const void *y)
  * length (so no value can pass for another), as a number.
  */
 static size_t
-series_of(const struct sample *sm, struct names *series, char **buf, size_t *cap)
+series_of(const struct prom_sample *sm, struct names *series, char **buf, size_t *cap)
 {
-	struct label l[MAX_LABELS];
+	struct prom_label l[PROM_MAX_LABELS];
 	size_t i, n = 0, need = 1, at = 0;
 
 	for (i = 0; i < sm->nlab; i++)
@@ -286,9 +272,9 @@ struct ctx {
 };
 
 static int
-take_sample(struct ctx *x, const struct sample *sm)
+take_sample(struct ctx *x, const struct prom_sample *sm)
 {
-	const struct label *l;
+	const struct prom_label *l;
 	double le, qq;
 	int i;
 
@@ -544,7 +530,7 @@ from_summary(struct cand *c, const struct query *q, struct result *r)
 
 /* The error rate: a 0..1 gauge named like http_req_failed. */
 static void
-failed_sample(const struct sample *sm, const struct query *q, struct result *r,
+failed_sample(const struct prom_sample *sm, const struct query *q, struct result *r,
     unsigned long *n)
 {
 	static const char *names[] = {
@@ -589,7 +575,7 @@ prom_parse(const char *buf, size_t len, const struct query *q, struct result *r)
 	};
 	struct cand cs[NCAND];
 	struct names ns;
-	struct sample sm;
+	struct prom_sample sm;
 	struct ctx x;
 	const char *p = buf, *end = buf + len, *nl;
 	char *scratch = NULL;
@@ -674,7 +660,7 @@ int
 prom_detect(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len, *nl;
-	struct sample sm;
+	struct prom_sample sm;
 	char scratch[4096];
 	size_t n;
 	int lines;
@@ -692,4 +678,10 @@ prom_detect(const char *buf, size_t len)
 		return n < sizeof scratch && parse_sample(p, n, scratch, &sm) == 0;
 	}
 	return 0;
+}
+
+int
+prom_sample(const char *line, size_t n, char *scratch, struct prom_sample *out)
+{
+	return parse_sample(line, n, scratch, out);
 }

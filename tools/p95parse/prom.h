@@ -37,4 +37,24 @@ struct prom_bucket {
 int prom_bucket_quantile(double q, struct prom_bucket *b, size_t n,
     double *out, int *fixed, const char **why);
 
+/*
+ * One sample line (name{k="v",...} value [timestamp]) read by the same
+ * rules as prom_parse, for other readers of the format (counter.c).
+ * scratch holds at least n bytes: the decoded label values point into it.
+ * Returns 0, or -1 when the line is not a sample.
+ */
+#define PROM_MAX_LABELS 64
+struct prom_label {
+	const char *k, *v;
+	size_t kl, vl;
+};
+struct prom_sample {
+	const char *name;
+	size_t nlen;
+	struct prom_label lab[PROM_MAX_LABELS];
+	size_t nlab;
+	double value;
+};
+int prom_sample(const char *line, size_t n, char *scratch, struct prom_sample *out);
+
 #endif
