@@ -457,22 +457,22 @@ test_expect_success 'PATH_MAX: one byte short is walked, PATH_MAX bytes is ENAME
 	expect_code 0 aclcheck "$short" >out &&
 	contains "allowed: " out &&
 	expect_code 3 aclcheck "$long" >out 2>err &&
-	test ! -s out && contains "File name too long" err &&
+	test ! -s out && grep -Eq "File ?name too long" err &&
 	expect_code 3 aclcheck -j "$long" >out 2>/dev/null &&
-	contains "\"result\":\"error\",\"error\":\"File name too long\"" out
+	grep -Eq "\"result\":\"error\",\"error\":\"File ?name too long\"" out
 '
 test_expect_success 'PATH_MAX: a relative path of ./ that walks short is still refused; 3 outranks allowed' '
 	mk f 644 && pm=$(getconf PATH_MAX /) &&
 	p="$(repeat $((pm / 2)) ./)f" &&
 	! test -r "$p" &&
 	expect_code 3 aclcheck f "$p" >out 2>err &&
-	contains "allowed: f" out && contains "File name too long" err
+	contains "allowed: f" out && grep -Eq "File ?name too long" err
 '
 test_expect_success 'a component longer than the file system allows: ENAMETOOLONG, exit 3' '
 	mkd d 755 && n="d/$(repeat 300 a)" &&
 	! test -e "$n" &&
-	expect_code 3 aclcheck "$n" 2>err && contains "File name too long" err &&
-	expect_code 3 aclcheck "$n/../.." 2>err && contains "File name too long" err
+	expect_code 3 aclcheck "$n" 2>err && grep -Eq "File ?name too long" err &&
+	expect_code 3 aclcheck "$n/../.." 2>err && grep -Eq "File ?name too long" err
 '
 
 # The manual's EXAMPLES, in its order.
