@@ -85,13 +85,15 @@ load_compose() {
 	    -v "$lc_scripts:/scripts:ro" -v "$lc_out:/out" "$K6_IMAGE" >"$2" 2>&1
 }
 
-# load_native EXPORT LOG: httpprobe's own load mode: k6's summary on
+# load_native EXPORT LOG: httpprobe's own load mode, with the checks of
+# tests/k6_models.js (status 200, .data an array): k6's summary on
 # stderr (the log), its key=value results on stdout (k6_out/load.txt).
 # K6_DURATION as written: httpprobe -D takes every form k6 takes; each
 # request bounded by TIMEOUT.
 load_native() {
 	exec "$(tool httpprobe)" -c "$K6_VUS" -D "$K6_DURATION" -t "$TIMEOUT" -s 200 \
-	    --tag ep=models --summary-export "$1" --out "$WORK/samples.ndjson" \
+	    --tag ep=models --check '.data is array' \
+	    --summary-export "$1" --out "$WORK/samples.ndjson" \
 	    "$URL_BASE/v1/models" >"$WORK/load.txt" 2>"$2"
 }
 

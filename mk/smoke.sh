@@ -319,6 +319,28 @@ step_gate() {
 	esac
 }
 
+# step_checks: the load's checks (k6_models.js's, or httpprobe --check's
+# in the native load), as k6 counts them in the export's checks metric:
+# any failed check fails the run, as the latency gate does.
+step_checks() {
+	sc_export=$RUN/k6_out/k6_models.json
+	sc_pass=$("$(tool jsonfield)" .metrics.checks.passes "$sc_export" 2>/dev/null) || {
+		fact metrics.checks absent
+		return 0
+	}
+	sc_fail=$("$(tool jsonfield)" .metrics.checks.fails "$sc_export" 2>/dev/null) || sc_fail=0
+	fact metrics.checks_passes "$sc_pass"
+	fact metrics.checks_fails "$sc_fail"
+	fact metrics.checks "$("$(tool jsonfield)" .metrics.checks.value "$sc_export" 2>/dev/null)"
+	if [ "$sc_fail" = 0 ]; then
+		check checks true "$sc_pass of $sc_pass checks passed"
+		return 0
+	fi
+	# The load tool's own line (httpprobe names the first failure), else ours.
+	sc_why=$(grep -m 1 "checks failed; the first" "$RUN/k6_stdout.log" 2>/dev/null | sed 's/^httpprobe: //')
+	fail checks "$E_GATE" "${sc_why:-$sc_fail of $((sc_pass + sc_fail)) checks failed}"
+}
+
 # p95 KEY: a value p95parse printed.
 p95() {
 	sed -n "s/^$1=//p" "$WORK/p95.txt" 2>/dev/null | sed -n 1p
@@ -474,6 +496,7 @@ cmd_smoke() {
 	failed || step_warmup
 	failed || step_load
 	failed || step_gate
+	failed || step_checks
 	step_series
 	step_jq
 	finish
@@ -494,6 +517,7 @@ cmd_load() {
 	write_to "$RUN/sysinfo.txt" sysinfo
 	step_load
 	failed || step_gate
+	failed || step_checks
 	step_series
 	step_jq
 	finish
