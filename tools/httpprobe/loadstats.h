@@ -14,6 +14,7 @@
 #include "loadconfig.h"
 
 struct observe;   /* observe.h */
+struct loadhist;  /* loadhist.h */
 
 /* Every sample in ms, so that any percentile is exact. */
 struct trend {
@@ -86,6 +87,7 @@ struct load_stats {
 	int have_checks;               /* --check was given: the checks metric */
 	unsigned long long check_passes, check_fails;
 	const struct observe *obs;     /* --tally: the tallies for the facts, or NULL */
+	struct loadhist *hist;         /* http_req_duration's histograms (loadhist.h), or NULL */
 };
 
 /* Counts a finished request. Returns 0, or -1: out of memory. */
