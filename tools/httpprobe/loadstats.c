@@ -8,6 +8,7 @@
 #include "atomic.h"
 #include "die.h"
 #include "jsonout.h"
+#include "loadhist.h"
 #include "loadstats.h"
 #include "pctl.h"
 
@@ -87,6 +88,7 @@ stats_add(struct load_stats *s, const struct load_result *r)
 
 	if (trend_add(&s->all, r->ms) != 0)
 		return -1;
+	loadhist_add(&s->hist, r);
 	for (i = 0; i < NPHASES; i++)
 		if (trend_add(&s->phase[i], r->phase[i]) != 0)
 			return -1;
@@ -122,6 +124,7 @@ stats_free(struct load_stats *s)
 
 	trend_free(&s->all);
 	trend_free(&s->ok);
+	loadhist_free(&s->hist);
 	for (i = 0; i < NPHASES; i++)
 		trend_free(&s->phase[i]);
 }
@@ -556,6 +559,7 @@ stats_summary_export(FILE *fp, struct load_stats *s)
 	}
 	indent(fp, 1);
 	fputs("}", fp);
+	loadhist_export(fp, s);
 	indent(fp, 0);
 	fputs("}", fp);
 }

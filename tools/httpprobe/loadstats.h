@@ -14,6 +14,7 @@
 #include "loadconfig.h"
 
 struct facts;     /* jsonout.h */
+struct loadhist;  /* loadhist.h */
 
 /* Every sample in ms, so that any percentile is exact. */
 struct trend {
@@ -92,6 +93,7 @@ struct load_stats {
 	/* More facts after ours (--tally, --check: observe.h), or NULL. */
 	void (*more_facts)(void *ctx, struct facts *f);
 	void *more_ctx;
+	struct loadhist *hist;         /* http_req_duration's histograms (loadhist.h), or NULL */
 };
 
 /* Counts a finished request. Returns 0, or -1: out of memory. */
