@@ -156,7 +156,7 @@ if have busybox && have ldd; then
 		contains "k6 (t5130 image): reached http://api:$PORT/v1/models, read /scripts/k6_models.js" \
 		    runs/latest/k6_stdout.log &&
 		# The stand-in logs its command line to stderr in pieces, and the
-		# engine keeps no order between a container's stdout and stderr.
+		# engine keeps no order between the stdout and stderr of a container.
 		contains " run -e BASE_URL=http://api:$PORT " runs/latest/k6_stdout.log &&
 		cmp "$K6CASE/k6_models.json" runs/latest/k6_out/k6_models.json &&
 		p95parse -t ep=models "$K6CASE/k6_models.json" | grep "^p95_ms=" >want &&
