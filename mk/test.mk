@@ -18,7 +18,7 @@ unit_atomic_OBJ  = $(LIB_CORE)
 unit_jsonout_OBJ = $(LIB_CORE) $(L)/jsonout.o
 unit_json_OBJ    = $(LIB_CORE) $(LIB_JSON)
 unit_pred_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/jpath.o $(L)/pred.o
-unit_http_OBJ    = $(L)/clock.o $(HP)/http.o $(L)/num.o $(L)/url.o $(L)/xalloc.o $(L)/die.o
+unit_http_OBJ    = $(L)/clock.o $(L)/civil.o $(HP)/http.o $(L)/num.o $(L)/url.o $(L)/xalloc.o $(L)/die.o
 unit_url_OBJ     = $(L)/url.o $(L)/xalloc.o $(L)/die.o
 unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
 unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P95PARSE_ENGINE) $(L)/pctl.o
@@ -93,7 +93,7 @@ lint:
 FUZZERS = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 fuzz_json_SRC   = tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c
 fuzz_pred_SRC   = tools/lib/pred.c tools/lib/jpath.c tools/lib/json.c tools/lib/json_block.c tools/lib/jsonout.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c
-fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/num.c tools/lib/url.c tools/lib/xalloc.c tools/lib/die.c tools/lib/dur.c
+fuzz_http_SRC   = tools/lib/clock.c tools/httpprobe/http.c tools/lib/civil.c tools/lib/num.c tools/lib/url.c tools/lib/xalloc.c tools/lib/die.c tools/lib/dur.c
 fuzz_k6text_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/p95parse/csv.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_ndjson_SRC = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/p95parse/csv.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c
 fuzz_prom_SRC   = tools/p95parse/result.c tools/p95parse/names.c tools/p95parse/k6name.c tools/p95parse/record.c tools/p95parse/summary.c tools/p95parse/k6log.c tools/p95parse/ndjson.c tools/p95parse/ndjson_fast.c tools/p95parse/prom.c tools/p95parse/detect.c tools/p95parse/csv.c tools/lib/dur.c tools/lib/json.c tools/lib/json_block.c tools/lib/die.c tools/lib/num.c tools/lib/xalloc.c tools/lib/pctl.c

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "clock.h"
 #include "http.h"
 #include "num.h"
@@ -887,20 +888,6 @@ http_parser_error(const struct http_parser *p)
 }
 
 /* ---- Retry-After ---- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static long long
-days_from_civil(long long y, int m, int d)
-{
-	long long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
 
 static int
 month_of(const char *s)
