@@ -4,12 +4,12 @@
 FILES     ?=
 MERGE_TAG ?= ep=models
 
-merge_q = '$(subst ','\'',$(1))'
+# Knobs are text, never make syntax (mk/smoke.mk says how).
+MERGE_VARS = FILES MERGE_TAG P95_MAX_MS FAILED_MAX RUNS_DIR RUN_DIR
+$(foreach v,$(MERGE_VARS),$(eval override $(v) := $$(value $(v))))
+export $(MERGE_VARS)
 
-gate-merge: $(O)/p95parse $(O)/smokereport
-	@FILES=$(call merge_q,$(FILES)) MERGE_TAG=$(call merge_q,$(MERGE_TAG)) \
-	    P95_MAX_MS=$(call merge_q,$(P95_MAX_MS)) FAILED_MAX=$(call merge_q,$(FAILED_MAX)) \
-	    RUNS_DIR=$(call merge_q,$(RUNS_DIR)) RUN_DIR=$(call merge_q,$(RUN_DIR)) \
-	    SMOKEKIT_BIN=$(call merge_q,$(O)) sh mk/merge.sh
+gate-merge: $(O)/p95parse $(O)/smokereport $(O)/knobcheck
+	@SMOKEKIT_BIN='$(subst ','\'',$(O))' sh mk/merge.sh
 
 .PHONY: gate-merge

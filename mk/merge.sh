@@ -17,46 +17,26 @@ E_PASS=0 E_USAGE=2 E_SETUP=3 E_GATE=5
 : "${FILES:=}" "${MERGE_TAG=ep=models}" "${P95_MAX_MS:=1200}" "${FAILED_MAX:=0.01}"
 : "${RUNS_DIR:=runs}" "${RUN_DIR:=}" "${SMOKEKIT_BIN:=bin}"
 BIN=$SMOKEKIT_BIN
-WORK=
-RUN=
+CMD=gate-merge
+RUNLIB_PROG=gate-merge
+ENV_FILE=''
+LEAK_IGNORE=''
+# shellcheck source=mk/runlib.sh
+. "${0%/*}/runlib.sh"
 
-say() { printf '%s\n' "$*"; }
-warn() { printf '%s\n' "$*" >&2; }
-
-is_decimal() {
-	case $1 in
-	'' | .* | *. | *[!0-9.]* | *.*.*) return 1 ;;
-	esac
+# report: runlib's hook for an interrupted run; the gate writes its own.
+# shellcheck disable=SC2317 # called by runlib's trap
+report() {
+	"$BIN/smokereport" -o "$RUN/status.json" -m "$RUN/metrics.txt" "$WORK/facts" 2>"$WORK/report.err"
 }
 
-# fact KEY VALUE: one line for smokereport (newlines become spaces).
-fact() {
-	printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n\r' '  ')" >>"$WORK/facts"
-}
-
-# new_run_dir: RUN_DIR when set, else RUNS_DIR/YYYYMMDD-HHMM (-2, -3, ...
-# when taken), RUNS_DIR/latest pointing at it; the rules of mk/smoke.sh.
-new_run_dir() {
-	if [ -n "$RUN_DIR" ]; then
-		mkdir -p "$RUN_DIR" && RUN=$RUN_DIR
-		return
+# knobs_ok: the knobs by knobcheck(1), the grammars of the programs.
+knobs_ok() {
+	if ! ko=$("$BIN/knobcheck" P95_MAX_MS="$P95_MAX_MS" FAILED_MAX="$FAILED_MAX" \
+	    RUNS_DIR="$RUNS_DIR" RUN_DIR="$RUN_DIR" 2>&1 >/dev/null); then
+		warn "gate-merge: FAIL usage: $(printf '%s\n' "$ko" | sed -n '1s/^knobcheck: //p')"
+		exit "$E_USAGE"
 	fi
-	mkdir -p "$RUNS_DIR" || return 1
-	stamp=$(date +%Y%m%d-%H%M)
-	name=$stamp
-	n=1
-	while ! mkdir "$RUNS_DIR/$name" 2>/dev/null; do
-		[ -e "$RUNS_DIR/$name" ] && [ "$n" -lt 999 ] || return 1
-		n=$((n + 1))
-		name=$stamp-$n
-	done
-	RUN=$RUNS_DIR/$name
-	if [ ! -e "$RUNS_DIR/latest" ] || [ -L "$RUNS_DIR/latest" ]; then
-		ln -s "$name" "$RUNS_DIR/.latest.$$" &&
-			{ mv -T -f "$RUNS_DIR/.latest.$$" "$RUNS_DIR/latest" 2>/dev/null ||
-				{ rm -f "$RUNS_DIR/.latest.$$"; ln -sfn "$name" "$RUNS_DIR/latest"; }; }
-	fi
-	return 0
 }
 
 # p95 KEY: a value p95parse printed.
@@ -75,17 +55,14 @@ main() {
 		warn "gate-merge: FILES is empty: give the runners' raw results, e.g. make gate-merge FILES='results/runner-*.json'"
 		exit "$E_USAGE"
 	fi
-	is_decimal "$P95_MAX_MS" || { warn "gate-merge: P95_MAX_MS=$P95_MAX_MS: want milliseconds, e.g. 1200"; exit "$E_USAGE"; }
-	is_decimal "$FAILED_MAX" || { warn "gate-merge: FAILED_MAX=$FAILED_MAX: want a rate, e.g. 0.01"; exit "$E_USAGE"; }
-	for t in p95parse smokereport; do
+	for t in knobcheck p95parse smokereport; do
 		[ -x "$BIN/$t" ] || { warn "gate-merge: FAIL setup: $BIN/$t not built (run make)"; exit "$E_SETUP"; }
 	done
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/smokekit-merge.XXXXXX") || exit "$E_SETUP"
-	trap 'rm -rf "$WORK"' EXIT
-	: >"$WORK/facts"
+	knobs_ok
+	begin
 	new_run_dir || { warn "gate-merge: FAIL setup: cannot create a run directory in ${RUN_DIR:-$RUNS_DIR}"; exit "$E_SETUP"; }
 	fact run_dir "$RUN"
-	fact started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	fact started "$(utc_now)"
 	fact p95_max_ms "$P95_MAX_MS"
 	fact failed_max "$FAILED_MAX"
 	fact merge_tag "$MERGE_TAG"
@@ -97,8 +74,7 @@ main() {
 	# shellcheck disable=SC2086 # FILES is a list of names and globs
 	"$BIN/p95parse" "$@" $FILES >"$WORK/p95.txt" 2>"$WORK/p95.err"
 	pg=$?
-	cat "$WORK/p95.txt" "$WORK/p95.err" >"$RUN/.merge.txt.tmp.$$" &&
-		mv -f "$RUN/.merge.txt.tmp.$$" "$RUN/merge.txt"
+	write_to "$RUN/merge.txt" cat "$WORK/p95.txt" "$WORK/p95.err"
 	while IFS='=' read -r k v; do
 		case $k in
 		'' | *[!A-Za-z0-9_]*) ;;
@@ -125,7 +101,7 @@ main() {
 		;;
 	esac
 	fact check.gate.detail "$detail"
-	fact finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	fact finished "$(utc_now)"
 	fact exit_code "$status"
 	if [ "$status" -ne 0 ]; then
 		fact failed_step gate

@@ -11,9 +11,11 @@ STAGE_VARS = STAGE_URL STAGE_REPLICAS STAGE_API_SERVICE STAGE_GATEWAY_SERVICE \
              STAGE_DEMO_LLM_LIMIT STAGE_DEMO_HANG \
              RUNS_DIR RUN_DIR TIMEOUT COMPOSE_FILE ENV_FILE LEAK_IGNORE
 
-# Each knob as a shell assignment, single-quoted: VAR='value'.
-STAGE = $(foreach v,$(STAGE_VARS),$(v)=$(call smoke_q,$($(v)))) \
-        SMOKEKIT_BIN=$(call smoke_q,$(O)) FIXTURE=$(call smoke_q,$(DEMOBACKEND)) \
+# Knobs are text, never make syntax (mk/smoke.mk says how): they reach
+# mk/stage.sh through the environment as written.
+$(foreach v,$(STAGE_VARS),$(eval override $(v) := $$(value $(v))))
+export $(STAGE_VARS)
+STAGE = SMOKEKIT_BIN=$(call smoke_q,$(O)) FIXTURE=$(call smoke_q,$(DEMOBACKEND)) \
         sh mk/stage.sh
 
 stage-check: all

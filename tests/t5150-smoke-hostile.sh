@@ -245,6 +245,17 @@ if [ -n "$MAKE_OK" ]; then
 		test ! -e evaluated &&
 		contains "sh mk/smoke.sh smoke" out && test ! -e runs
 	'
+	test_expect_success 'make stage-check and gate-merge with $(shell ...) knobs: not run, refused as written' '
+		expect_code 2 hostile_make STAGE_URL="$OK_URL" STAGE_BURST_N="\$(shell touch $PWD/evaluated)3" stage-check &&
+		test ! -e evaluated &&
+		contains "STAGE_BURST_N='"'"'\$(shell touch $PWD/evaluated)3'"'"'" out &&
+		expect_code 2 hostile_make FILES="\$(shell touch $PWD/evaluated)x.json" P95_MAX_MS="\$(shell touch $PWD/evaluated)1" gate-merge &&
+		test ! -e evaluated &&
+		contains "gate-merge: FAIL usage: P95_MAX_MS='"'"'\$(shell touch $PWD/evaluated)1'"'"'" err &&
+		expect_code 0 hostile_make -n STAGE_BURST_N="\$(shell touch $PWD/evaluated)3" \
+		    FILES="\$(shell touch $PWD/evaluated)" stage-check gate-merge &&
+		test ! -e evaluated
+	'
 	test_expect_success 'make smoke-local BASE_URL=.../$(touch ...): reaches the script as written, refused' '
 		expect_code 2 hostile_make BASE_URL="$OK_URL/\$(touch $PWD/evaluated)" smoke-local &&
 		test ! -e evaluated &&
