@@ -23,6 +23,8 @@
 LC_ALL=C
 export LC_ALL
 cd "${0%/*}/.." || exit 3
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 O=${1:-bin}
 HP=$PWD/$O/httpprobe
 CONNS=${BENCH_CONNS:-10}
@@ -50,52 +52,8 @@ command -v hey >/dev/null 2>&1 || apt_install hey || {
 	HEY=
 }
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/load-bench.XXXXXX") || exit 3
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A free port (bound, then closed: nginx cannot report one it picked).
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
-	exit 3
-mkdir -p "$dir/www/v1" "$dir/tmp"
-printf '%s\n' '{"object":"list","data":[{"id":"smoke-small","object":"model","owned_by":"smokekit"},{"id":"smoke-large","object":"model","owned_by":"smokekit"}]}' \
-	>"$dir/www/v1/models"
-cat >"$dir/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-master_process off;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	keepalive_requests 1000000;
-	client_body_temp_path $dir/tmp;
-	proxy_temp_path $dir/tmp;
-	fastcgi_temp_path $dir/tmp;
-	uwsgi_temp_path $dir/tmp;
-	scgi_temp_path $dir/tmp;
-	server {
-		listen 127.0.0.1:$port;
-		root $dir/www;
-		location = /v1/models { default_type application/json; }
-	}
-}
-EOF
-"$NGINX" -c "$dir/nginx.conf" -p "$dir" &
-pid=$!
-URL=http://127.0.0.1:$port/v1/models
-tries=50
-until "$HP" -q -t 1 "$URL" >/dev/null 2>&1; do
-	tries=$((tries - 1))
-	[ "$tries" -gt 0 ] || { echo "bench: nginx did not start:" >&2; cat "$dir/error.log" >&2; exit 3; }
-	sleep 0.1
-done
+bench_nginx load "$HP"
+dir=$BENCH_DIR
 
 # wrk (4.x) back-fills its latency record before done() sees it: main()
 # calls stats_correct(latency, runtime_us / (requests / connections)), which
