@@ -39,17 +39,6 @@ knobs_ok() {
 	fi
 }
 
-# p95 KEY: a value p95parse printed.
-p95() {
-	sed -n "s/^$1=//p" "$WORK/p95.txt" | sed -n 1p
-}
-
-# The verdicts p95parse gave, without its name and the files' ("p95 1340
-# ms is not below 1200 ms (+140 ms)"); both when both gates failed.
-gate_why() {
-	sed -n 's/^.*merged: //p' "$WORK/p95.err" | awk '{ printf "%s%s", sep, $0; sep = "; " }'
-}
-
 main() {
 	if [ -z "$FILES" ]; then
 		warn "gate-merge: FILES is empty: give the runners' raw results, e.g. make gate-merge FILES='results/runner-*.json'"
@@ -86,7 +75,7 @@ main() {
 		status=$E_PASS
 		detail=$(awk -v p="$(p95 p95_ms)" -v m="$P95_MAX_MS" -v f="$(p95 http_req_failed)" \
 		    -v fm="$FAILED_MAX" -v prec="$(p95 p95_precision)" -v n="$(p95 files)" \
-		    'BEGIN { printf "p95 %.2f ms < %s ms (%s, %s files), failed %.2f%% < %.2f%%", p, m, prec, n, f * 100, fm * 100 }')
+		    'BEGIN { printf "p95 %.2f ms < %.2f ms (%s, %s files), failed %.2f%% < %.2f%%", p, m, prec, n, f * 100, fm * 100 }')
 		fact check.gate.ok true
 		;;
 	1)

@@ -158,6 +158,51 @@ failed() {
 	[ -n "$FAILED_STEP" ]
 }
 
+# --- the latency gate's figures (WORK/p95.txt: p95parse's key=value) -------
+
+# p95 KEY: a value p95parse printed.
+p95() {
+	sed -n "s/^$1=//p" "$WORK/p95.txt" 2>/dev/null | sed -n 1p
+}
+
+# ms2 MS, pct2 RATIO: a figure as every PASS/FAIL line prints it (two
+# decimals; metrics.txt keeps full precision).
+ms2() {
+	awk -v v="$1" 'BEGIN { printf "%.2f", v }'
+}
+pct2() {
+	awk -v v="$1" 'BEGIN { printf "%.2f%%", v * 100 }'
+}
+
+# p95_figure: "p95 21.08 ms", or "p95 of 7 samples 21.08 ms" when the
+# percentile rests on fewer than 20 samples (it is then their maximum or
+# close to it, not a percentile to gate on without saying so).
+p95_figure() {
+	pf_n=$(p95 requests)
+	[ -n "$pf_n" ] || pf_n=$(p95 http_req_failed_of)
+	awk -v p="$(p95 p95_ms)" -v n="${pf_n:-20}" 'BEGIN {
+		if (n + 0 < 20)
+			printf "p95 of %d samples %.2f ms", n, p
+		else
+			printf "p95 %.2f ms", p
+	}'
+}
+
+# gate_why: the gates p95parse says failed, figures as above, with the
+# margin; both when both failed.
+gate_why() {
+	gw=
+	if [ "$(p95 gate_p95)" = fail ]; then
+		gw="$(p95_figure) is not below $(ms2 "$P95_MAX_MS") ms (+$(awk -v p="$(p95 p95_ms)" -v m="$P95_MAX_MS" 'BEGIN { printf "%.2f", p - m }') ms)"
+	fi
+	if [ "$(p95 gate_http_req_failed)" = fail ]; then
+		gw="${gw:+$gw; }failed $(pct2 "$(p95 http_req_failed)")$(awk -v n="$(p95 http_req_failed_count)" -v t="$(p95 http_req_failed_of)" 'BEGIN { if (t != "") printf " (%d of %d)", n, t }') is not below $(pct2 "$FAILED_MAX") (+$(awk -v f="$(p95 http_req_failed)" -v m="$FAILED_MAX" 'BEGIN { printf "%.2f%%", (f - m) * 100 }'))"
+	fi
+	# A gate p95parse failed on a figure it printed no key for: its own line.
+	[ -n "$gw" ] || gw=$(sed -n 's/^[^:]*: [^:]*: //p' "$WORK/p95.err" | awk '{ printf "%s%s", sep, $0; sep = "; " }')
+	echo "$gw"
+}
+
 # --- the run directory ----------------------------------------------------
 
 # new_run_dir: RUN_DIR when set, else RUNS_DIR/YYYYMMDD-HHMM made with mkdir

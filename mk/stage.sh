@@ -190,11 +190,6 @@ holding() {
 	echo "$h_n"
 }
 
-# ms_int VALUE: a decimal number of milliseconds, rounded to a whole one.
-ms_int() {
-	awk -v v="$1" 'BEGIN { printf "%d", v + 0.5 }'
-}
-
 # failures FILE ERRFILE: "" when every request answered as expected, else why.
 failures() {
 	f_n=$(key "$1" failed)
@@ -318,14 +313,14 @@ step_single_flight() {
 	    "$STAGE_URL$STAGE_ASK_PATH"
 	why=$(failures "$RUN/single_flight.txt" "$WORK/single_flight.err")
 	hits=$(holding "$STAGE_HIT_FIELD == true" "$RUN/burst")
-	p95=$(ms_int "$(key "$RUN/single_flight.txt" p95_ms)")
+	p95=$(ms2 "$(key "$RUN/single_flight.txt" p95_ms)")
 	fig="$hits/$STAGE_BURST_N hits ($STAGE_HIT_FIELD), p95 $p95 ms"
 	if [ -n "$why" ]; then
 		result single_flight failed "POST $STAGE_ASK_PATH: $why" single_flight.txt
 	elif [ "$hits" -lt $((STAGE_BURST_N - 1)) ]; then
 		result single_flight failed "$fig: want at least $((STAGE_BURST_N - 1))" single_flight.txt
 	elif awk -v a="$p95" -v b="$STAGE_P95_MS" 'BEGIN { exit !(a > b) }'; then
-		result single_flight degraded "$fig: above $STAGE_P95_MS ms" single_flight.txt
+		result single_flight degraded "$fig: above $(ms2 "$STAGE_P95_MS") ms" single_flight.txt
 	else
 		result single_flight passed "$fig" single_flight.txt
 	fi

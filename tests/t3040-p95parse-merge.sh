@@ -277,7 +277,7 @@ test_expect_success 'gate-merge: one gate, metrics.txt and status.json as smoke-
 	contains "\"status\": \"pass\"" runs/latest/status.json &&
 	contains "\"exit_code\": 0" runs/latest/status.json &&
 	expect_code 5 gate_merge FILES="runner-0 runner-1 runner-2 runner-3" P95_MAX_MS=1 >out 2>err &&
-	contains "gate-merge: FAIL gate: p95 " out && contains "is not below 1 ms" out &&
+	contains "gate-merge: FAIL gate: p95 " out && contains "is not below 1.00 ms (+" out &&
 	contains "\"status\": \"fail\"" runs/latest/status.json &&
 	contains "\"exit_code\": 5" runs/latest/status.json &&
 	expect_code 3 gate_merge FILES="runner-0 $EXP" >out 2>err &&
