@@ -64,12 +64,7 @@ main() {
 	"$BIN/p95parse" "$@" $FILES >"$WORK/p95.txt" 2>"$WORK/p95.err"
 	pg=$?
 	write_to "$RUN/merge.txt" cat "$WORK/p95.txt" "$WORK/p95.err"
-	while IFS='=' read -r k v; do
-		case $k in
-		'' | *[!A-Za-z0-9_]*) ;;
-		*) fact "metrics.$k" "$v" ;;
-		esac
-	done <"$WORK/p95.txt"
+	fact_metrics
 	case $pg in
 	0)
 		status=$E_PASS

@@ -165,6 +165,17 @@ p95() {
 	sed -n "s/^$1=//p" "$WORK/p95.txt" 2>/dev/null | sed -n 1p
 }
 
+# fact_metrics: each key=value p95parse printed, as metrics.KEY (a key
+# that is not a plain name is left out: it could not be one in status.json).
+fact_metrics() {
+	while IFS='=' read -r k v; do
+		case $k in
+		''|*[!A-Za-z0-9_]*) ;;
+		*) fact "metrics.$k" "$v" ;;
+		esac
+	done <"$WORK/p95.txt"
+}
+
 # ms2 MS, pct2 RATIO: a figure as every PASS/FAIL line prints it (two
 # decimals; metrics.txt keeps full precision).
 ms2() {

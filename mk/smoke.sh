@@ -303,12 +303,7 @@ step_gate() {
 	    "$RUN/k6_out/k6_models.json" "$RUN/k6_stdout.log" \
 	    >"$WORK/p95.txt" 2>"$WORK/p95.err"
 	pg=$?
-	while IFS='=' read -r k v; do
-		case $k in
-		''|*[!A-Za-z0-9_]*) ;;
-		*) fact "metrics.$k" "$v" ;;
-		esac
-	done <"$WORK/p95.txt"
+	fact_metrics
 	case $pg in
 	0)
 		PASS_DETAIL="$(p95_figure) < $(ms2 "$P95_MAX_MS") ms, failed $(pct2 "$(p95 http_req_failed)") < $(pct2 "$FAILED_MAX")"
