@@ -31,7 +31,9 @@ compose_pick() {
 }
 
 # compose_cmd ARG...: docker compose ARG...
-# With COMPOSE_BOUND_S set and timeout(1) here, stopped after that long.
+# Where timeout(1) is here, stopped after COMPOSE_BOUND_S seconds (default
+# 120: ps, logs and the like; up sets its own), so a stuck engine cannot
+# hang a run.
 compose_cmd() {
 	compose_pick
 	if [ "$SMOKE_COMPOSE" = docker-compose ]; then
@@ -39,12 +41,21 @@ compose_cmd() {
 	else
 		set -- docker compose "$@"
 	fi
-	if [ -n "${COMPOSE_BOUND_S:-}" ] && have timeout; then
-		set -- timeout "$COMPOSE_BOUND_S" "$@"
+	if have timeout; then
+		set -- timeout "${COMPOSE_BOUND_S:-120}" "$@"
 	fi
 	"$@"
 }
 SMOKE_COMPOSE=
+
+# bounded COMMAND...: the command, stopped after 120 s where timeout(1) is.
+bounded() {
+	if have timeout; then
+		timeout 120 "$@"
+	else
+		"$@"
+	fi
+}
 
 # COMPOSE_FILE may be a list, as docker compose's own variable of that
 # name is (a user may have it exported for compose): the files separated by
@@ -97,7 +108,8 @@ compose_container() {
 # compose_network: the first network the service's container is on.
 compose_network() {
 	cn_id=$(compose_container) || return 1
-	cn_net=$(docker inspect --format \
+	# shellcheck disable=SC2016 # a Go template, not shell
+	cn_net=$(bounded docker inspect --format \
 	    '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{"\n"}}{{end}}' \
 	    "$cn_id" 2>/dev/null | sed -n 1p)
 	[ -n "$cn_net" ] && printf '%s\n' "$cn_net"
@@ -124,7 +136,7 @@ collect_evidence() {
 	    2>>"$WORK/evidence.err" ||
 	    EVIDENCE_WHY="docker compose logs $COMPOSE_SERVICE failed"
 	if ce_id=$(compose_container); then
-		write_to "$RUN/inspect.json" docker inspect --format "$INSPECT_FORMAT" "$ce_id" \
+		write_to "$RUN/inspect.json" bounded docker inspect --format "$INSPECT_FORMAT" "$ce_id" \
 		    2>>"$WORK/evidence.err" || EVIDENCE_WHY="docker inspect $ce_id failed"
 	else
 		EVIDENCE_WHY="no container for compose service $COMPOSE_SERVICE"
