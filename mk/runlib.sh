@@ -15,6 +15,9 @@ WORK=
 RUN=
 TMPS=
 CHILD=
+NL='
+'
+CR=$(printf '\r')
 
 say() {
 	printf '%s\n' "$*"
@@ -121,9 +124,14 @@ write_failed() {
 
 # --- facts, checks and the verdict ----------------------------------------
 
-# fact KEY VALUE: one line for smokereport (newlines become spaces).
+# fact KEY VALUE: one line for smokereport (newlines become spaces; tr
+# only then: a run writes some eighty facts, nearly all of one line).
 fact() {
-	printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n\r' '  ')" >>"$WORK/facts"
+	case $2 in
+	*"$NL"* | *"$CR"*)
+		printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n\r' '  ')" ;;
+	*)	printf '%s=%s\n' "$1" "$2" ;;
+	esac >>"$WORK/facts"
 }
 
 # fact_tools: tools.NAME, the version of each of our programs in TOOLS.

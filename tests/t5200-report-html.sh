@@ -539,6 +539,18 @@ def png(path):
     for y in range(h):
         f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
         i += 1 + stride
+        # Most rows of a page repeat the one above (Up, all zero) or one
+        # colour (Sub, zero after the first pixel): no per-byte loop then.
+        if f == 0 or (f == 2 and not any(line)):
+            line = line if f == 0 else bytearray(prev)
+            rows.append(bytes(line))
+            prev = line
+            continue
+        if f == 1 and not any(line[bpp:]):
+            line = line[:bpp] * w
+            rows.append(bytes(line))
+            prev = line
+            continue
         for x in range(stride):
             a = line[x - bpp] if x >= bpp else 0
             b, c = prev[x], prev[x - bpp] if x >= bpp else 0
