@@ -137,3 +137,19 @@ need_docker_engine() {
 	DOCKERPATH=$TRASH/withdocker
 	bare_path "$DOCKERPATH" docker docker-compose
 }
+
+# publish_port SLOT: a port free now on 127.0.0.1 for docker to publish
+# later, below the kernel's ephemeral range: another test file's listener
+# on port 0 gets its port from that range, so it cannot take this one in
+# between. Each file gives its own SLOT (0, 1, ...): 500 ports each.
+publish_port() {
+	pp_lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null) || pp_lo=32768
+	pp_port=$((pp_lo - 1 - $1 * 500))
+	pp_end=$((pp_port - 500))
+	while [ "$pp_port" -gt "$pp_end" ] && [ "$pp_port" -gt 1024 ]; do
+		portfree -q "127.0.0.1:$pp_port" && { echo "$pp_port"; return 0; }
+		pp_port=$((pp_port - 1))
+	done
+	echo "publish_port: no free port below $pp_lo" >&2
+	return 1
+}
