@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,32 @@ load_option(struct opts *o, int c, char *arg)
 	}
 }
 
+/* HTTPPROBE_EXACT_SAMPLES: how many latencies a trend keeps exactly. */
+static void
+exact_samples_env(struct opts *o)
+{
+	const char *env = getenv(LOAD_EXACT_ENV);
+	char shown[64];
+	long long n, max = LOAD_EXACT_MAX;
+	size_t i;
+
+	if (env == NULL || *env == '\0')
+		return;
+	if ((unsigned long long)max > SIZE_MAX / sizeof(double))
+		max = (long long)(SIZE_MAX / sizeof(double));
+	if (parse_ll(env, 1, max, &n) == 0) {
+		o->lc.exact_samples = (size_t)n;
+		return;
+	}
+	/* The value on one line, whatever it holds. */
+	snprintf(shown, sizeof shown, "%s", env);
+	for (i = 0; shown[i] != '\0'; i++)
+		if ((unsigned char)shown[i] < 0x20 || shown[i] == 0x7f)
+			shown[i] = '?';
+	die(EXIT_USAGE, "bad %s '%s': not a number of samples (1-%lld)", LOAD_EXACT_ENV,
+	    shown, max);
+}
+
 static int wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r);
 
 /* --tally, --check, --bodies: into the one struct observe of the run. */
@@ -469,6 +496,8 @@ parse_args(struct opts *o, int argc, char *argv[])
 		o->lc.requests = o->lc.conns > 0 ? o->lc.conns : 1;
 	if (o->load && o->lc.requests == 0 && o->lc.duration_ms == 0)
 		die(EXIT_USAGE, "load mode needs a bound: -n requests or -D duration");
+	if (o->load)
+		exact_samples_env(o);
 	/*
 	 * Without -m: every attempt and the longest backoff between each, and
 	 * a second for the work between them, so that an attempt's own -t

@@ -1,45 +1,11 @@
 /* smokekit: the load run's latency histograms, for p95parse --merge. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "jsonout.h"
 #include "loadhist.h"
 #include "loadstats.h"
 #include "loghist.h"
-#include "xalloc.h"
-
-struct loadhist {
-	struct loghist all;   /* http_req_duration (and its --tag sub-metric) */
-	struct loghist ok;    /* http_req_duration{expected_response:true} */
-};
-
-void
-loadhist_add(struct loadhist **hp, const struct load_result *r)
-{
-	struct loadhist *h = *hp;
-
-	if (h == NULL) {
-		h = *hp = xmalloc(sizeof *h);
-		loghist_init(&h->all);
-		loghist_init(&h->ok);
-	}
-	/* A latency is never negative; a clock step must not make it a bad bucket. */
-	loghist_add(&h->all, r->ms > 0 ? r->ms : 0);
-	if (r->expected)
-		loghist_add(&h->ok, r->ms > 0 ? r->ms : 0);
-}
-
-void
-loadhist_free(struct loadhist **hp)
-{
-	if (*hp == NULL)
-		return;
-	loghist_free(&(*hp)->all);
-	loghist_free(&(*hp)->ok);
-	free(*hp);
-	*hp = NULL;
-}
 
 static void
 one(FILE *fp, int first, const char *name, const struct loghist *h)
@@ -53,15 +19,15 @@ one(FILE *fp, int first, const char *name, const struct loghist *h)
 void
 loadhist_export(FILE *fp, const struct load_stats *s)
 {
-	const struct loadhist *h = s->hist;
+	const struct loghist *all = &s->all.h, *ok_h = s->ok_apart ? &s->ok.h : &s->all.h;
 	const char *ok = "http_req_duration{expected_response:true}";
 	char tagged[600];
 	int tag_first;
 
-	if (h == NULL || s->reqs == 0)
+	if (s->reqs == 0)
 		return;
 	fputs(",\n    \"smokekit_histogram\": {", fp);
-	one(fp, 1, "http_req_duration", &h->all);
+	one(fp, 1, "http_req_duration", all);
 	tagged[0] = '\0';
 	if (s->tag_key != NULL)
 		snprintf(tagged, sizeof tagged, "http_req_duration{%s:%s}",
@@ -69,10 +35,10 @@ loadhist_export(FILE *fp, const struct load_stats *s)
 	/* Sub-metrics in the order "metrics" lists them: sorted by name. */
 	tag_first = tagged[0] != '\0' && strcmp(tagged, ok) < 0;
 	if (tag_first)
-		one(fp, 0, tagged, &h->all);
-	if (h->ok.count > 0)
-		one(fp, 0, ok, &h->ok);
+		one(fp, 0, tagged, all);
+	if (ok_h->count > 0)
+		one(fp, 0, ok, ok_h);
 	if (tagged[0] != '\0' && !tag_first)
-		one(fp, 0, tagged, &h->all);
+		one(fp, 0, tagged, all);
 	fputs("\n    }", fp);
 }

@@ -9,13 +9,8 @@
 
 #include <stdio.h>
 
-struct load_result;   /* loadstats.h */
-struct load_stats;
-struct loadhist;      /* the histograms of all requests and of the expected ones */
+struct load_stats;    /* loadstats.h: its trends keep the histograms */
 
-/* Counts r's latency; *hp is allocated on the first call. */
-void loadhist_add(struct loadhist **hp, const struct load_result *r);
-void loadhist_free(struct loadhist **hp);
 /*
  * ,"smokekit_histogram": {...} after the export's "metrics" member: one
  * histogram for each http_req_duration trend the export lists. Nothing

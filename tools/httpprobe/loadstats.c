@@ -12,24 +12,67 @@
 #include "loadstats.h"
 #include "pctl.h"
 
-int
-trend_add(struct trend *t, double ms)
+/* Room for one more sample in v; never more than exact_max of them. */
+static int
+room(struct trend *t, size_t exact_max)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 4096;
-		double *v = realloc(t->v, cap * sizeof *v);
-		if (v == NULL)
-			return -1;
-		t->v = v;
-		t->cap = cap;
-	}
+	size_t cap;
+	double *v;
+
+	if (t->kept < t->cap)
+		return 0;
+	cap = t->cap ? t->cap * 2 : 4096;
+	if (cap > exact_max || cap < t->cap)
+		cap = exact_max;
+	if ((v = realloc(t->v, cap * sizeof *v)) == NULL)
+		return -1;
+	t->v = v;
+	t->cap = cap;
+	return 0;
+}
+
+int
+trend_add(struct trend *t, double ms, size_t exact_max)
+{
+	if (!t->bounded && t->kept < exact_max && room(t, exact_max) != 0)
+		return -1;
 	if (t->n == 0 || ms < t->min)
 		t->min = ms;
 	if (t->n == 0 || ms > t->max)
 		t->max = ms;
-	t->v[t->n++] = ms;
+	t->n++;
 	t->sum += ms;
+	loghist_add(&t->h, ms > 0 ? ms : 0);
+	if (!t->bounded && t->kept == exact_max) {
+		/* One more than the bound: from now on the histogram answers. */
+		free(t->v);
+		t->v = NULL;
+		t->kept = t->cap = 0;
+		t->bounded = 1;
+	}
+	if (t->bounded)
+		return 0;
+	t->v[t->kept++] = ms;
 	t->sorted = 0;
+	return 0;
+}
+
+int
+trend_copy(struct trend *to, const struct trend *from)
+{
+	*to = *from;
+	to->v = NULL;
+	to->cap = 0;
+	if (from->kept > 0) {
+		if ((to->v = malloc(from->kept * sizeof *to->v)) == NULL) {
+			memset(to, 0, sizeof *to);
+			return -1;
+		}
+		memcpy(to->v, from->v, from->kept * sizeof *to->v);
+		to->cap = from->kept;
+	}
+	loghist_init(&to->h);
+	loghist_merge(&to->h, &from->h);
 	return 0;
 }
 
@@ -39,23 +82,30 @@ trend_avg(const struct trend *t)
 	return t->n ? t->sum / (double)t->n : 0;
 }
 
-
 double
 trend_pct(struct trend *t, double p)
 {
+	double v;
+
 	if (t->n == 0)
 		return 0;
+	if (t->bounded) {
+		/* The exact percentile is within [min, max]: so may the estimate be. */
+		v = loghist_pct(&t->h, p);
+		return v < t->min ? t->min : v > t->max ? t->max : v;
+	}
 	if (!t->sorted) {
-		pctl_sort(t->v, t->n);
+		pctl_sort(t->v, t->kept);
 		t->sorted = 1;
 	}
-	return pctl_sorted(t->v, t->n, p);
+	return pctl_sorted(t->v, t->kept, p);
 }
 
 void
 trend_free(struct trend *t)
 {
 	free(t->v);
+	loghist_free(&t->h);
 	memset(t, 0, sizeof *t);
 }
 
@@ -84,25 +134,23 @@ const char *const phase_metric[NPHASES] = {
 int
 stats_add(struct load_stats *s, const struct load_result *r)
 {
-	size_t i;
+	size_t i, max = s->exact_max ? s->exact_max : TREND_EXACT_DEFAULT;
 
-	if (trend_add(&s->all, r->ms) != 0)
+	if (!r->expected && !s->ok_apart) {
+		/* The first unexpected one: those so far, all expected, go apart. */
+		if (trend_copy(&s->ok, &s->all) != 0)
+			return -1;
+		s->ok_apart = 1;
+	} else if (r->expected && s->ok_apart && trend_add(&s->ok, r->ms, max) != 0) {
 		return -1;
-	loadhist_add(&s->hist, r);
+	}
+	if (trend_add(&s->all, r->ms, max) != 0)
+		return -1;
 	for (i = 0; i < NPHASES; i++)
-		if (trend_add(&s->phase[i], r->phase[i]) != 0)
+		if (trend_add(&s->phase[i], r->phase[i], max) != 0)
 			return -1;
 	s->check_passes += (unsigned long long)r->checks_passed;
 	s->check_fails += (unsigned long long)r->checks_failed;
-	if (!r->expected && !s->ok_apart) {
-		/* The first unexpected one: the others so far go apart. */
-		s->ok_apart = 1;
-		for (i = 0; i + 1 < s->all.n; i++)
-			if (trend_add(&s->ok, s->all.v[i]) != 0)
-				return -1;
-	} else if (r->expected && s->ok_apart && trend_add(&s->ok, r->ms) != 0) {
-		return -1;
-	}
 	s->reqs++;
 	if (r->status > 0)
 		s->responses++;
@@ -124,7 +172,6 @@ stats_free(struct load_stats *s)
 
 	trend_free(&s->all);
 	trend_free(&s->ok);
-	loadhist_free(&s->hist);
 	for (i = 0; i < NPHASES; i++)
 		trend_free(&s->phase[i]);
 }
@@ -248,6 +295,7 @@ struct metric {
 	enum mtype type;
 	enum mcontains contains;
 	double v[NSTATS];   /* count rate | value min max | passes fails value | trend_stats */
+	int bounded;        /* a trend's med and p(N) are its histogram's (struct trend) */
 };
 
 #define MAX_METRICS 20
@@ -280,6 +328,7 @@ put_trend(struct metric *m, const char *name, struct trend *t)
 	snprintf(m->name, sizeof m->name, "%s", name);
 	m->type = M_TREND;
 	m->contains = C_TIME;
+	m->bounded = t->bounded;
 	m->v[0] = trend_avg(t);
 	m->v[1] = t->min;
 	m->v[3] = t->max;
@@ -416,6 +465,46 @@ summary_checks(FILE *fp, const struct load_stats *s, int color)
 		putc('\n', fp);
 }
 
+static size_t
+exact_max(const struct load_stats *s)
+{
+	return s->exact_max ? s->exact_max : TREND_EXACT_DEFAULT;
+}
+
+/*
+ * After the metrics, whether their percentiles are exact: one line that is
+ * not a metric's (no dots before its colon), so readers of k6's summary
+ * skip it.
+ */
+static void
+summary_precision(FILE *fp, const struct load_stats *s, const struct metric *m,
+    char disp[][NAME_MAX_LEN + 4], size_t n)
+{
+	size_t i, trends = 0, bounded = 0;
+	const char *sep = "; exact: ";
+
+	for (i = 0; i < n; i++)
+		if (m[i].type == M_TREND) {
+			trends++;
+			bounded += m[i].bounded != 0;
+		}
+	if (trends == 0)
+		return;
+	if (bounded == 0) {
+		fprintf(fp, "\n     percentiles are exact: every sample kept (at most %zu a metric)\n",
+		    exact_max(s));
+		return;
+	}
+	fprintf(fp, "\n     percentiles are within %g%%: more than %zu samples a metric, "
+	    "from a log-linear histogram", LOGHIST_REL_ERROR * 100, exact_max(s));
+	for (i = 0; i < n && bounded < trends; i++)
+		if (m[i].type == M_TREND && !m[i].bounded) {
+			fprintf(fp, "%s%s", sep, disp[i]);
+			sep = ", ";
+		}
+	putc('\n', fp);
+}
+
 /* k6's summarizeMetrics (v0.57 legacy layout). */
 void
 stats_summary_text(FILE *fp, struct load_stats *s, int color)
@@ -494,6 +583,7 @@ stats_summary_text(FILE *fp, struct load_stats *s, int color)
 		}
 		putc('\n', fp);
 	}
+	summary_precision(fp, s, m, disp, n);
 	fputs("\n\n", fp);
 }
 
@@ -514,6 +604,39 @@ export_key(FILE *fp, int level, int first, const char *key)
 	indent(fp, level);
 	json_put_cstring(fp, key);
 	fputs(": ", fp);
+}
+
+/*
+ * "smokekit_precision", a member k6's readers ignore: whether each trend's
+ * med and p(N) are exact or from its histogram, within rel_error.
+ */
+static void
+export_precision(FILE *fp, const struct load_stats *s, const struct metric *m, size_t n)
+{
+	size_t i;
+	int first = 1;
+
+	if (s->reqs == 0)
+		return;
+	export_key(fp, 1, 0, "smokekit_precision");
+	fputs("{", fp);
+	export_key(fp, 2, 1, "exact_samples");
+	json_put_number(fp, (double)exact_max(s));
+	export_key(fp, 2, 0, "rel_error");
+	json_put_number(fp, LOGHIST_REL_ERROR);
+	export_key(fp, 2, 0, "percentiles");
+	fputs("{", fp);
+	for (i = 0; i < n; i++) {
+		if (m[i].type != M_TREND)
+			continue;
+		export_key(fp, 3, first, m[i].name);
+		json_put_cstring(fp, m[i].bounded ? "bounded" : "exact");
+		first = 0;
+	}
+	indent(fp, 2);
+	fputs("}", fp);
+	indent(fp, 1);
+	fputs("}", fp);
 }
 
 void
@@ -560,6 +683,7 @@ stats_summary_export(FILE *fp, struct load_stats *s)
 	indent(fp, 1);
 	fputs("}", fp);
 	loadhist_export(fp, s);
+	export_precision(fp, s, m, n);
 	indent(fp, 0);
 	fputs("}", fp);
 }
@@ -581,7 +705,7 @@ stats_facts(FILE *fp, struct load_stats *s, int json)
 	char key[32];
 	size_t i;
 
-	/* Exact values, in the same form as p95parse prints them. */
+	/* In the same form as p95parse prints them. */
 	facts_begin(&f, fp, json);
 	facts_int(&f, "requests", (long long)s->reqs);
 	facts_int(&f, "ok", (long long)(s->reqs - s->failed));
@@ -600,6 +724,10 @@ stats_facts(FILE *fp, struct load_stats *s, int json)
 	for (i = 0; i < sizeof pcts / sizeof pcts[0]; i++)
 		facts_num(&f, pcts[i].key, trend_pct(&s->all, pcts[i].p));
 	facts_num(&f, "max_ms", s->all.n ? s->all.max : 0);
+	/* p95parse's words for a percentile from a histogram; min, avg, max stay exact. */
+	facts_str(&f, "p95_precision", s->all.bounded ? "bounded" : "exact");
+	if (s->all.bounded)
+		facts_num(&f, "p95_rel_error", LOGHIST_REL_ERROR);
 	facts_int(&f, "data_received", (long long)s->bytes_in);
 	facts_int(&f, "data_sent", (long long)s->bytes_out);
 	if (s->more_facts != NULL)
