@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "clock.h"
@@ -20,8 +22,10 @@
 #include "load.h"
 #include "num.h"
 #include "observe.h"
+#include "readall.h"
 #include "sign.h"
 #include "usage.h"
+#include "xalloc.h"
 
 #define MAX_HEADERS 64
 #define BACKOFF_FIRST_MS 500.0
@@ -216,8 +220,8 @@ add_header(struct opts *o, char *arg)
 static void
 read_data(struct opts *o, const char *arg)
 {
-	FILE *fp;
-	size_t cap = 0;
+	const char *path = arg + 1;
+	int fd;
 
 	if (o->body != NULL) {
 		/* Not bad_arg: the data may be a secret and is never echoed. */
@@ -225,30 +229,19 @@ read_data(struct opts *o, const char *arg)
 		usage_error(&usage);
 	}
 	if (arg[0] != '@') {
-		if ((o->body = strdup(arg)) == NULL)
-			die(EXIT_ERROR, "out of memory");
+		o->body = xstrdup(arg);
 		o->body_len = strlen(arg);
 		return;
 	}
-	fp = strcmp(arg, "@-") == 0 ? stdin : fopen(arg + 1, "rb");
-	if (fp == NULL)
-		die(EXIT_ERROR, "open %s:", arg + 1);
-	for (;;) {
-		size_t n;
-		if (o->body_len == cap) {
-			cap = cap > 0 ? cap * 2 : 4096;
-			if ((o->body = realloc(o->body, cap)) == NULL)
-				die(EXIT_ERROR, "out of memory");
-		}
-		n = fread(o->body + o->body_len, 1, cap - o->body_len, fp);
-		o->body_len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp))
-		die(EXIT_ERROR, "read %s:", arg + 1);
-	if (fp != stdin)
-		fclose(fp);
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY)) < 0)
+		die(EXIT_ERROR, "open %s:", path);
+	/* A directory opens, and fails here: "read dir: Is a directory". */
+	if ((o->body = read_whole(fd, &o->body_len)) == NULL)
+		die(EXIT_ERROR, "read %s:", path);
+	if (fd != STDIN_FILENO)
+		close(fd);
 }
 
 static void
