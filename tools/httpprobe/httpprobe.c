@@ -279,9 +279,7 @@ static void
 exact_samples_env(struct opts *o)
 {
 	const char *env = getenv(LOAD_EXACT_ENV);
-	char shown[64];
 	long long n, max = LOAD_EXACT_MAX;
-	size_t i;
 
 	if (env == NULL || *env == '\0')
 		return;
@@ -291,13 +289,8 @@ exact_samples_env(struct opts *o)
 		o->lc.exact_samples = (size_t)n;
 		return;
 	}
-	/* The value on one line, whatever it holds. */
-	snprintf(shown, sizeof shown, "%s", env);
-	for (i = 0; shown[i] != '\0'; i++)
-		if ((unsigned char)shown[i] < 0x20 || shown[i] == 0x7f)
-			shown[i] = '?';
 	die(EXIT_USAGE, "bad %s '%s': not a number of samples (1-%lld)", LOAD_EXACT_ENV,
-	    shown, max);
+	    env, max);
 }
 
 static int wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r);

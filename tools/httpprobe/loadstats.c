@@ -8,41 +8,15 @@
 #include "atomic.h"
 #include "die.h"
 #include "jsonout.h"
-#include "loadhist.h"
 #include "loadstats.h"
 #include "pctl.h"
-
-/* Room for one more sample in v; never more than exact_max of them. */
-static int
-room(struct trend *t, size_t exact_max)
-{
-	size_t cap;
-	double *v;
-
-	if (t->kept < t->cap)
-		return 0;
-	cap = t->cap ? t->cap * 2 : 4096;
-	if (cap > exact_max || cap < t->cap)
-		cap = exact_max;
-	if ((v = realloc(t->v, cap * sizeof *v)) == NULL)
-		return -1;
-	t->v = v;
-	t->cap = cap;
-	return 0;
-}
 
 int
 trend_add(struct trend *t, double ms, size_t exact_max)
 {
-	if (!t->bounded && t->kept < exact_max && room(t, exact_max) != 0)
-		return -1;
-	if (t->n == 0 || ms < t->min)
-		t->min = ms;
-	if (t->n == 0 || ms > t->max)
-		t->max = ms;
-	t->n++;
-	t->sum += ms;
-	loghist_add(&t->h, ms > 0 ? ms : 0);
+	double *v;
+	size_t cap;
+
 	if (!t->bounded && t->kept == exact_max) {
 		/* One more than the bound: from now on the histogram answers. */
 		free(t->v);
@@ -50,29 +24,26 @@ trend_add(struct trend *t, double ms, size_t exact_max)
 		t->kept = t->cap = 0;
 		t->bounded = 1;
 	}
-	if (t->bounded)
-		return 0;
-	t->v[t->kept++] = ms;
-	t->sorted = 0;
-	return 0;
-}
-
-int
-trend_copy(struct trend *to, const struct trend *from)
-{
-	*to = *from;
-	to->v = NULL;
-	to->cap = 0;
-	if (from->kept > 0) {
-		if ((to->v = malloc(from->kept * sizeof *to->v)) == NULL) {
-			memset(to, 0, sizeof *to);
-			return -1;
+	if (!t->bounded) {
+		if (t->kept == t->cap) {
+			/* Never room for more than exact_max (at most SIZE_MAX / 8). */
+			cap = t->cap ? t->cap * 2 : 4096;
+			cap = cap < exact_max ? cap : exact_max;
+			if ((v = realloc(t->v, cap * sizeof *v)) == NULL)
+				return -1;
+			t->v = v;
+			t->cap = cap;
 		}
-		memcpy(to->v, from->v, from->kept * sizeof *to->v);
-		to->cap = from->kept;
+		t->v[t->kept++] = ms;
+		t->sorted = 0;
 	}
-	loghist_init(&to->h);
-	loghist_merge(&to->h, &from->h);
+	if (t->n == 0 || ms < t->min)
+		t->min = ms;
+	if (t->n == 0 || ms > t->max)
+		t->max = ms;
+	t->n++;
+	t->sum += ms;
+	loghist_add(&t->h, ms > 0 ? ms : 0);
 	return 0;
 }
 
@@ -119,13 +90,6 @@ load_fail_name(enum load_fail f)
 	return (unsigned)f < FAIL_NCLASS ? names[f] : "unknown";
 }
 
-/* The expected_response:true trend: all of them until one was not expected. */
-static struct trend *
-ok_trend(struct load_stats *s)
-{
-	return s->ok_apart ? &s->ok : &s->all;
-}
-
 const char *const phase_metric[NPHASES] = {
 	"http_req_blocked", "http_req_connecting", "http_req_sending",
 	"http_req_waiting", "http_req_receiving",
@@ -136,15 +100,8 @@ stats_add(struct load_stats *s, const struct load_result *r)
 {
 	size_t i, max = s->exact_max ? s->exact_max : TREND_EXACT_DEFAULT;
 
-	if (!r->expected && !s->ok_apart) {
-		/* The first unexpected one: those so far, all expected, go apart. */
-		if (trend_copy(&s->ok, &s->all) != 0)
-			return -1;
-		s->ok_apart = 1;
-	} else if (r->expected && s->ok_apart && trend_add(&s->ok, r->ms, max) != 0) {
-		return -1;
-	}
-	if (trend_add(&s->all, r->ms, max) != 0)
+	if (trend_add(&s->all, r->ms, max) != 0 ||
+	    (r->expected && trend_add(&s->ok, r->ms, max) != 0))
 		return -1;
 	for (i = 0; i < NPHASES; i++)
 		if (trend_add(&s->phase[i], r->phase[i], max) != 0)
@@ -295,7 +252,7 @@ struct metric {
 	enum mtype type;
 	enum mcontains contains;
 	double v[NSTATS];   /* count rate | value min max | passes fails value | trend_stats */
-	int bounded;        /* a trend's med and p(N) are its histogram's (struct trend) */
+	const struct trend *t;   /* a trend's: its histogram, and whether med and p(N) are */
 };
 
 #define MAX_METRICS 20
@@ -328,7 +285,7 @@ put_trend(struct metric *m, const char *name, struct trend *t)
 	snprintf(m->name, sizeof m->name, "%s", name);
 	m->type = M_TREND;
 	m->contains = C_TIME;
-	m->bounded = t->bounded;
+	m->t = t;
 	m->v[0] = trend_avg(t);
 	m->v[1] = t->min;
 	m->v[3] = t->max;
@@ -372,8 +329,8 @@ build_metrics(struct load_stats *s, struct metric *m)
 			    s->tag_key, s->tag_value);
 			put_trend(&m[n++], name, &s->all);
 		}
-		if (ok_trend(s)->n > 0) {
-			put_trend(&m[n++], "http_req_duration{expected_response:true}", ok_trend(s));
+		if (s->ok.n > 0) {
+			put_trend(&m[n++], "http_req_duration{expected_response:true}", &s->ok);
 			/* Sub-metrics are sorted by their suffix. */
 			if (n - first_sub == 2 && strcmp(m[first_sub].name, m[n - 1].name) > 0) {
 				struct metric tmp = m[first_sub];
@@ -474,34 +431,21 @@ exact_max(const struct load_stats *s)
 /*
  * After the metrics, whether their percentiles are exact: one line that is
  * not a metric's (no dots before its colon), so readers of k6's summary
- * skip it.
+ * skip it. Every request adds to http_req_duration and to each phase, so
+ * they are all bounded or none; only expected_response:true, when some
+ * failed, may have fewer samples.
  */
 static void
-summary_precision(FILE *fp, const struct load_stats *s, const struct metric *m,
-    char disp[][NAME_MAX_LEN + 4], size_t n)
+summary_precision(FILE *fp, const struct load_stats *s)
 {
-	size_t i, trends = 0, bounded = 0;
-	const char *sep = "; exact: ";
-
-	for (i = 0; i < n; i++)
-		if (m[i].type == M_TREND) {
-			trends++;
-			bounded += m[i].bounded != 0;
-		}
-	if (trends == 0)
+	if (s->reqs == 0)
 		return;
-	if (bounded == 0) {
-		fprintf(fp, "\n     percentiles are exact: every sample kept (at most %zu a metric)\n",
-		    exact_max(s));
-		return;
-	}
-	fprintf(fp, "\n     percentiles are within %g%%: more than %zu samples a metric, "
-	    "from a log-linear histogram", LOGHIST_REL_ERROR * 100, exact_max(s));
-	for (i = 0; i < n && bounded < trends; i++)
-		if (m[i].type == M_TREND && !m[i].bounded) {
-			fprintf(fp, "%s%s", sep, disp[i]);
-			sep = ", ";
-		}
+	/* 0.5%: LOGHIST_REL_ERROR, written out to keep the line one format. */
+	fprintf(fp, s->all.bounded ? "\n     percentiles are within 0.5%%: more than %zu samples "
+	    "a metric, from a log-linear histogram" : "\n     percentiles are exact: every "
+	    "sample kept (at most %zu a metric)", exact_max(s));
+	if (s->all.bounded && s->ok.n > 0 && !s->ok.bounded)
+		fputs("; exact: { expected_response:true }", fp);
 	putc('\n', fp);
 }
 
@@ -583,7 +527,7 @@ stats_summary_text(FILE *fp, struct load_stats *s, int color)
 		}
 		putc('\n', fp);
 	}
-	summary_precision(fp, s, m, disp, n);
+	summary_precision(fp, s);
 	fputs("\n\n", fp);
 }
 
@@ -607,36 +551,39 @@ export_key(FILE *fp, int level, int first, const char *key)
 }
 
 /*
- * "smokekit_precision", a member k6's readers ignore: whether each trend's
- * med and p(N) are exact or from its histogram, within rel_error.
+ * The members k6's readers ignore, after "metrics": "smokekit_histogram",
+ * each http_req_duration trend's histogram (loghist.h), so that N hosts'
+ * exports merge with p95parse --merge within LOGHIST_REL_ERROR; and
+ * "smokekit_precision", whether each trend's med and p(N) are exact or
+ * its histogram's. Nothing when no request finished.
  */
 static void
-export_precision(FILE *fp, const struct load_stats *s, const struct metric *m, size_t n)
+export_smokekit(FILE *fp, const struct load_stats *s, const struct metric *m, size_t n)
 {
 	size_t i;
 	int first = 1;
 
 	if (s->reqs == 0)
 		return;
-	export_key(fp, 1, 0, "smokekit_precision");
-	fputs("{", fp);
-	export_key(fp, 2, 1, "exact_samples");
-	json_put_number(fp, (double)exact_max(s));
-	export_key(fp, 2, 0, "rel_error");
-	json_put_number(fp, LOGHIST_REL_ERROR);
-	export_key(fp, 2, 0, "percentiles");
-	fputs("{", fp);
-	for (i = 0; i < n; i++) {
-		if (m[i].type != M_TREND)
-			continue;
-		export_key(fp, 3, first, m[i].name);
-		json_put_cstring(fp, m[i].bounded ? "bounded" : "exact");
-		first = 0;
-	}
-	indent(fp, 2);
-	fputs("}", fp);
-	indent(fp, 1);
-	fputs("}", fp);
+	fputs(",\n    \"smokekit_histogram\": {", fp);
+	for (i = 0; i < n; i++)
+		if (strncmp(m[i].name, "http_req_duration", 17) == 0) {
+			fputs(first ? "\n        " : ",\n        ", fp);
+			json_put_cstring(fp, m[i].name);
+			fputs(": ", fp);
+			loghist_write_json(fp, &m[i].t->h);
+			first = 0;
+		}
+	fprintf(fp, "\n    },\n    \"smokekit_precision\": {\n        \"exact_samples\": %zu,\n"
+	    "        \"rel_error\": %g,\n        \"percentiles\": {", exact_max(s), LOGHIST_REL_ERROR);
+	for (first = 1, i = 0; i < n; i++)
+		if (m[i].type == M_TREND) {
+			fputs(first ? "\n            " : ",\n            ", fp);
+			json_put_cstring(fp, m[i].name);
+			fputs(m[i].t->bounded ? ": \"bounded\"" : ": \"exact\"", fp);
+			first = 0;
+		}
+	fputs("\n        }\n    }", fp);
 }
 
 void
@@ -682,8 +629,7 @@ stats_summary_export(FILE *fp, struct load_stats *s)
 	}
 	indent(fp, 1);
 	fputs("}", fp);
-	loadhist_export(fp, s);
-	export_precision(fp, s, m, n);
+	export_smokekit(fp, s, m, n);
 	indent(fp, 0);
 	fputs("}", fp);
 }

@@ -40,8 +40,6 @@ struct trend {
 
 /* 0, or -1: out of memory (the trend is as it was). */
 int trend_add(struct trend *t, double ms, size_t exact_max);
-/* to, empty, becomes a copy of from; 0, or -1: out of memory. */
-int trend_copy(struct trend *to, const struct trend *from);
 double trend_avg(const struct trend *t);             /* 0 when empty */
 /*
  * k6's rule: sort, then interpolate linearly at p*(n-1); 0 when empty.
@@ -94,7 +92,6 @@ struct load_result {
 struct load_stats {
 	struct trend all, ok;          /* http_req_duration; its expected_response:true part */
 	struct trend phase[NPHASES];
-	int ok_apart;                  /* ok is kept apart once a request was not expected */
 	unsigned long long reqs, failed, interrupted, dropped;
 	unsigned long long by_class[FAIL_NCLASS];
 	char first_error[FAIL_NCLASS][160];     /* the first message of each class */
