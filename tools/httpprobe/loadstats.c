@@ -26,7 +26,7 @@ trend_add(struct trend *t, double ms, size_t exact_max)
 	}
 	if (!t->bounded) {
 		if (t->kept == t->cap) {
-			/* Never room for more than exact_max (at most SIZE_MAX / 8). */
+			/* No room past exact_max; it is at most SIZE_MAX / 8, so no overflow. */
 			cap = t->cap ? t->cap * 2 : 4096;
 			cap = cap < exact_max ? cap : exact_max;
 			if ((v = realloc(t->v, cap * sizeof *v)) == NULL)
@@ -95,10 +95,16 @@ const char *const phase_metric[NPHASES] = {
 	"http_req_waiting", "http_req_receiving",
 };
 
+static size_t
+exact_max(const struct load_stats *s)
+{
+	return s->exact_max ? s->exact_max : TREND_EXACT_DEFAULT;
+}
+
 int
 stats_add(struct load_stats *s, const struct load_result *r)
 {
-	size_t i, max = s->exact_max ? s->exact_max : TREND_EXACT_DEFAULT;
+	size_t i, max = exact_max(s);
 
 	if (trend_add(&s->all, r->ms, max) != 0 ||
 	    (r->expected && trend_add(&s->ok, r->ms, max) != 0))
@@ -420,12 +426,6 @@ summary_checks(FILE *fp, const struct load_stats *s, int color)
 	}
 	if (s->nchecks > 0)
 		putc('\n', fp);
-}
-
-static size_t
-exact_max(const struct load_stats *s)
-{
-	return s->exact_max ? s->exact_max : TREND_EXACT_DEFAULT;
 }
 
 /*
