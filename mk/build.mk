@@ -31,7 +31,7 @@ LIB_JSON = $(L)/json.o $(L)/json_block.o $(L)/jsonout.o
 # Engines of one program each, in the program's own folder.
 HP = $(O)/obj/tools/httpprobe
 P9 = $(O)/obj/tools/p95parse
-HTTPPROBE_ENGINE = $(HP)/http.o $(L)/civil.o $(HP)/loadstats.o $(HP)/loadhist.o $(L)/loghist.o $(HP)/load.o $(HP)/observe.o
+HTTPPROBE_ENGINE = $(HP)/http.o $(L)/civil.o $(HP)/loadstats.o $(L)/loghist.o $(HP)/load.o $(HP)/observe.o
 P95PARSE_ENGINE  = $(P9)/result.o $(P9)/names.o $(P9)/k6name.o $(P9)/record.o \
                    $(P9)/summary.o $(P9)/k6log.o $(P9)/ndjson.o $(P9)/ndjson_fast.o \
                    $(P9)/prom.o $(P9)/detect.o $(P9)/series.o $(P9)/csv.o $(P9)/feed.o \
