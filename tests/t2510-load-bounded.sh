@@ -157,4 +157,29 @@ test_expect_success 'EXAMPLES: memory bounded on a soak, shown with a lower boun
 	check want got
 '
 
+test_expect_success 'a lone bounded export: p95parse says bounded, and the gate takes the bound' '
+	p95parse -t ep=models "$TRASH/bounded.json" >out &&
+	test "$(value p95_precision out)" = bounded &&
+	test "$(value p95_rel_error out)" = 0.005 &&
+	v=$(value p95_ms out) &&
+	tight=$(awk -v v="$v" "BEGIN { printf \"%.9f\", v * 1.002 }") &&
+	loose=$(awk -v v="$v" "BEGIN { printf \"%.9f\", v * 1.01 }") &&
+	expect_code 1 p95parse -t ep=models -l "$tight" "$TRASH/bounded.json" >out 2>err &&
+	contains "(from histograms, within 0.5%: up to " err &&
+	expect_code 0 p95parse -t ep=models -l "$loose" "$TRASH/bounded.json" >out 2>err
+'
+
+test_expect_success 'an exact export: no precision line, as for k6 (the gate on the value itself)' '
+	httpprobe -q -c 1 -n 20 --summary-export exact.json "$F/v1/models" >/dev/null &&
+	contains "\"http_req_duration\": \"exact\"" exact.json &&
+	p95parse exact.json >out &&
+	lacks p95_precision out
+'
+
+test_expect_success 'smokekit_precision not as documented: exit 3, the member named' '
+	sed "s/\"bounded\"/\"roughly\"/" "$TRASH/bounded.json" >odd.json &&
+	expect_code 3 p95parse odd.json >out 2>err &&
+	check_str "p95parse: odd.json: smokekit_precision: a percentile is not \"exact\" or \"bounded\"" err
+'
+
 test_done
