@@ -195,15 +195,18 @@ pct2() {
 
 # p95_figure: "p95 21.08 ms", or "p95 of 7 samples 21.08 ms" when the
 # percentile rests on fewer than 20 samples (it is then their maximum or
-# close to it, not a percentile to gate on without saying so).
+# close to it, not a percentile to gate on without saying so); with
+# " (within 0.5%)" when it comes from histograms (p95parse's bound).
 p95_figure() {
 	pf_n=$(p95 requests)
 	[ -n "$pf_n" ] || pf_n=$(p95 http_req_failed_of)
-	awk -v p="$(p95 p95_ms)" -v n="${pf_n:-20}" 'BEGIN {
+	awk -v p="$(p95 p95_ms)" -v n="${pf_n:-20}" -v b="$(p95 p95_rel_error)" 'BEGIN {
 		if (n + 0 < 20)
 			printf "p95 of %d samples %.2f ms", n, p
 		else
 			printf "p95 %.2f ms", p
+		if (b != "")
+			printf " (within %g%%)", b * 100
 	}'
 }
 

@@ -291,6 +291,12 @@ test_expect_success 'SIGTERM mid-load: the load stopped, status.json says so, ex
 	fi
 '
 
+test_expect_success 'a native load past HTTPPROBE_EXACT_SAMPLES: the PASS line says the bound' '
+	smoke_code 0 "$OK_URL" HTTPPROBE_EXACT_SAMPLES=5 &&
+	grep "^smoke: PASS p95 [0-9.]* ms (within 0.5%) < 1200.00 ms, failed" out &&
+	grep "^p95_precision=bounded\$" runs/latest/metrics.txt
+'
+
 test_expect_success 'a malformed knob: FAIL usage, exit 2, no run directory' '
 	smoke_code 2 "$OK_URL" K6_MODE=sometimes &&
 	check_str "smoke: FAIL usage: K6_MODE='"'"'sometimes'"'"': want auto, host, compose or native" out &&
