@@ -21,7 +21,9 @@ printf '{"object":"list","data":[{"id":"sk-test-Zq81mW4vT2"}]}\n' >"$TRASH/leaky
 printf '# the backend secrets\nAPI_KEY="sk-test-Zq81mW4vT2"\nexport DB_PASSWORD=hunter2-correct-horse\n' \
     >"$TRASH/leaky.env"
 
-start_fixture >/dev/null
+# The backend that passes answers in 1 ms (-l 1): the load is a closed
+# loop, and an instant answer would keep a core busy for all its length.
+start_fixture -l 1 >/dev/null
 OK_URL=$FIXTURE_URL OK_PORT=$FIXTURE_PORT
 start_fixture -s 503 >/dev/null
 H503_URL=$FIXTURE_URL
