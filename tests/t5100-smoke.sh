@@ -258,11 +258,16 @@ else
 	test_skip 'data not an array under load: FAIL checks' 'python3 is not here'
 fi
 
-test_expect_success 'one request in 20 fails (5%): FAIL gate, exit 5' '
-	smoke_code 5 "$ERR_URL" &&
+# The backend fails its 20th, 40th, ... request to /v1/models; the probe
+# made the first, the load the next ones.
+test_expect_success 'one request in 20 fails (5%): FAIL gate, exit 5, each failure counted' '
+	smoke_code 5 "$ERR_URL" K6_DURATION=300ms &&
 	grep "^smoke: FAIL gate: .*failed.*($PWD/runs/$(run_name))\$" out &&
-	awk -v f="$(key runs/latest/metrics.txt http_req_failed)" \
-	    "BEGIN { exit !(f > 0.04 && f < 0.06) }"
+	n=$(key runs/latest/metrics.txt http_req_failed_count) &&
+	of=$(key runs/latest/metrics.txt http_req_failed_of) &&
+	test "$n" -ge 1 && test "$n" -eq $(((of + 1) / 20)) &&
+	awk -v f="$(key runs/latest/metrics.txt http_req_failed)" -v n="$n" -v of="$of" \
+	    "BEGIN { exit !(f == n / of) }"
 '
 
 test_expect_success 'EXAMPLES: sh mk/smoke.sh smoke; echo $?: nothing listens, FAIL port, 4' '
