@@ -168,9 +168,20 @@ failed() {
 
 # --- the latency gate's figures (WORK/p95.txt: p95parse's key=value) -------
 
+# key FILE KEY: the first value of KEY in a key=value file, or "" (read
+# by the shell: a run asks some thirty times, and each sed is an exec).
+key() {
+	[ -f "$1" ] || return 0
+	while IFS= read -r k_line || [ -n "$k_line" ]; do
+		case $k_line in
+		"$2="*) printf '%s\n' "${k_line#*=}"; return 0 ;;
+		esac
+	done <"$1"
+}
+
 # p95 KEY: a value p95parse printed.
 p95() {
-	sed -n "s/^$1=//p" "$WORK/p95.txt" 2>/dev/null | sed -n 1p
+	key "$WORK/p95.txt" "$1"
 }
 
 # fact_metrics: each key=value p95parse printed, as metrics.KEY (a key

@@ -136,12 +136,6 @@ tools_ok() {
 
 # --- recording ------------------------------------------------------------
 
-# key FILE KEY: the value of KEY in a key=value file, or "".
-key() {
-	[ -f "$1" ] || return 0
-	sed -n "s/^$2=//p" "$1" | sed -n 1p
-}
-
 # result NAME STATE FIGURE EVIDENCE [MS]: one check. STATE is passed,
 # degraded, skipped or failed; the first failure makes the verdict.
 result() {
