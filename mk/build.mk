@@ -49,8 +49,12 @@ portfree_OBJ    = $(O)/obj/tools/portfree.o $(L)/die.o $(L)/num.o $(L)/usage.o $
 smokereport_OBJ = $(O)/obj/tools/smokereport/smokereport.o $(O)/obj/tools/smokereport/facts.o $(O)/obj/tools/smokereport/figures.o $(O)/obj/tools/smokereport/html.o $(O)/obj/tools/smokereport/markup.o $(O)/obj/tools/smokereport/series.o $(O)/obj/tools/smokereport/svg.o $(LIB_CORE) $(L)/jsonout.o $(L)/readall.o
 
 # The demo backend (make demo, and the suite's fixture server): built
-# from tools/ like the programs, never installed.
-demobackend_OBJ = $(O)/obj/tools/demobackend.o $(LIB_CORE) $(LIB_JSON) $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o
+# from tools/demobackend/ like the programs, never installed.
+DB = $(O)/obj/tools/demobackend
+demobackend_OBJ = $(DB)/demobackend.o $(DB)/server.o $(DB)/request.o $(DB)/reply.o $(DB)/conn.o \
+                  $(DB)/routes.o $(DB)/faults.o $(DB)/keys.o $(DB)/stage.o $(DB)/verify.o \
+                  $(DB)/buf.o $(DB)/hash.o $(DB)/now.o \
+                  $(LIB_CORE) $(LIB_JSON) $(L)/clock.o $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o
 DEMOBACKEND = $(O)/demobackend
 
 all: $(PROGS:%=$(O)/%) $(DEMOBACKEND)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The fixture server (tools/demobackend.c) behaves as specified, seen
+# The fixture server (tools/demobackend/) behaves as specified, seen
 # through clients we did not write: python3's urllib, http.client and raw
 # sockets, and curl where present.
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The demo backend's stage mode (tools/demobackend.c): replicas, POST /ask
+# The demo backend's stage mode (tools/demobackend/stage.c): replicas, POST /ask
 # with a plan cache keyed per client and single flight, the "LLM" limit
 # that answers overload, /metrics; and the options that break each.
 

@@ -1,8 +1,8 @@
 /*
  * Unit tests: tools/lib/hmac.c against RFC 4231's test cases 1-7, the
  * secret file's one rule (a trailing newline is not part of the secret),
- * and httpprobe's signing (tools/httpprobe/sign.c) checked against a MAC
- * computed here from the headers it wrote.
+ * the signing message (hmac_request_sign), and httpprobe's signing
+ * (tools/httpprobe/sign.c), each checked against a MAC computed here.
  *
  * unit_hmac bench [SECONDS]: signatures a second of CPU time, instead of
  * the tests:
@@ -169,6 +169,28 @@ expected_sig(const char *secret, const char *method, const char *target,
 	base64_encode(mac, sizeof mac, out);
 }
 
+/* The one signing message, as both httpprobe and demobackend -S use it. */
+static void
+request_sign(void)
+{
+	static const char secret[] = "sign-unit-secret";
+	struct hmac_request r = { "POST", 4, "/v1/x?a=1&b=2", 13, "a|b\0c", 5,
+	    "1700000000000", 13, "n|1", 3 };
+	char got[HMAC_SIG_LEN + 1], want[HMAC_SIG_LEN + 1];
+	struct hmac_key k;
+
+	hmac_key_init(&k, secret, strlen(secret));
+	hmac_request_sign(&k, &r, got);
+	expected_sig(secret, "POST", "/v1/x?a=1&b=2", "a|b\0c", 5, "1700000000000", "n|1",
+	    want);
+	is_str(got, want, "hmac_request_sign: METHOD|TARGET|BODY|TS|NONCE, body bytes exact");
+	r.body = NULL;
+	r.body_len = 0;
+	hmac_request_sign(&k, &r, got);
+	expected_sig(secret, "POST", "/v1/x?a=1&b=2", "", 0, "1700000000000", "n|1", want);
+	is_str(got, want, "hmac_request_sign with no body");
+}
+
 /* The value of header name in req (up to its CR) copied into out. */
 static int
 header_value(const char *req, const char *name, char *out, size_t size)
@@ -321,6 +343,7 @@ main(int argc, char *argv[])
 		return bench(argc > 2 ? atof(argv[2]) : 1.0);
 	rfc4231();
 	secret_file();
+	request_sign();
 	signing();
 	return tap_done();
 }

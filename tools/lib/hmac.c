@@ -1,9 +1,10 @@
-/* smokekit: HMAC-SHA256 and the shared secret it is keyed with. */
+/* smokekit: HMAC-SHA256, the shared secret it is keyed with, signed requests. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "hmac.h"
 #include "readall.h"
 
@@ -87,6 +88,28 @@ hmac_wipe(void *p, size_t n)
 
 	while (n-- > 0)
 		*v++ = 0;
+}
+
+void
+hmac_request_sign(const struct hmac_key *k, const struct hmac_request *r,
+    char sig[HMAC_SIG_LEN + 1])
+{
+	unsigned char mac[HMAC_SHA256_LEN];
+	struct hmac h;
+
+	hmac_begin(&h, k);
+	hmac_update(&h, r->method, r->method_len);
+	hmac_update(&h, "|", 1);
+	hmac_update(&h, r->target, r->target_len);
+	hmac_update(&h, "|", 1);
+	hmac_update(&h, r->body, r->body_len);
+	hmac_update(&h, "|", 1);
+	hmac_update(&h, r->ts, r->ts_len);
+	hmac_update(&h, "|", 1);
+	hmac_update(&h, r->nonce, r->nonce_len);
+	hmac_final(&h, mac);
+	base64_encode(mac, sizeof mac, sig);
+	hmac_wipe(&h, sizeof h);
 }
 
 int

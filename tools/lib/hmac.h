@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "base64.h"
 #include "sha256.h"
 
 #define HMAC_SHA256_LEN SHA256_DIGEST
@@ -38,6 +39,33 @@ int hmac_equal(const void *a, const void *b, size_t n);
 
 /* Overwrites n bytes in a way the compiler may not drop (for secrets). */
 void hmac_wipe(void *p, size_t n);
+
+/*
+ * A signed request's parts: httpprobe --hmac signs them, demobackend -S
+ * checks them. The target from its path on, with its query; ts and nonce
+ * the values of X-Timestamp and X-Nonce.
+ */
+struct hmac_request {
+	const char *method;
+	size_t method_len;
+	const char *target;
+	size_t target_len;
+	const void *body;
+	size_t body_len;
+	const char *ts;
+	size_t ts_len;
+	const char *nonce;
+	size_t nonce_len;
+};
+
+#define HMAC_SIG_LEN BASE64_LEN(HMAC_SHA256_LEN)   /* X-Signature's length */
+
+/*
+ * The X-Signature of r into sig (NUL-terminated): base64(HMAC-SHA256(key,
+ * METHOD|TARGET|BODY|TS|NONCE)), "|" literal, the body's bytes exact.
+ */
+void hmac_request_sign(const struct hmac_key *k, const struct hmac_request *r,
+    char sig[HMAC_SIG_LEN + 1]);
 
 /*
  * A shared secret from a file ("-": standard input) into buf: the whole
