@@ -155,10 +155,15 @@ static const struct usage usage_desc = {
 static void
 options(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		USAGE_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
 	static char port[8];
 	int ch;
 
-	while ((ch = getopt(argc, argv, "b:Cc:e:GH:hj:L:l:M:m:N:P:p:q:R:S:s:t:Vv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:Cc:e:GH:hj:L:l:M:m:N:P:p:q:R:S:s:t:Vv",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': opt.addr = optarg; break;
 		case 'C': stage.cache_off = 1; break;
