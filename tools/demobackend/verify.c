@@ -11,7 +11,6 @@
 #include "verify.h"
 #include "xalloc.h"
 
-#define SECRET_MAX   4096
 #define SKEW_MS      (5 * 60 * 1000)    /* a timestamp further away is 401 */
 #define NONCE_SLOTS  (1 << 20)          /* per generation of remembered nonces */
 #define NONCE_GEN_MS (2 * SKEW_MS)      /* a replay is fresh this long at most */
@@ -27,7 +26,7 @@ static struct {
 void
 verify_setup(const char *path)
 {
-	unsigned char secret[SECRET_MAX];
+	unsigned char secret[HMAC_SECRET_MAX];
 	size_t len;
 
 	if (hmac_secret_read(path, secret, sizeof secret, &len) != 0)

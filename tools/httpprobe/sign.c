@@ -9,15 +9,13 @@
 #include "die.h"
 #include "sign.h"
 
-#define SECRET_MAX 4096
-
 static const char *const names[4] = { "X-Api-Key", "X-Timestamp", "X-Nonce", "X-Signature" };
 
 /* The secret from the file or the environment, kept only as s->key. */
 static void
 load_secret(struct sign *s, const char *file)
 {
-	unsigned char secret[SECRET_MAX];
+	unsigned char secret[HMAC_SECRET_MAX];
 	const char *env;
 	size_t len;
 
@@ -31,7 +29,7 @@ load_secret(struct sign *s, const char *file)
 			die(EXIT_USAGE, "--hmac needs a secret: --hmac-secret-file FILE "
 			    "or SMOKEKIT_HMAC_SECRET (never on the command line)");
 		if ((len = strlen(env)) > sizeof secret)
-			die(EXIT_USAGE, "SMOKEKIT_HMAC_SECRET: longer than %d bytes", SECRET_MAX);
+			die(EXIT_USAGE, "SMOKEKIT_HMAC_SECRET: longer than %d bytes", HMAC_SECRET_MAX);
 		memcpy(secret, env, len);
 	}
 	hmac_key_init(&s->key, secret, len);
@@ -71,28 +69,25 @@ void
 sign_request(struct sign *s, const char *method, const char *target,
     const void *body, size_t body_len)
 {
-	unsigned char mac[HMAC_SHA256_LEN];
 	struct timespec now;
-	struct hmac h;
+	struct hmac_request r;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	snprintf(s->ts, sizeof s->ts, "%013lld",
 	    (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 	if (uuid_v4(s->nonce) != 0)
 		die(EXIT_ERROR, "--hmac: no random bytes for a nonce:");
-	hmac_begin(&h, &s->key);
-	hmac_update(&h, method, strlen(method));
-	hmac_update(&h, "|", 1);
-	hmac_update(&h, target, strlen(target));
-	hmac_update(&h, "|", 1);
-	hmac_update(&h, body, body_len);
-	hmac_update(&h, "|", 1);
-	hmac_update(&h, s->ts, SIGN_TS_LEN);
-	hmac_update(&h, "|", 1);
-	hmac_update(&h, s->nonce, UUID_LEN);
-	hmac_final(&h, mac);
-	base64_encode(mac, sizeof mac, s->sig);
-	hmac_wipe(&h, sizeof h);
+	r.method = method;
+	r.method_len = strlen(method);
+	r.target = target;
+	r.target_len = strlen(target);
+	r.body = body;
+	r.body_len = body_len;
+	r.ts = s->ts;
+	r.ts_len = SIGN_TS_LEN;
+	r.nonce = s->nonce;
+	r.nonce_len = UUID_LEN;
+	hmac_request_sign(&s->key, &r, s->sig);
 }
 
 /* Where the value of header name starts in head[0, len), or NULL. */

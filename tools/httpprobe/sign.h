@@ -16,7 +16,7 @@
 #include "uuid.h"
 
 #define SIGN_TS_LEN 13    /* epoch milliseconds, 2001 to 2286 */
-#define SIGN_SIG_LEN BASE64_LEN(HMAC_SHA256_LEN)
+#define SIGN_SIG_LEN HMAC_SIG_LEN
 
 struct sign {
 	const char *keyid;

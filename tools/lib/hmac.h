@@ -67,6 +67,9 @@ struct hmac_request {
 void hmac_request_sign(const struct hmac_key *k, const struct hmac_request *r,
     char sig[HMAC_SIG_LEN + 1]);
 
+/* The longest shared secret either side takes, signer and verifier alike. */
+#define HMAC_SECRET_MAX 4096
+
 /*
  * A shared secret from a file ("-": standard input) into buf: the whole
  * file except one trailing newline, which is not part of the secret.
