@@ -29,6 +29,7 @@ struct ndjson {
 	void *sink_ctx;
 	int (*keep)(const void *, double); /* a later pass: the values it needs */
 	struct names names;
+	struct ndjson_tails tails;          /* the fast path's, for the tags read lately */
 	const struct ndjson_observer *obs; /* --series, or NULL */
 	int failed;
 	char err[512];
@@ -331,7 +332,7 @@ nd_line(struct ndjson *nd, const char *s, size_t n)
 		/* Points of other metrics are not needed: only their framing is checked. */
 		if (want == 0)
 			return s[n - 1] == '}' ? 0 : nd_fail(nd, "truncated line");
-		if (ndjson_fast_point(s, n, nd->q, &pt) == 0)
+		if (ndjson_fast_point(s, n, nd->q, &nd->tails, &pt) == 0)
 			return nd_point(nd, want, pt.value, pt.match == nd->all_tags, &pt);
 	}
 	return slow_line(nd, s, n);
