@@ -22,6 +22,7 @@ struct ndjson {
 	char *carry;                    /* a line split between two feeds */
 	size_t ncarry, capcarry;
 	unsigned long long line;
+	unsigned long long fed, at;     /* bytes fed so far; where the line read starts */
 	double *v;                      /* the matching samples */
 	size_t cap;
 	struct tally t;
@@ -356,11 +357,15 @@ int
 ndjson_feed(struct ndjson *nd, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len, *nl;
+	unsigned long long base = nd->fed;
 
 	if (nd->failed)
 		return -1;
+	nd->fed += len;
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nd->ncarry == 0)
+			nd->at = base + (unsigned long long)(p - buf);
 		if (nl == NULL)
 			return carry(nd, p, (size_t)(end - p));
 		if (nd->ncarry > 0) {
@@ -374,6 +379,12 @@ ndjson_feed(struct ndjson *nd, const char *buf, size_t len)
 		p = nl + 1;
 	}
 	return 0;
+}
+
+unsigned long long
+ndjson_line_at(const struct ndjson *nd)
+{
+	return nd->at;
 }
 
 void
