@@ -226,6 +226,15 @@ test_expect_success 'files read again (map by blocks, Points by value) give what
 	done
 '
 
+test_expect_success 'a latency written -0 is 0 to every pass' '
+	for v in -0 0 -0.0 1 2 3 -0 5; do
+		printf "{\"metric\":\"m\",\"type\":\"Point\",\"data\":{\"time\":\"t\",\"value\":%s,\"tags\":{}}}\n" "$v"
+	done >z &&
+	p95parse -m m -p 20 z >whole &&
+	P95PARSE_MERGE_SAMPLES=0 p95parse -M -m m -p 20 z >merged &&
+	same whole merged && test "$(val passes merged)" -ge 2
+'
+
 test_expect_success 'a file that changed between passes: exit 3, never a figure' '
 	runner 42 2000 >r0 && runner 44 2000 >r1 && runner 46 10 >rest && mkfifo slow ||
 		return 1
