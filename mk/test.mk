@@ -33,7 +33,7 @@ unit_base64_OBJ  = $(L)/base64.o
 unit_uuid_OBJ    = $(HP)/uuid.o $(L)/readall.o $(L)/xalloc.o $(L)/die.o
 unit_loghist_OBJ = $(L)/loghist.o $(L)/pctl.o $(L)/xalloc.o $(L)/die.o
 unit_rank_OBJ    = $(P9)/rank.o $(L)/pctl.o $(L)/xalloc.o $(L)/die.o
-unit_blockmap_OBJ = $(P9)/blockmap.o $(L)/xalloc.o $(L)/die.o
+unit_blockmap_OBJ = $(P9)/blockmap.o $(L)/readall.o $(L)/xalloc.o $(L)/die.o
 
 UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
 $(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)

@@ -1,12 +1,12 @@
 /* smokekit: where a file's samples lie, by kind (see blockmap.h). */
 #include <sys/types.h>
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "blockmap.h"
+#include "readall.h"
 #include "xalloc.h"
 
 #define SHIFT_MIN 14    /* 16 KiB: the lines of a few k6 requests */
@@ -61,26 +61,6 @@ blockmap_mark(struct blockmap *bm, unsigned long long at, unsigned kind)
 	bm->kinds[i] |= 1ull << (kind & 63);
 }
 
-/* pread until len bytes or the end of the file: the bytes read, or -1. */
-static ssize_t
-pread_full(int fd, char *buf, size_t len, unsigned long long at)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = pread(fd, buf + got, len - got, (off_t)(at + got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
 /*
  * The lines that start in [a, b), then the rest of the last one. *pos is
  * a line start at or before a, and where the lines fed end afterwards.
@@ -96,6 +76,9 @@ feed_lines(int fd, unsigned long long a, unsigned long long b, unsigned long lon
 	ssize_t got = 0;
 	size_t len, tail = TAIL;
 
+	/* From here on, each read follows the last. */
+	if (lseek(fd, (off_t)at, SEEK_SET) < 0)
+		return -1;
 	while (at < b || !ended) {
 		if (at < b) {
 			len = b - at < cap ? (size_t)(b - at) : cap;
@@ -103,7 +86,7 @@ feed_lines(int fd, unsigned long long a, unsigned long long b, unsigned long lon
 			len = tail < cap ? tail : cap;
 			tail = len < cap / 2 ? 2 * len : cap;
 		}
-		if ((got = pread_full(fd, buf, len, at)) <= 0)
+		if ((got = read_full(fd, buf, len)) <= 0)
 			break;
 		s = buf;
 		if (skip) {
