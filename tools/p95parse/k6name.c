@@ -7,12 +7,6 @@
 #include "json.h"
 #include "k6name.h"
 
-int
-k6_is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
 void
 k6_trim(const char **s, size_t *len)
 {

@@ -17,7 +17,13 @@ k6_span_eq(const char *s, size_t len, const char *z)
 	return strlen(z) == len && memcmp(s, z, len) == 0;
 }
 
-int k6_is_space(int c);
+/* A blank: space, tab, CR, LF, VT, FF (inline: it runs at the end of every line). */
+static inline int
+k6_is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
 /* s[0..n) begins with the C string z. */
 int k6_starts(const char *s, size_t n, const char *z);
 /* Drops blank space at both ends of s[0..*len). */

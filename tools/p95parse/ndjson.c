@@ -315,8 +315,10 @@ nd_line(struct ndjson *nd, const char *s, size_t n)
 	int want;
 
 	nd->line++;
-	while (n > 0 && k6_is_space((unsigned char)s[n - 1]))
-		n--;
+	/* k6 ends a line with '}': only another end (a CR, blanks) needs trimming. */
+	if (n > 0 && s[n - 1] != '}')
+		while (n > 0 && k6_is_space((unsigned char)s[n - 1]))
+			n--;
 	if (n == 0)
 		return 0;
 	if (nd->fast && ndjson_fast_metric(s, n, &name, &len) == 0) {
