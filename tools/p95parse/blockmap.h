@@ -29,9 +29,9 @@ void blockmap_mark(struct blockmap *bm, unsigned long long at, unsigned kind);
 /*
  * Feeds reader, in order and whole, every line of fd (the regular file
  * the map was made from, size bytes) that starts in a block holding a
- * kind in the set want; the rest is not read. buf (cap bytes, at least
- * one block's worth is best) is where it reads. Returns 0; 1 when the
- * reader refused a piece; -1 with errno set on a read error.
+ * kind in the set want; the rest is not read. It reads into buf, cap
+ * bytes at a time, with a seek before each run of such blocks. Returns 0;
+ * 1 when the reader refused a piece; -1 with errno set on a read error.
  */
 int blockmap_feed(const struct blockmap *bm, int fd, unsigned long long size,
     unsigned long long want, char *buf, size_t cap, feed_fn *feed, void *reader);
