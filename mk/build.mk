@@ -31,7 +31,7 @@ LIB_JSON = $(L)/json.o $(L)/json_block.o $(L)/jsonout.o
 # Engines of one program each, in the program's own folder.
 HP = $(O)/obj/tools/httpprobe
 P9 = $(O)/obj/tools/p95parse
-HTTPPROBE_ENGINE = $(HP)/http.o $(L)/civil.o $(HP)/loadstats.o $(HP)/loadhist.o $(L)/loghist.o $(HP)/load.o $(HP)/observe.o
+HTTPPROBE_ENGINE = $(HP)/http.o $(L)/civil.o $(HP)/loadstats.o $(L)/loghist.o $(HP)/load.o $(HP)/observe.o
 P95PARSE_ENGINE  = $(P9)/result.o $(P9)/names.o $(P9)/k6name.o $(P9)/record.o \
                    $(P9)/summary.o $(P9)/k6log.o $(P9)/ndjson.o $(P9)/ndjson_fast.o \
                    $(P9)/prom.o $(P9)/detect.o $(P9)/series.o $(P9)/csv.o $(P9)/feed.o \
@@ -87,11 +87,12 @@ uninstall:
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/smokekit.7
 
 # Static binaries with musl for busybox/alpine hosts: bin/static/, stripped,
-# without unwind tables (C has no exceptions) and unused sections, so that
-# httpprobe with its JSON checks stays under 200 KB.
+# without unwind tables (C has no exceptions) and unused sections, code and
+# read-only data in one segment (-z noseparate-code: no page of padding
+# between them), so that httpprobe with its JSON checks stays under 200 KB.
 STATIC_MAKE = $(MAKE) O=bin/static CC=$(MUSL_CC) \
               CFLAGS='-Os -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections' \
-              LDFLAGS='-static -s -Wl,--gc-sections' SANITIZE=
+              LDFLAGS='-static -s -Wl,--gc-sections -Wl,-z,noseparate-code' SANITIZE=
 static:
 	@command -v $(MUSL_CC) >/dev/null 2>&1 || \
 	    { echo "make static: $(MUSL_CC) not found (Debian package: musl-tools)" >&2; exit 1; }

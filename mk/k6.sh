@@ -155,7 +155,9 @@ step_load() {
 	rm -f "$sl_export_tmp"
 	[ -s "$WORK/load.txt" ] && write_to "$RUN/k6_out/load.txt" cat "$WORK/load.txt"
 	fact metrics.k6_mode "$MODE"
-	sl_what="$MODE load, $K6_VUS VUs for $K6_DURATION"
+	sl_vus="$K6_VUS VUs"
+	[ "$K6_VUS" = 1 ] && sl_vus="1 VU"
+	sl_what="$MODE load, $sl_vus for $K6_DURATION"
 	[ "$sl" -ne 0 ] && [ ! -s "$sl_export" ] && LOAD_ERR=$(load_reason "$sl")
 	if [ -n "$LOAD_WHY" ]; then
 		fail load "$E_SETUP" "$LOAD_WHY"

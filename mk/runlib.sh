@@ -15,6 +15,9 @@ WORK=
 RUN=
 TMPS=
 CHILD=
+NL='
+'
+CR=$(printf '\r')
 
 say() {
 	printf '%s\n' "$*"
@@ -121,9 +124,14 @@ write_failed() {
 
 # --- facts, checks and the verdict ----------------------------------------
 
-# fact KEY VALUE: one line for smokereport (newlines become spaces).
+# fact KEY VALUE: one line for smokereport (newlines become spaces; tr
+# only then: a run writes some eighty facts, nearly all of one line).
 fact() {
-	printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n\r' '  ')" >>"$WORK/facts"
+	case $2 in
+	*"$NL"* | *"$CR"*)
+		printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n\r' '  ')" ;;
+	*)	printf '%s=%s\n' "$1" "$2" ;;
+	esac >>"$WORK/facts"
 }
 
 # fact_tools: tools.NAME, the version of each of our programs in TOOLS.
@@ -187,15 +195,18 @@ pct2() {
 
 # p95_figure: "p95 21.08 ms", or "p95 of 7 samples 21.08 ms" when the
 # percentile rests on fewer than 20 samples (it is then their maximum or
-# close to it, not a percentile to gate on without saying so).
+# close to it, not a percentile to gate on without saying so); with
+# " (within 0.5%)" when it comes from histograms (p95parse's bound).
 p95_figure() {
 	pf_n=$(p95 requests)
 	[ -n "$pf_n" ] || pf_n=$(p95 http_req_failed_of)
-	awk -v p="$(p95 p95_ms)" -v n="${pf_n:-20}" 'BEGIN {
+	awk -v p="$(p95 p95_ms)" -v n="${pf_n:-20}" -v b="$(p95 p95_rel_error)" 'BEGIN {
 		if (n + 0 < 20)
 			printf "p95 of %d samples %.2f ms", n, p
 		else
 			printf "p95 %.2f ms", p
+		if (b != "")
+			printf " (within %g%%)", b * 100
 	}'
 }
 

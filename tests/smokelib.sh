@@ -38,7 +38,7 @@ run_smoke() {
 	set -- env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 	    SMOKEKIT_BIN="$PROGS" RUNS_DIR="$PWD/runs" BASE_URL="$rs_url" \
-	    K6_MODE=auto K6_DURATION=200ms K6_VUS=2 RETRIES=1 TIMEOUT=5 WAIT_S=5 \
+	    K6_MODE=auto K6_DURATION=100ms K6_VUS=1 RETRIES=1 TIMEOUT=5 WAIT_S=5 \
 	    K6_SCRIPT="$ROOT/tests/k6_models.js" COMPOSE_FILE="$PWD/no-compose.yml" \
 	    "$@" "$SH" "$ROOT/mk/smoke.sh" "${SMOKE_CMD:-smoke}"
 	if [ -n "${SMOKE_TIMEOUT:-}" ] && have timeout; then
@@ -136,4 +136,20 @@ need_docker_engine() {
 	fi
 	DOCKERPATH=$TRASH/withdocker
 	bare_path "$DOCKERPATH" docker docker-compose
+}
+
+# publish_port SLOT: a port free now on 127.0.0.1 for docker to publish
+# later, below the kernel's ephemeral range: another test file's listener
+# on port 0 gets its port from that range, so it cannot take this one in
+# between. Each file gives its own SLOT (0, 1, ...): 500 ports each.
+publish_port() {
+	pp_lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null) || pp_lo=32768
+	pp_port=$((pp_lo - 1 - $1 * 500))
+	pp_end=$((pp_port - 500))
+	while [ "$pp_port" -gt "$pp_end" ] && [ "$pp_port" -gt 1024 ]; do
+		portfree -q "127.0.0.1:$pp_port" && { echo "$pp_port"; return 0; }
+		pp_port=$((pp_port - 1))
+	done
+	echo "publish_port: no free port below $pp_lo" >&2
+	return 1
 }

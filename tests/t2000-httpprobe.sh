@@ -216,6 +216,24 @@ test_expect_success '-d @file and -X PUT; -d @missing is exit 3' '
 	contains "open missing.json: No such file or directory" err
 '
 
+test_expect_success '-d @file that cannot be read: one line naming it, exit 3, nothing sent' '
+	expect_code 3 httpprobe -d @missing.json "$U/echo" >out 2>err &&
+	check_str "httpprobe: open missing.json: No such file or directory" err &&
+	mkdir adir &&
+	expect_code 3 httpprobe -d @adir "$U/echo" >out 2>err &&
+	check_str "httpprobe: read adir: Is a directory" err &&
+	test ! -s out
+'
+
+test_expect_success '-d @- reads the body from standard input, every byte' '
+	printf "a\000b\nc" >body &&
+	httpprobe -d @- "$U/echo" <body >out &&
+	tr -d "\r" <out >head &&
+	contains "Content-Length: 5" head &&
+	tail -c 5 out >got &&
+	cmp body got
+'
+
 test_expect_success '-X HEAD: no body, whatever Content-Length says' '
 	httpprobe -X HEAD -w "%{http_code} %{size_download}" "$U/healthz" >out &&
 	printf "200 0" >want && check want out

@@ -91,7 +91,8 @@ test_expect_success '--summary-export has k6 layout; p95parse agrees with the ND
 	python3 - exp.json out.ndjson <<-\EOF &&
 	import json, math, sys
 	exp = json.load(open(sys.argv[1]))
-	assert list(exp) == ["root_group", "metrics", "smokekit_histogram"], list(exp)
+	assert list(exp) == ["root_group", "metrics", "smokekit_histogram",
+	    "smokekit_precision"], list(exp)
 	assert exp["root_group"] == {"name": "", "path": "",
 	    "id": "d41d8cd98f00b204e9800998ecf8427e", "groups": {}, "checks": {}}
 	m = exp["metrics"]

@@ -70,7 +70,8 @@ test_expect_success 'the member: loghist.h shape, one per http_req_duration tren
 	python3 - "$TRASH/b.json" <<-\EOF
 	import json, sys
 	exp = json.load(open(sys.argv[1]))
-	assert list(exp) == ["root_group", "metrics", "smokekit_histogram"], list(exp)
+	assert list(exp) == ["root_group", "metrics", "smokekit_histogram",
+	    "smokekit_precision"], list(exp)
 	h = exp["smokekit_histogram"]
 	assert list(h) == ["http_req_duration", "http_req_duration{ep:models}",
 	    "http_req_duration{expected_response:true}"], list(h)

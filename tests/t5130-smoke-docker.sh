@@ -18,7 +18,7 @@
 
 need_docker_engine
 
-PORT=$(portfree -p) || exit 1
+PORT=$(publish_port 0) || exit 1
 PROJECT=smokekit-t5130-$$
 APP=$TRASH/$PROJECT
 SECRET=sk-t5130-$$-Zq8Wm3Lx

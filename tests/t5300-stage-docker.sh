@@ -13,7 +13,7 @@
 . "$ROOT/tests/smokelib.sh"
 
 need_docker_engine
-PORT=$(portfree -p) || exit 1
+PORT=$(publish_port 1) || exit 1
 PROJECT=smokekit-t5300-$$
 APP=$TRASH/$PROJECT
 mkdir -p "$APP"

@@ -221,6 +221,7 @@ plans, llm = {}, threading.BoundedSemaphore(1)
 counts = {"ok": 0, "overload": 0}
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes
     def log_message(self, *a):
         pass
     def send(self, status, body, ctype="application/json"):

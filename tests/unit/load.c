@@ -1,5 +1,6 @@
 /* Unit tests: tools/httpprobe/loadstats.c (the statistics and outputs of load mode). */
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +47,12 @@ test_trend(void)
 
 	is_double(trend_pct(&t, 0.95), 0, 0, "empty trend: p95 is 0");
 	is_double(trend_avg(&t), 0, 0, "empty trend: avg is 0");
-	trend_add(&t, 42.5);
+	trend_add(&t, 42.5, TREND_EXACT_DEFAULT);
 	is_double(trend_pct(&t, 0.95), 42.5, 0, "one sample is every percentile");
 	trend_free(&t);
 
 	for (i = 0; i < sizeof v / sizeof v[0]; i++)
-		trend_add(&t, v[i]);
+		trend_add(&t, v[i], TREND_EXACT_DEFAULT);
 	is_double(t.min, 1, 0, "min");
 	is_double(t.max, 10, 0, "max");
 	is_double(trend_avg(&t), 5.5, 0, "avg");
@@ -60,7 +61,7 @@ test_trend(void)
 	is_double(trend_pct(&t, 0.90), 9.1, 1e-12, "p90 at 8.1");
 	is_double(trend_pct(&t, 0.999), 9.991, 1e-12, "p99.9 at 8.991");
 	is_double(trend_pct(&t, 1), 10, 0, "p100 is the max");
-	trend_add(&t, 0.5);
+	trend_add(&t, 0.5, TREND_EXACT_DEFAULT);
 	is_double(trend_pct(&t, 0), 0.5, 0, "a sample added after sorting is seen");
 	trend_free(&t);
 }
@@ -651,10 +652,169 @@ test_facts_json(void)
 	stats_free(&s);
 }
 
+/* A reproducible spread of latencies, 0.1 ms to 1 s (LCG, no rand()). */
+static double
+latency(unsigned long long *state)
+{
+	*state = *state * 6364136223846793005ull + 1442695040888963407ull;
+	return 0.1 * pow(10, 4.0 * (double)(*state >> 11) / 9007199254740992.0);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* k6's rule over a sorted copy: the exact figure a bounded trend must approach. */
+static double
+exact_pct(const double *v, size_t n, double p)
+{
+	double i = p * (double)(n - 1), lo = floor(i);
+	size_t k = (size_t)lo;
+
+	return k + 1 < n ? v[k] + (v[k + 1] - v[k]) * (i - lo) : v[k];
+}
+
+/* Past exact_max samples a trend keeps none, and its percentiles stay within the bound. */
+static void
+test_trend_bounded(void)
+{
+	static const double ps[] = { 0, 0.5, 0.9, 0.95, 0.99, 0.999, 1 };
+	static double v[1000];
+	struct trend t = { 0 };
+	unsigned long long st = 7;
+	double sum = 0, min = 1e9, max = 0, got;
+	size_t i;
+	int within = 1;
+
+	for (i = 0; i < 50; i++)
+		trend_add(&t, v[i] = latency(&st), 50);
+	ok(!t.bounded && t.kept == 50, "50 samples under a bound of 50: all kept, exact");
+	qsort(v, 50, sizeof v[0], cmp_double);
+	is_double(trend_pct(&t, 0.95), exact_pct(v, 50, 0.95), 0, "... and p95 is exact");
+	trend_free(&t);
+
+	st = 7;
+	for (i = 0; i < 1000; i++) {
+		v[i] = latency(&st);
+		trend_add(&t, v[i], 50);
+		sum += v[i];
+		min = v[i] < min ? v[i] : min;
+		max = v[i] > max ? v[i] : max;
+	}
+	ok(t.bounded && t.kept == 0 && t.v == NULL, "1000 samples past a bound of 50: none kept");
+	is_int((long long)t.n, 1000, "the count stays exact");
+	is_double(t.sum, sum, 0, "the sum stays exact");
+	is_double(t.min, min, 0, "min stays exact");
+	is_double(t.max, max, 0, "max stays exact");
+	qsort(v, 1000, sizeof v[0], cmp_double);
+	for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+		got = trend_pct(&t, ps[i]);
+		if (fabs(got - exact_pct(v, 1000, ps[i])) > LOGHIST_REL_ERROR * exact_pct(v, 1000, ps[i])) {
+			printf("# p%g: %g vs exact %g\n", ps[i] * 100, got, exact_pct(v, 1000, ps[i]));
+			within = 0;
+		}
+	}
+	ok(within, "every percentile of the bounded trend is within 0.5%% of the exact one");
+	ok(trend_pct(&t, 1) <= max && trend_pct(&t, 0) >= min,
+	    "no percentile beyond the exact min and max");
+
+	trend_free(&t);
+
+	trend_add(&t, 3, 0);
+	ok(t.bounded && trend_pct(&t, 0.5) == 3, "a bound of 0: the histogram from the first sample");
+	trend_free(&t);
+}
+
+/* A run past the bound says so in every output that has percentiles. */
+static void
+test_stats_bounded(void)
+{
+	struct load_stats s = { 0 };
+	struct load_result r = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int i;
+
+	s.exact_max = 50;
+	r.status = 200;
+	r.expected = 1;
+	for (i = 1; i <= 40; i++) {
+		r.ms = i;
+		stats_add(&s, &r);
+	}
+	r.status = 500;
+	r.expected = 0;
+	r.fail = FAIL_STATUS;
+	for (i = 41; i <= 60; i++) {
+		r.ms = i;
+		stats_add(&s, &r);
+	}
+	ok(s.all.bounded && !s.ok.bounded && s.ok.n == 40, "60 requests, 40 expected, bound 50");
+
+	fp = open_memstream(&text, &len);
+	stats_keyvalue(fp, &s);
+	fclose(fp);
+	ok(strstr(text, "\np95_precision=bounded\np95_rel_error=0.005\n") != NULL,
+	    "key=value: p95_precision=bounded and its bound");
+	ok(strstr(text, "\nmin_ms=1\n") != NULL && strstr(text, "\nmax_ms=60\n") != NULL &&
+	    strstr(text, "\navg_ms=30.5\n") != NULL, "key=value: min, avg, max exact");
+	free(text);
+
+	fp = open_memstream(&text, &len);
+	stats_summary_text(fp, &s, 0);
+	fclose(fp);
+	ok(strstr(text, "\n     percentiles are within 0.5%: more than 50 samples a metric, "
+	    "from a log-linear histogram; exact: { expected_response:true }\n") != NULL,
+	    "summary: bounded, and which trend is still exact");
+	free(text);
+
+	fp = open_memstream(&text, &len);
+	stats_summary_export(fp, &s);
+	fclose(fp);
+	ok(strstr(text, ",\n    \"smokekit_precision\": {\n        \"exact_samples\": 50,\n"
+	    "        \"rel_error\": 0.005,\n        \"percentiles\": {\n"
+	    "            \"http_req_blocked\": \"bounded\",") != NULL,
+	    "export: smokekit_precision, with the bound and each trend");
+	ok(strstr(text, "\"http_req_duration{expected_response:true}\": \"exact\"") != NULL &&
+	    strstr(text, "\"http_req_duration\": \"bounded\"") != NULL,
+	    "export: http_req_duration bounded, its expected_response:true part exact");
+	is_double(export_value(text, "http_req_duration{expected_response:true}", "max"), 40, 0,
+	    "expected_response:true: max 40, of the expected ones only");
+	is_double(export_value(text, "http_req_duration", "max"), 60, 0, "http_req_duration max 60");
+	ok(strstr(text, "\"http_req_duration{expected_response:true}\": {\"scheme\":\"log-linear\","
+	    "\"rel_error\":0.005,\"count\":40,") != NULL,
+	    "export: the histogram of the 40 expected ones");
+	free(text);
+	stats_free(&s);
+
+	memset(&s, 0, sizeof s);
+	r.status = 200;
+	r.expected = 1;
+	r.fail = FAIL_NONE;
+	stats_add(&s, &r);
+	fp = open_memstream(&text, &len);
+	stats_keyvalue(fp, &s);
+	stats_summary_text(fp, &s, 0);
+	fclose(fp);
+	ok(strstr(text, "\np95_precision=exact\n") != NULL && strstr(text, "p95_rel_error") == NULL,
+	    "key=value: p95_precision=exact, no bound");
+	ok(strstr(text, "\n     percentiles are exact: every sample kept (at most 1000000 a metric)\n")
+	    != NULL, "summary: exact, and the default bound");
+	free(text);
+	stats_free(&s);
+}
+
 int
 main(void)
 {
 	test_trend();
+	test_trend_bounded();
+	test_stats_bounded();
 	test_formats();
 	test_rfc3339();
 	test_real_k6();

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "loghist.h"
 #include "pctl.h"
@@ -89,6 +90,25 @@ main(void)
 	fclose(fp);
 	is_str(buf, "{\"scheme\":\"log-linear\",\"rel_error\":0.005,\"count\":4,"
 	    "\"buckets\":[[130944,3],[131072,1]]}", "the JSON shape loghist.h documents");
+
+	/* Mostly zeros, as http_req_connecting on kept-alive connections. */
+	loghist_free(&b);
+	for (i = 0; i < 90; i++)
+		loghist_add(&b, 0);
+	for (i = 0; i < 10; i++)
+		loghist_add(&b, 0.05);
+	ok(b.n < 64, "zeros beside 0.05 ms keep the window small (%zu buckets)", b.n);
+	is_double(loghist_pct(&b, 0.5), 0, 0, "the median of mostly zeros is 0");
+	ok(within(loghist_pct(&b, 0.95), 0.05), "p95 lies in the 0.05 ms bucket");
+	loghist_free(&a);
+	loghist_init(&a);
+	loghist_merge(&a, &b);
+	is_int((long long)a.zero, 90, "merging adds the zeros");
+	fp = fmemopen(buf, sizeof buf, "w");
+	loghist_write_json(fp, &b);
+	fclose(fp);
+	ok(strstr(buf, "\"count\":100,\"buckets\":[[0,90],[") != NULL,
+	    "zero is bucket 0 in the JSON, first: %s", buf);
 	loghist_free(&a);
 	loghist_free(&b);
 	loghist_free(&all);

@@ -2,13 +2,16 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "clock.h"
@@ -19,8 +22,10 @@
 #include "load.h"
 #include "num.h"
 #include "observe.h"
+#include "readall.h"
 #include "sign.h"
 #include "usage.h"
+#include "xalloc.h"
 
 #define MAX_HEADERS 64
 #define BACKOFF_FIRST_MS 500.0
@@ -215,8 +220,8 @@ add_header(struct opts *o, char *arg)
 static void
 read_data(struct opts *o, const char *arg)
 {
-	FILE *fp;
-	size_t cap = 0;
+	const char *path = arg + 1;
+	int fd;
 
 	if (o->body != NULL) {
 		/* Not bad_arg: the data may be a secret and is never echoed. */
@@ -224,30 +229,19 @@ read_data(struct opts *o, const char *arg)
 		usage_error(&usage);
 	}
 	if (arg[0] != '@') {
-		if ((o->body = strdup(arg)) == NULL)
-			die(EXIT_ERROR, "out of memory");
+		o->body = xstrdup(arg);
 		o->body_len = strlen(arg);
 		return;
 	}
-	fp = strcmp(arg, "@-") == 0 ? stdin : fopen(arg + 1, "rb");
-	if (fp == NULL)
-		die(EXIT_ERROR, "open %s:", arg + 1);
-	for (;;) {
-		size_t n;
-		if (o->body_len == cap) {
-			cap = cap > 0 ? cap * 2 : 4096;
-			if ((o->body = realloc(o->body, cap)) == NULL)
-				die(EXIT_ERROR, "out of memory");
-		}
-		n = fread(o->body + o->body_len, 1, cap - o->body_len, fp);
-		o->body_len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp))
-		die(EXIT_ERROR, "read %s:", arg + 1);
-	if (fp != stdin)
-		fclose(fp);
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY)) < 0)
+		die(EXIT_ERROR, "open %s:", path);
+	/* A directory opens, and fails here: "read dir: Is a directory". */
+	if ((o->body = read_whole(fd, &o->body_len)) == NULL)
+		die(EXIT_ERROR, "read %s:", path);
+	if (fd != STDIN_FILENO)
+		close(fd);
 }
 
 static void
@@ -278,6 +272,25 @@ load_option(struct opts *o, int c, char *arg)
 			bad_arg(c, arg, "--rate wants requests per second (a positive number)");
 		break;
 	}
+}
+
+/* HTTPPROBE_EXACT_SAMPLES: how many latencies a trend keeps exactly. */
+static void
+exact_samples_env(struct opts *o)
+{
+	const char *env = getenv(LOAD_EXACT_ENV);
+	long long n, max = LOAD_EXACT_MAX;
+
+	if (env == NULL || *env == '\0')
+		return;
+	if ((unsigned long long)max > SIZE_MAX / sizeof(double))
+		max = (long long)(SIZE_MAX / sizeof(double));
+	if (parse_ll(env, 1, max, &n) == 0) {
+		o->lc.exact_samples = (size_t)n;
+		return;
+	}
+	die(EXIT_USAGE, "bad %s '%s': not a number of samples (1-%lld)", LOAD_EXACT_ENV,
+	    env, max);
 }
 
 static int wformat(FILE *fp, const char *fmt, const struct opts *o, const struct result *r);
@@ -469,6 +482,8 @@ parse_args(struct opts *o, int argc, char *argv[])
 		o->lc.requests = o->lc.conns > 0 ? o->lc.conns : 1;
 	if (o->load && o->lc.requests == 0 && o->lc.duration_ms == 0)
 		die(EXIT_USAGE, "load mode needs a bound: -n requests or -D duration");
+	if (o->load)
+		exact_samples_env(o);
 	/*
 	 * Without -m: every attempt and the longest backoff between each, and
 	 * a second for the work between them, so that an attempt's own -t

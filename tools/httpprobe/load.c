@@ -1095,6 +1095,7 @@ load_run(const struct load_config *cfg)
 	}
 	r.wave = r.target && r.target < r.nconns ? r.target : r.nconns;
 	r.st.vus = r.nconns;
+	r.st.exact_max = cfg->exact_samples;
 	r.st.tag_key = cfg->tag_key;
 	r.st.tag_value = cfg->tag_value;
 	r.progress = !cfg->quiet && isatty(STDERR_FILENO);

@@ -10,6 +10,10 @@
 
 #include "http.h"
 
+/* The environment variable that sets exact_samples (loadstats.h's trend). */
+#define LOAD_EXACT_ENV "HTTPPROBE_EXACT_SAMPLES"
+#define LOAD_EXACT_MAX 1000000000000LL
+
 struct sign;      /* sign.h */
 struct observe;   /* observe.h */
 
@@ -34,6 +38,7 @@ struct load_config {
 	const char *out;                     /* --out FILE (NDJSON), or NULL */
 	int json;                            /* -j: a JSON line per request on stdout */
 	int quiet;                           /* -q: no summary on stderr */
+	size_t exact_samples;                /* HTTPPROBE_EXACT_SAMPLES; 0: the default */
 	struct sign *sign;                   /* --hmac: headers among -H's, or NULL */
 	struct observe *observe;             /* --tally, --check, --bodies */
 };

@@ -8,28 +8,42 @@
 #include "atomic.h"
 #include "die.h"
 #include "jsonout.h"
-#include "loadhist.h"
 #include "loadstats.h"
 #include "pctl.h"
 
 int
-trend_add(struct trend *t, double ms)
+trend_add(struct trend *t, double ms, size_t exact_max)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 4096;
-		double *v = realloc(t->v, cap * sizeof *v);
-		if (v == NULL)
-			return -1;
-		t->v = v;
-		t->cap = cap;
+	double *v;
+	size_t cap;
+
+	if (!t->bounded && t->kept == exact_max) {
+		/* One more than the bound: from now on the histogram answers. */
+		free(t->v);
+		t->v = NULL;
+		t->kept = t->cap = 0;
+		t->bounded = 1;
+	}
+	if (!t->bounded) {
+		if (t->kept == t->cap) {
+			/* No room past exact_max; it is at most SIZE_MAX / 8, so no overflow. */
+			cap = t->cap ? t->cap * 2 : 4096;
+			cap = cap < exact_max ? cap : exact_max;
+			if ((v = realloc(t->v, cap * sizeof *v)) == NULL)
+				return -1;
+			t->v = v;
+			t->cap = cap;
+		}
+		t->v[t->kept++] = ms;
+		t->sorted = 0;
 	}
 	if (t->n == 0 || ms < t->min)
 		t->min = ms;
 	if (t->n == 0 || ms > t->max)
 		t->max = ms;
-	t->v[t->n++] = ms;
+	t->n++;
 	t->sum += ms;
-	t->sorted = 0;
+	loghist_add(&t->h, ms > 0 ? ms : 0);
 	return 0;
 }
 
@@ -39,23 +53,30 @@ trend_avg(const struct trend *t)
 	return t->n ? t->sum / (double)t->n : 0;
 }
 
-
 double
 trend_pct(struct trend *t, double p)
 {
+	double v;
+
 	if (t->n == 0)
 		return 0;
+	if (t->bounded) {
+		/* The exact percentile is within [min, max]: so may the estimate be. */
+		v = loghist_pct(&t->h, p);
+		return v < t->min ? t->min : v > t->max ? t->max : v;
+	}
 	if (!t->sorted) {
-		pctl_sort(t->v, t->n);
+		pctl_sort(t->v, t->kept);
 		t->sorted = 1;
 	}
-	return pctl_sorted(t->v, t->n, p);
+	return pctl_sorted(t->v, t->kept, p);
 }
 
 void
 trend_free(struct trend *t)
 {
 	free(t->v);
+	loghist_free(&t->h);
 	memset(t, 0, sizeof *t);
 }
 
@@ -69,40 +90,30 @@ load_fail_name(enum load_fail f)
 	return (unsigned)f < FAIL_NCLASS ? names[f] : "unknown";
 }
 
-/* The expected_response:true trend: all of them until one was not expected. */
-static struct trend *
-ok_trend(struct load_stats *s)
-{
-	return s->ok_apart ? &s->ok : &s->all;
-}
-
 const char *const phase_metric[NPHASES] = {
 	"http_req_blocked", "http_req_connecting", "http_req_sending",
 	"http_req_waiting", "http_req_receiving",
 };
 
+static size_t
+exact_max(const struct load_stats *s)
+{
+	return s->exact_max ? s->exact_max : TREND_EXACT_DEFAULT;
+}
+
 int
 stats_add(struct load_stats *s, const struct load_result *r)
 {
-	size_t i;
+	size_t i, max = exact_max(s);
 
-	if (trend_add(&s->all, r->ms) != 0)
+	if (trend_add(&s->all, r->ms, max) != 0 ||
+	    (r->expected && trend_add(&s->ok, r->ms, max) != 0))
 		return -1;
-	loadhist_add(&s->hist, r);
 	for (i = 0; i < NPHASES; i++)
-		if (trend_add(&s->phase[i], r->phase[i]) != 0)
+		if (trend_add(&s->phase[i], r->phase[i], max) != 0)
 			return -1;
 	s->check_passes += (unsigned long long)r->checks_passed;
 	s->check_fails += (unsigned long long)r->checks_failed;
-	if (!r->expected && !s->ok_apart) {
-		/* The first unexpected one: the others so far go apart. */
-		s->ok_apart = 1;
-		for (i = 0; i + 1 < s->all.n; i++)
-			if (trend_add(&s->ok, s->all.v[i]) != 0)
-				return -1;
-	} else if (r->expected && s->ok_apart && trend_add(&s->ok, r->ms) != 0) {
-		return -1;
-	}
 	s->reqs++;
 	if (r->status > 0)
 		s->responses++;
@@ -124,7 +135,6 @@ stats_free(struct load_stats *s)
 
 	trend_free(&s->all);
 	trend_free(&s->ok);
-	loadhist_free(&s->hist);
 	for (i = 0; i < NPHASES; i++)
 		trend_free(&s->phase[i]);
 }
@@ -248,6 +258,7 @@ struct metric {
 	enum mtype type;
 	enum mcontains contains;
 	double v[NSTATS];   /* count rate | value min max | passes fails value | trend_stats */
+	const struct trend *t;   /* a trend's: its histogram, and whether med and p(N) are */
 };
 
 #define MAX_METRICS 20
@@ -280,6 +291,7 @@ put_trend(struct metric *m, const char *name, struct trend *t)
 	snprintf(m->name, sizeof m->name, "%s", name);
 	m->type = M_TREND;
 	m->contains = C_TIME;
+	m->t = t;
 	m->v[0] = trend_avg(t);
 	m->v[1] = t->min;
 	m->v[3] = t->max;
@@ -323,8 +335,8 @@ build_metrics(struct load_stats *s, struct metric *m)
 			    s->tag_key, s->tag_value);
 			put_trend(&m[n++], name, &s->all);
 		}
-		if (ok_trend(s)->n > 0) {
-			put_trend(&m[n++], "http_req_duration{expected_response:true}", ok_trend(s));
+		if (s->ok.n > 0) {
+			put_trend(&m[n++], "http_req_duration{expected_response:true}", &s->ok);
 			/* Sub-metrics are sorted by their suffix. */
 			if (n - first_sub == 2 && strcmp(m[first_sub].name, m[n - 1].name) > 0) {
 				struct metric tmp = m[first_sub];
@@ -416,6 +428,27 @@ summary_checks(FILE *fp, const struct load_stats *s, int color)
 		putc('\n', fp);
 }
 
+/*
+ * After the metrics, whether their percentiles are exact: one line that is
+ * not a metric's (no dots before its colon), so readers of k6's summary
+ * skip it. Every request adds to http_req_duration and to each phase, so
+ * they are all bounded or none; only expected_response:true, when some
+ * failed, may have fewer samples.
+ */
+static void
+summary_precision(FILE *fp, const struct load_stats *s)
+{
+	if (s->reqs == 0)
+		return;
+	/* 0.5%: LOGHIST_REL_ERROR, written out to keep the line one format. */
+	fprintf(fp, s->all.bounded ? "\n     percentiles are within 0.5%%: more than %zu samples "
+	    "a metric, from a log-linear histogram" : "\n     percentiles are exact: every "
+	    "sample kept (at most %zu a metric)", exact_max(s));
+	if (s->all.bounded && s->ok.n > 0 && !s->ok.bounded)
+		fputs("; exact: { expected_response:true }", fp);
+	putc('\n', fp);
+}
+
 /* k6's summarizeMetrics (v0.57 legacy layout). */
 void
 stats_summary_text(FILE *fp, struct load_stats *s, int color)
@@ -494,6 +527,7 @@ stats_summary_text(FILE *fp, struct load_stats *s, int color)
 		}
 		putc('\n', fp);
 	}
+	summary_precision(fp, s);
 	fputs("\n\n", fp);
 }
 
@@ -514,6 +548,42 @@ export_key(FILE *fp, int level, int first, const char *key)
 	indent(fp, level);
 	json_put_cstring(fp, key);
 	fputs(": ", fp);
+}
+
+/*
+ * The members k6's readers ignore, after "metrics": "smokekit_histogram",
+ * each http_req_duration trend's histogram (loghist.h), so that N hosts'
+ * exports merge with p95parse --merge within LOGHIST_REL_ERROR; and
+ * "smokekit_precision", whether each trend's med and p(N) are exact or
+ * its histogram's. Nothing when no request finished.
+ */
+static void
+export_smokekit(FILE *fp, const struct load_stats *s, const struct metric *m, size_t n)
+{
+	size_t i;
+	int first = 1;
+
+	if (s->reqs == 0)
+		return;
+	fputs(",\n    \"smokekit_histogram\": {", fp);
+	for (i = 0; i < n; i++)
+		if (strncmp(m[i].name, "http_req_duration", 17) == 0) {
+			fputs(first ? "\n        " : ",\n        ", fp);
+			json_put_cstring(fp, m[i].name);
+			fputs(": ", fp);
+			loghist_write_json(fp, &m[i].t->h);
+			first = 0;
+		}
+	fprintf(fp, "\n    },\n    \"smokekit_precision\": {\n        \"exact_samples\": %zu,\n"
+	    "        \"rel_error\": %g,\n        \"percentiles\": {", exact_max(s), LOGHIST_REL_ERROR);
+	for (first = 1, i = 0; i < n; i++)
+		if (m[i].type == M_TREND) {
+			fputs(first ? "\n            " : ",\n            ", fp);
+			json_put_cstring(fp, m[i].name);
+			fputs(m[i].t->bounded ? ": \"bounded\"" : ": \"exact\"", fp);
+			first = 0;
+		}
+	fputs("\n        }\n    }", fp);
 }
 
 void
@@ -559,7 +629,7 @@ stats_summary_export(FILE *fp, struct load_stats *s)
 	}
 	indent(fp, 1);
 	fputs("}", fp);
-	loadhist_export(fp, s);
+	export_smokekit(fp, s, m, n);
 	indent(fp, 0);
 	fputs("}", fp);
 }
@@ -581,7 +651,7 @@ stats_facts(FILE *fp, struct load_stats *s, int json)
 	char key[32];
 	size_t i;
 
-	/* Exact values, in the same form as p95parse prints them. */
+	/* In the same form as p95parse prints them. */
 	facts_begin(&f, fp, json);
 	facts_int(&f, "requests", (long long)s->reqs);
 	facts_int(&f, "ok", (long long)(s->reqs - s->failed));
@@ -600,6 +670,10 @@ stats_facts(FILE *fp, struct load_stats *s, int json)
 	for (i = 0; i < sizeof pcts / sizeof pcts[0]; i++)
 		facts_num(&f, pcts[i].key, trend_pct(&s->all, pcts[i].p));
 	facts_num(&f, "max_ms", s->all.n ? s->all.max : 0);
+	/* p95parse's words for a percentile from a histogram; min, avg, max stay exact. */
+	facts_str(&f, "p95_precision", s->all.bounded ? "bounded" : "exact");
+	if (s->all.bounded)
+		facts_num(&f, "p95_rel_error", LOGHIST_REL_ERROR);
 	facts_int(&f, "data_received", (long long)s->bytes_in);
 	facts_int(&f, "data_sent", (long long)s->bytes_out);
 	if (s->more_facts != NULL)

@@ -1,8 +1,9 @@
 /*
- * The results of httpprobe's load mode: every latency kept exactly, k6's
- * statistics over them, and the outputs that read like k6's (the legacy
- * end-of-test summary, --summary-export, --out json NDJSON), plus our own
- * key=value summary and -j lines. The event loop is in load.c.
+ * The results of httpprobe's load mode: the latencies (exactly up to a
+ * bound, then in histograms), k6's statistics over them, and the outputs
+ * that read like k6's (the legacy end-of-test summary, --summary-export,
+ * --out json NDJSON), plus our own key=value summary and -j lines. The
+ * event loop is in load.c.
  */
 #ifndef SMOKEKIT_LOADSTATS_H
 #define SMOKEKIT_LOADSTATS_H
@@ -12,21 +13,38 @@
 #include <time.h>
 
 #include "loadconfig.h"
+#include "loghist.h"
 
 struct facts;     /* jsonout.h */
-struct loadhist;  /* loadhist.h */
 
-/* Every sample in ms, so that any percentile is exact. */
+/*
+ * A trend's samples in ms. Up to exact_max of them are kept, so that a
+ * percentile is exact; past that they are dropped and the percentiles come
+ * from the log-linear histogram every trend keeps (loghist.h), within
+ * LOGHIST_REL_ERROR of the exact ones. The count, sum, min and max stay
+ * exact. So a run of any length holds at most exact_max samples a trend:
+ * with the default, 8 MB each and 56 MB for the seven trends of a run
+ * (http_req_duration, its expected_response:true part, the five phases).
+ */
+#define TREND_EXACT_DEFAULT 1000000
+
 struct trend {
-	double *v;
-	size_t n, cap;
+	double *v;                  /* the samples, while they are kept */
+	size_t kept, cap;
+	unsigned long long n;       /* every sample */
 	double sum, min, max;
 	int sorted;
+	int bounded;                /* more than exact_max came: v is gone */
+	struct loghist h;           /* every sample, a negative one as 0 */
 };
 
-int trend_add(struct trend *t, double ms);          /* 0, or -1: out of memory */
+/* 0, or -1: out of memory (the trend is as it was). */
+int trend_add(struct trend *t, double ms, size_t exact_max);
 double trend_avg(const struct trend *t);             /* 0 when empty */
-/* k6's rule: sort, then interpolate linearly at p*(n-1); 0 when empty. */
+/*
+ * k6's rule: sort, then interpolate linearly at p*(n-1); 0 when empty.
+ * A bounded trend's is the histogram's (loghist_pct), within [min, max].
+ */
 double trend_pct(struct trend *t, double p);
 void trend_free(struct trend *t);
 
@@ -74,7 +92,6 @@ struct load_result {
 struct load_stats {
 	struct trend all, ok;          /* http_req_duration; its expected_response:true part */
 	struct trend phase[NPHASES];
-	int ok_apart;                  /* ok is kept apart once a request was not expected */
 	unsigned long long reqs, failed, interrupted, dropped;
 	unsigned long long by_class[FAIL_NCLASS];
 	char first_error[FAIL_NCLASS][160];     /* the first message of each class */
@@ -93,7 +110,7 @@ struct load_stats {
 	/* More facts after ours (--tally, --check: observe.h), or NULL. */
 	void (*more_facts)(void *ctx, struct facts *f);
 	void *more_ctx;
-	struct loadhist *hist;         /* http_req_duration's histograms (loadhist.h), or NULL */
+	size_t exact_max;              /* samples a trend keeps exactly; 0: TREND_EXACT_DEFAULT */
 };
 
 /* Counts a finished request. Returns 0, or -1: out of memory. */

@@ -97,9 +97,13 @@ loghist_add_bucket(struct loghist *h, long index, unsigned long long count)
 		return -1;
 	if (count == 0)
 		return 0;
+	h->count += count;
+	if (index == 0) {
+		h->zero += count;
+		return 0;
+	}
 	cover(h, index);
 	h->c[index - h->lo] += count;
-	h->count += count;
 	return 0;
 }
 
@@ -114,6 +118,7 @@ loghist_merge(struct loghist *into, const struct loghist *from)
 {
 	size_t i;
 
+	loghist_add_bucket(into, 0, from->zero);
 	for (i = 0; i < from->n; i++)
 		loghist_add_bucket(into, from->lo + (long)i, from->c[i]);
 }
@@ -122,9 +127,11 @@ loghist_merge(struct loghist *into, const struct loghist *from)
 static double
 rank_mid(const struct loghist *h, unsigned long long rank)
 {
-	unsigned long long seen = 0;
+	unsigned long long seen = h->zero;
 	size_t i;
 
+	if (rank < seen)
+		return 0;
 	for (i = 0; i < h->n; i++) {
 		seen += h->c[i];
 		if (rank < seen)
@@ -154,6 +161,10 @@ loghist_write_json(FILE *fp, const struct loghist *h)
 
 	fprintf(fp, "{\"scheme\":\"log-linear\",\"rel_error\":%g,\"count\":%llu,\"buckets\":[",
 	    LOGHIST_REL_ERROR, h->count);
+	if (h->zero > 0) {
+		fprintf(fp, "[0,%llu]", h->zero);
+		first = 0;
+	}
 	for (i = 0; i < h->n; i++) {
 		if (h->c[i] == 0)
 			continue;

@@ -21,6 +21,10 @@
  *
  * keyed by the metric's full name as in "metrics"; buckets in ascending
  * INDEX, COUNT > 0, their sum is "count".
+ *
+ * Zero is counted apart from the other buckets: a trend where most values
+ * are 0 (http_req_connecting on kept-alive connections) would otherwise
+ * stretch the dense window over a thousand octaves it never uses.
  */
 #ifndef SMOKEKIT_LOGHIST_H
 #define SMOKEKIT_LOGHIST_H
@@ -34,9 +38,10 @@
 #define LOGHIST_INDEX_MAX (2047L * LOGHIST_SUB - 1)
 
 struct loghist {
-	unsigned long long *c;      /* counts of buckets lo .. lo + n - 1 */
+	unsigned long long *c;      /* counts of buckets lo .. lo + n - 1, INDEX > 0 */
 	long lo;
 	size_t n;
+	unsigned long long zero;    /* the count of INDEX 0, apart from the window */
 	unsigned long long count;
 };
 

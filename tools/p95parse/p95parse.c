@@ -272,7 +272,7 @@ output(const struct opts *o, const char *file, const struct result *r, int gate_
 	facts_begin(&w, stdout, o->json);
 	snprintf(key, sizeof key, "%s_ms", o->pname);
 	out_val(&w, key, &r->pct);
-	if (r->merged) {
+	if (r->merged || r->pct.prec == PREC_BOUNDED) {
 		snprintf(key, sizeof key, "%s_precision", o->pname);
 		facts_str(&w, key, prec_name(r->pct.prec));
 		snprintf(key, sizeof key, "%s_rel_error", o->pname);

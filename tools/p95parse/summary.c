@@ -10,12 +10,18 @@
 #include "summary.h"
 #include "xalloc.h"
 
+#define PRECISION_MAX 32    /* trends named in smokekit_precision; httpprobe writes 7 */
+
 struct jctx {
 	struct json_scanner *js;
 	struct pick *pk;
 	struct result *r;
 	int values_seen;    /* handleSummary: metrics.<name>.values */
 	int array_seen;     /* machine-readable: results.metrics[] */
+	/* httpprobe's smokekit_precision: the trends past its exact bound */
+	char *bounded[PRECISION_MAX];
+	size_t nbounded;
+	double rel_error;
 };
 
 static int
@@ -263,6 +269,83 @@ j_results(struct jctx *c, int *found)
 	return t == JSON_OBJECT_END ? 0 : jfail(c, "bad results");
 }
 
+/*
+ * httpprobe's "smokekit_precision": { "rel_error": R, "percentiles":
+ * { name: "exact"|"bounded", ... }, ... }: which trends kept too many
+ * samples to keep them all, so that their percentiles come from a
+ * histogram within R of the exact ones (httpprobe(1)).
+ */
+static int
+j_percentiles(struct jctx *c)
+{
+	enum json_token t;
+	const char *s;
+	char *name;
+	size_t len;
+
+	while ((t = json_next(c->js)) == JSON_KEY) {
+		s = json_text(c->js, &len);
+		name = xmalloc(len + 1);
+		memcpy(name, s, len);
+		name[len] = '\0';
+		if ((t = json_next(c->js)) != JSON_STRING) {
+			free(name);
+			return jfail(c, "smokekit_precision: a percentile is not \"exact\" or \"bounded\"");
+		}
+		s = json_text(c->js, &len);
+		if (k6_span_eq(s, len, "bounded") && c->nbounded < PRECISION_MAX) {
+			c->bounded[c->nbounded++] = name;
+			continue;
+		}
+		free(name);
+		if (!k6_span_eq(s, len, "exact") && !k6_span_eq(s, len, "bounded"))
+			return jfail(c, "smokekit_precision: a percentile is not \"exact\" or \"bounded\"");
+	}
+	return t == JSON_OBJECT_END ? 0 : jfail(c, "smokekit_precision: bad percentiles");
+}
+
+static int
+j_precision(struct jctx *c)
+{
+	enum json_token t;
+	const char *s;
+	size_t len;
+	int which;
+
+	while ((t = json_next(c->js)) == JSON_KEY) {
+		s = json_text(c->js, &len);
+		which = k6_span_eq(s, len, "rel_error") ? 1 : k6_span_eq(s, len, "percentiles") ? 2 : 0;
+		t = json_next(c->js);
+		if (which == 1 && t == JSON_NUMBER) {
+			c->rel_error = k6_json_num(c->js);
+			if (!(c->rel_error > 0 && c->rel_error < 1))
+				return jfail(c, "smokekit_precision: rel_error not between 0 and 1");
+		} else if (which == 2 && t == JSON_OBJECT) {
+			if (j_percentiles(c) != 0)
+				return -1;
+		} else if (which != 0 || t == JSON_ERROR || json_skip(c->js) == JSON_ERROR) {
+			return jfail(c, "smokekit_precision: not the documented shape");
+		}
+	}
+	return t == JSON_OBJECT_END ? 0 : jfail(c, "smokekit_precision: not an object");
+}
+
+/* The metric found is one whose percentiles httpprobe says are bounded. */
+static void
+mark_bounded(const struct jctx *c, struct result *r)
+{
+	size_t i;
+
+	if (c->rel_error <= 0)
+		return;
+	for (i = 0; i < c->nbounded; i++)
+		if (strcmp(c->bounded[i], r->metric) == 0) {
+			r->pct.prec = r->med.prec = PREC_BOUNDED;
+			r->pct.step = r->med.step = c->rel_error;
+			return;
+		}
+}
+
 static int
 j_document(struct jctx *c)
 {
@@ -280,7 +363,8 @@ j_document(struct jctx *c)
 	}
 	while ((t = json_next(c->js)) == JSON_KEY) {
 		s = json_text(c->js, &len);
-		which = k6_span_eq(s, len, "metrics") ? 1 : k6_span_eq(s, len, "results") ? 2 : 0;
+		which = k6_span_eq(s, len, "metrics") ? 1 : k6_span_eq(s, len, "results") ? 2 :
+		    k6_span_eq(s, len, "smokekit_precision") ? 4 : 0;
 		if (got & which)
 			which = 0;          /* a later one: validated, otherwise ignored */
 		got |= which;
@@ -295,6 +379,9 @@ j_document(struct jctx *c)
 				return -1;
 		} else if (which == 2 && t == JSON_OBJECT) {
 			if (j_results(c, &found) != 0)
+				return -1;
+		} else if (which == 4 && t == JSON_OBJECT) {
+			if (j_precision(c) != 0)
 				return -1;
 		} else if (t == JSON_ERROR || json_skip(c->js) == JSON_ERROR) {
 			return jfail(c, "invalid JSON");
@@ -333,7 +420,11 @@ summary_parse(const char *buf, size_t len, const struct query *q,
 		r->source = c.array_seen ? "machine-readable-summary" :
 		    c.values_seen ? "handle-summary" : "summary-export";
 		rc = pick_finish(&pk, r);
+		if (rc == 0)
+			mark_bounded(&c, r);
 	}
+	while (c.nbounded > 0)
+		free(c.bounded[--c.nbounded]);
 	json_close(c.js);
 	pick_reset(&pk);
 	return rc;
