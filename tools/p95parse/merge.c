@@ -487,6 +487,7 @@ exact(struct merge *m, struct result *r, const char **bad, double *pct, double *
 	hc.count = m->h.c;
 	hc.n = m->h.n;
 	hc.first = (unsigned long long)m->h.lo;
+	hc.zero = m->h.zero;
 	hc.shift = LOGHIST_SHIFT;
 	rk = ranker_new(&hc, m->t.n, rk4, 4, m->c->samples / 4);
 	while (rc == 0 && !ranker_done(rk))

@@ -133,9 +133,14 @@ ranker_new(const struct rank_counts *c, unsigned long long n,
 	for (i = 0; i < rk->nranks; i++) {
 		rk->rank[i] = ranks[i];
 		rk->b[i].shift = c->shift;
-		at = locate(c->count, c->n, ranks[i], &rk->b[i].below);
-		rk->b[i].prefix = c->first + at;
-		rk->b[i].count = c->count[at];
+		if (ranks[i] < c->zero) {
+			rk->b[i].count = c->zero;
+		} else {
+			rk->b[i].below = c->zero;
+			at = locate(c->count, c->n, ranks[i], &rk->b[i].below);
+			rk->b[i].prefix = c->first + at;
+			rk->b[i].count = c->count[at];
+		}
 		plan(rk, &rk->b[i]);
 	}
 	share(rk);

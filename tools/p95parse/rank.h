@@ -19,11 +19,15 @@
 
 struct ranker;
 
-/* The first pass's counts: count[i] samples whose bits >> shift (<= 48) are first + i. */
+/*
+ * The first pass's counts: count[i] samples whose bits >> shift (<= 48)
+ * are first + i, and below them zero samples whose bits >> shift are 0
+ * (a histogram may keep those apart, as loghist.h does).
+ */
 struct rank_counts {
 	const unsigned long long *count;
 	size_t n;
-	unsigned long long first;
+	unsigned long long first, zero;
 	int shift;
 };
 
