@@ -19,14 +19,7 @@ export LC_ALL
 cd "${0%/*}/.." || exit 3
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-O=${1:-bin}
-HP=$PWD/$O/httpprobe
-CONNS=${BENCH_CONNS:-10}
-SECS=${BENCH_SECS:-5}
-ROUNDS=${BENCH_ROUNDS:-5}
-
-[ -x "$HP" ] || { echo "bench: $HP not built (make $HP)" >&2; exit 3; }
-command -v python3 >/dev/null 2>&1 || { echo "bench: python3 not found" >&2; exit 3; }
+bench_httpprobe "${1:-bin}"
 NGINX=/usr/sbin/nginx
 [ -x "$NGINX" ] || NGINX=$(command -v nginx) ||
 	{ echo "bench: nginx not found (Debian package: nginx-light)" >&2; exit 3; }

@@ -71,3 +71,77 @@ bench_cleanup() {
 	[ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null && wait "$bench_pid" 2>/dev/null
 	rm -rf "$BENCH_DIR"
 }
+
+# bench_k6_ndjson MB SEED RUNNER: about MB megabytes of k6-shaped NDJSON
+# on stdout, as k6's json output lays it out: 16 metrics, a Metric line
+# before each metric's first Point, 14 Points a request (vus and vus_max
+# every 100), tags ep=models/healthz alternating, 2% status 500; values
+# from a Park-Miller generator (exact in awk's doubles) seeded with SEED,
+# times offset by RUNNER (one runner's time line). Needs mawk.
+bench_k6_ndjson() {
+	mawk -v target=$(($1 * 1000 * 1000)) -v seed="$2" -v runner="$3" '
+	function rnd() { seed = (seed * 16807) % 2147483647; return seed / 2147483647 }
+	function metric(name, type, contains) {
+		if (name in seen) return
+		seen[name] = 1
+		line = "{\"type\":\"Metric\",\"data\":{\"name\":\"" name "\",\"type\":\"" type \
+		    "\",\"contains\":\"" contains "\",\"thresholds\":[],\"submetrics\":null},\"metric\":\"" name "\"}"
+		print line; bytes += length(line) + 1
+	}
+	function point(name, type, contains, value, tags) {
+		metric(name, type, contains)
+		line = "{\"metric\":\"" name "\",\"type\":\"Point\",\"data\":{\"time\":\"" ts \
+		    "\",\"value\":" value ",\"tags\":" tags "}}"
+		print line; bytes += length(line) + 1
+	}
+	function ms(base, spread) { return sprintf("%.6f", base + spread * rnd() ^ 3) }
+	BEGIN {
+		for (it = 0; bytes < target; it++) {
+			ns = it * 1234567 + runner * 777
+			ts = sprintf("2026-11-21T23:%02d:%02d.%09dZ", int(ns / 6e10) % 60,
+			    int(ns / 1e9) % 60, ns % 1e9)
+			ep = it % 2 ? "healthz" : "models"
+			path = it % 2 ? "/healthz" : "/v1/models"
+			bad = rnd() < 0.02
+			status = bad ? "500" : "200"
+			url = "http://127.0.0.1:8082" path
+			tags = "{\"ep\":\"" ep "\",\"expected_response\":\"" (bad ? "false" : "true") \
+			    "\",\"group\":\"\",\"method\":\"GET\",\"name\":\"" url "\",\"proto\":\"HTTP/1.1\"," \
+			    "\"scenario\":\"default\",\"status\":\"" status "\",\"url\":\"" url "\"}"
+			point("http_reqs", "counter", "default", 1, tags)
+			point("http_req_duration", "trend", "time", ms(5, 400), tags)
+			point("http_req_blocked", "trend", "time", ms(0.002, 0.5), tags)
+			point("http_req_connecting", "trend", "time", ms(0, 0.3), tags)
+			point("http_req_tls_handshaking", "trend", "time", 0, tags)
+			point("http_req_sending", "trend", "time", ms(0.005, 0.1), tags)
+			point("http_req_waiting", "trend", "time", ms(5, 390), tags)
+			point("http_req_receiving", "trend", "time", ms(0.02, 5), tags)
+			point("http_req_failed", "rate", "default", bad ? 1 : 0, tags)
+			gtags = "{\"group\":\"\",\"scenario\":\"default\"}"
+			point("checks", "rate", "default", bad ? 0 : 1,
+			    "{\"check\":\"status is 200\",\"group\":\"\",\"scenario\":\"default\"}")
+			point("data_sent", "counter", "data", 96, gtags)
+			point("data_received", "counter", "data", 211, gtags)
+			point("iteration_duration", "trend", "time", ms(6, 420), gtags)
+			point("iterations", "counter", "default", 1, gtags)
+			if (it % 100 == 0) {
+				point("vus", "gauge", "default", 2, "{}")
+				point("vus_max", "gauge", "default", 2, "{}")
+			}
+		}
+	}'
+}
+
+# bench_httpprobe BUILD_DIR: the load benchmarks' settings (HP, the
+# httpprobe of BUILD_DIR; CONNS, SECS, ROUNDS from BENCH_CONNS, BENCH_SECS,
+# BENCH_ROUNDS), from the top of the tree; exits when httpprobe is not
+# built or python3 (which finds nginx a free port) is missing.
+# shellcheck disable=SC2034 # the settings are for the script that sources this
+bench_httpprobe() {
+	HP=$PWD/$1/httpprobe
+	CONNS=${BENCH_CONNS:-10}
+	SECS=${BENCH_SECS:-5}
+	ROUNDS=${BENCH_ROUNDS:-5}
+	[ -x "$HP" ] || { echo "bench: $HP not built (make $HP)" >&2; exit 3; }
+	command -v python3 >/dev/null 2>&1 || { echo "bench: python3 not found" >&2; exit 3; }
+}

@@ -38,64 +38,6 @@ DATA=$DIR/k6-$SIZE_MB.ndjson
 . "$ROOT/bench/lib.sh"
 bench_need mawk:mawk jq:jq || exit 1
 
-# A deterministic k6-shaped NDJSON: 16 metrics, a Metric line before each
-# metric's first Point, tags ep=models/healthz alternating, 2% status 500,
-# values from a Park-Miller generator (exact in awk's doubles).
-generate() {
-	mawk -v target=$((SIZE_MB * 1000 * 1000)) '
-	function rnd() { seed = (seed * 16807) % 2147483647; return seed / 2147483647 }
-	function metric(name, type, contains) {
-		if (name in seen) return
-		seen[name] = 1
-		line = "{\"type\":\"Metric\",\"data\":{\"name\":\"" name "\",\"type\":\"" type \
-		    "\",\"contains\":\"" contains "\",\"thresholds\":[],\"submetrics\":null},\"metric\":\"" name "\"}"
-		print line; bytes += length(line) + 1
-	}
-	function point(name, type, contains, value, tags) {
-		metric(name, type, contains)
-		line = "{\"metric\":\"" name "\",\"type\":\"Point\",\"data\":{\"time\":\"" ts \
-		    "\",\"value\":" value ",\"tags\":" tags "}}"
-		print line; bytes += length(line) + 1
-	}
-	function ms(base, spread) { return sprintf("%.6f", base + spread * rnd() ^ 3) }
-	BEGIN {
-		seed = 42
-		for (it = 0; bytes < target; it++) {
-			ns = it * 1234567
-			ts = sprintf("2026-11-21T23:%02d:%02d.%09dZ", int(ns / 6e10) % 60,
-			    int(ns / 1e9) % 60, ns % 1e9)
-			ep = it % 2 ? "healthz" : "models"
-			path = it % 2 ? "/healthz" : "/v1/models"
-			bad = rnd() < 0.02
-			status = bad ? "500" : "200"
-			url = "http://127.0.0.1:8082" path
-			tags = "{\"ep\":\"" ep "\",\"expected_response\":\"" (bad ? "false" : "true") \
-			    "\",\"group\":\"\",\"method\":\"GET\",\"name\":\"" url "\",\"proto\":\"HTTP/1.1\"," \
-			    "\"scenario\":\"default\",\"status\":\"" status "\",\"url\":\"" url "\"}"
-			point("http_reqs", "counter", "default", 1, tags)
-			point("http_req_duration", "trend", "time", ms(5, 400), tags)
-			point("http_req_blocked", "trend", "time", ms(0.002, 0.5), tags)
-			point("http_req_connecting", "trend", "time", ms(0, 0.3), tags)
-			point("http_req_tls_handshaking", "trend", "time", 0, tags)
-			point("http_req_sending", "trend", "time", ms(0.005, 0.1), tags)
-			point("http_req_waiting", "trend", "time", ms(5, 390), tags)
-			point("http_req_receiving", "trend", "time", ms(0.02, 5), tags)
-			point("http_req_failed", "rate", "default", bad ? 1 : 0, tags)
-			gtags = "{\"group\":\"\",\"scenario\":\"default\"}"
-			point("checks", "rate", "default", bad ? 0 : 1,
-			    "{\"check\":\"status is 200\",\"group\":\"\",\"scenario\":\"default\"}")
-			point("data_sent", "counter", "data", 96, gtags)
-			point("data_received", "counter", "data", 211, gtags)
-			point("iteration_duration", "trend", "time", ms(6, 420), gtags)
-			point("iterations", "counter", "default", 1, gtags)
-			if (it % 100 == 0) {
-				point("vus", "gauge", "default", 2, "{}")
-				point("vus_max", "gauge", "default", 2, "{}")
-			}
-		}
-	}'
-}
-
 now_ns() {
 	date +%s%N
 }
@@ -135,7 +77,7 @@ part_ndjson() {
 	mkdir -p "$DIR"
 	if [ ! -s "$DATA" ]; then
 		echo "bench: generating $DATA (~$SIZE_MB MB)"
-		generate >"$DATA.tmp" && mv "$DATA.tmp" "$DATA"
+		bench_k6_ndjson "$SIZE_MB" 42 0 >"$DATA.tmp" && mv "$DATA.tmp" "$DATA"
 	fi
 
 	# k6's percentile of sorted numbers on stdin: index 0.95 (n-1), interpolated.

@@ -35,7 +35,7 @@ HTTPPROBE_ENGINE = $(HP)/http.o $(L)/civil.o $(HP)/loadstats.o $(L)/loghist.o $(
 P95PARSE_ENGINE  = $(P9)/result.o $(P9)/names.o $(P9)/k6name.o $(P9)/record.o \
                    $(P9)/summary.o $(P9)/k6log.o $(P9)/ndjson.o $(P9)/ndjson_fast.o \
                    $(P9)/prom.o $(P9)/detect.o $(P9)/series.o $(P9)/csv.o $(P9)/feed.o \
-                   $(P9)/rank.o $(P9)/histjson.o $(P9)/merge.o $(L)/loghist.o $(L)/readall.o $(L)/civil.o
+                   $(P9)/rank.o $(P9)/blockmap.o $(P9)/histjson.o $(P9)/merge.o $(L)/loghist.o $(L)/readall.o $(L)/civil.o
 
 # What each program links: its own objects first, then the library.
 aclcheck_OBJ    = $(O)/obj/tools/aclcheck.o $(LIB_CORE) $(L)/jsonout.o

@@ -24,7 +24,7 @@ unit_dur_OBJ     = $(LIB_CORE) $(L)/dur.o
 unit_k6_OBJ      = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P95PARSE_ENGINE) $(L)/pctl.o
 unit_prom_OBJ    = $(LIB_CORE) $(LIB_JSON) $(L)/dur.o $(P95PARSE_ENGINE) $(L)/pctl.o
 unit_load_OBJ    = $(LIB_CORE) $(L)/jsonout.o $(HP)/loadstats.o $(L)/loghist.o $(L)/pctl.o
-unit_pctl_OBJ    = $(L)/pctl.o
+unit_pctl_OBJ    = $(L)/pctl.o $(L)/xalloc.o $(L)/die.o
 unit_clock_OBJ   = $(L)/clock.o
 unit_sha256_OBJ  = $(L)/sha256.o $(L)/sha256_x86.o
 unit_hmac_OBJ    = $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o \
@@ -33,6 +33,7 @@ unit_base64_OBJ  = $(L)/base64.o
 unit_uuid_OBJ    = $(HP)/uuid.o $(L)/readall.o $(L)/xalloc.o $(L)/die.o
 unit_loghist_OBJ = $(L)/loghist.o $(L)/pctl.o $(L)/xalloc.o $(L)/die.o
 unit_rank_OBJ    = $(P9)/rank.o $(L)/pctl.o $(L)/xalloc.o $(L)/die.o
+unit_blockmap_OBJ = $(P9)/blockmap.o $(L)/readall.o $(L)/xalloc.o $(L)/die.o
 
 UNIT_BINS = $(UNITS:%=$(O)/tests/unit_%)
 $(UNIT_BINS): $(O)/tests/unit_%: $(O)/obj/tests/unit/%.o $$(unit_%_OBJ)

@@ -157,6 +157,95 @@ test_expect_success 'a pipe and regular files: the same answer (a pipe keeps its
 	contains "standard input given twice" err
 '
 
+# runner SEED ITERATIONS: one runner's k6-shaped NDJSON (five Points a
+# request) with, now and then, the lines a later pass of --merge must read
+# as the first did: the metric's Points in another key order, with an
+# escaped name or tag, with CRLF, with blanks before, with a value in
+# exponent form, with a tag longer than a block of the map (16 KiB), with
+# a tag given twice (the first counts); and a third of the requests
+# filtered out by their tags, their values in every range. No newline at
+# the end when SEED is odd.
+runner() {
+	awk -v seed="$1" -v n="$2" '
+	function rnd() { seed = (seed * 16807) % 2147483647; return seed / 2147483647 }
+	function point(name, value, tags) {
+		return "{\"metric\":\"" name "\",\"type\":\"Point\",\"data\":{\"time\":\"2026-11-21T23:00:00Z\",\"value\":" value ",\"tags\":" tags "}}"
+	}
+	BEGIN {
+		odd = seed % 2
+		big = "x"; while (length(big) < 20000) big = big big
+		for (i = 0; i < n; i++) {
+			v = sprintf("%.3f", 1 + 400 * rnd() ^ 3)
+			ep = i % 3 ? "models" : "healthz"
+			tags = "{\"ep\":\"" ep "\",\"status\":\"200\",\"url\":\"http://127.0.0.1:8082/v1/" ep "\"}"
+			k = i % 40
+			if (i == 0)
+				print "{\"type\":\"Metric\",\"data\":{\"name\":\"http_req_duration\",\"type\":\"trend\"},\"metric\":\"http_req_duration\"}"
+			print point("http_reqs", 1, tags)
+			if (k == 3)
+				print "{\"type\":\"Point\",\"metric\":\"http_req_duration\",\"data\":{\"tags\":" tags ",\"value\":" v ",\"time\":\"t\"}}"
+			else if (k == 7)
+				print point("http_req_\\u0064uration", v, tags)
+			else if (k == 11)
+				print point("http_req_duration", v, "{\"ep\":\"m\\u006fdels\"}")
+			else if (k == 15)
+				printf "%s\r\n", point("http_req_duration", v, tags)
+			else if (k == 19)
+				print "  " point("http_req_duration", v, tags)
+			else if (k == 23)
+				print point("http_req_duration", sprintf("%.6e", v), tags)
+			else if (k == 27)
+				print point("http_req_duration", v, "{\"ep\":\"" ep "\",\"big\":\"" big "\"}")
+			else if (k == 31)
+				print point("http_req_duration", v, "{\"ep\":\"healthz\",\"ep\":\"models\"}")
+			else
+				print point("http_req_duration", v, tags)
+			print point("http_req_waiting", v, tags)
+			print point("http_req_failed", i % 17 == 0, tags)
+			last = point("iterations", 1, "{}")
+			if (i + 1 < n || !odd)
+				print last
+			else
+				printf "%s", last
+		}
+	}'
+}
+
+test_expect_success 'files read again (map by blocks, Points by value) give what one read gives' '
+	runner 42 2000 >r0 && runner 44 2000 >r1 && runner 45 2000 >r2 &&
+	cat r0 r1 r2 >whole.ndjson &&
+	for q in "-t ep=models" "" "-p 99.9 -t ep=models" "-p 50 -t ep=models" \
+	    "-t status=200 -t ep=models"; do
+		# shellcheck disable=SC2086 # the query options
+		p95parse $q whole.ndjson >whole &&
+		for s in 0 16 256; do
+			P95PARSE_MERGE_SAMPLES=$s p95parse -M $q r0 r1 r2 >merged &&
+			same whole merged &&
+			test "$(val passes merged)" -ge 2 || return 1
+		done || return 1
+	done
+'
+
+test_expect_success 'a latency written -0 is 0 to every pass' '
+	for v in -0 0 -0.0 1 2 3 -0 5; do
+		printf "{\"metric\":\"m\",\"type\":\"Point\",\"data\":{\"time\":\"t\",\"value\":%s,\"tags\":{}}}\n" "$v"
+	done >z &&
+	p95parse -m m -p 20 z >whole &&
+	P95PARSE_MERGE_SAMPLES=0 p95parse -M -m m -p 20 z >merged &&
+	same whole merged && test "$(val passes merged)" -ge 2
+'
+
+test_expect_success 'a file that changed between passes: exit 3, never a figure' '
+	runner 42 2000 >r0 && runner 44 2000 >r1 && runner 46 10 >rest && mkfifo slow ||
+		return 1
+	(P95PARSE_MERGE_SAMPLES=0 p95parse -M -t ep=models r0 r1 slow >out 2>err; echo $? >rc) &
+	# Opening the fifo waits for p95parse: r0 and r1 have had their first pass.
+	timeout 30 sh -c "exec 3>slow && echo >>r1 && cat rest >&3" &&
+	wait &&
+	test "$(cat rc)" = 3 && test ! -s out &&
+	contains "r1: changed since the first pass read it" err
+'
+
 test_expect_success 'summaries and stdout logs are refused: exit 3, why, and what to give' '
 	split_rr "$ND" 2 rr &&
 	expect_code 3 p95parse -M -t ep=models rr0 "$EXP" >out 2>err &&

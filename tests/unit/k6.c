@@ -259,6 +259,34 @@ main(void)
 		result_free(&r);
 	}
 
+	/* The fast path reads a tail met again from what it read there before. */
+	{
+		char text[8192], line[256];
+		size_t at = 0, i;
+		struct result f;
+
+		for (i = 0; i < 40; i++) {
+			/* Ten tails, more than the fast path keeps, in and out of the filter. */
+			snprintf(line, sizeof line, "{\"metric\":\"http_req_duration\",\"type\":"
+			    "\"Point\",\"data\":{\"time\":\"t\",\"value\":%zu,\"tags\":{\"ep\":"
+			    "\"%s\",\"n\":\"%zu\"}}}\n", i, i % 3 ? "models" : "other", i % 10);
+			memcpy(text + at, line, strlen(line) + 1);
+			at += strlen(line);
+		}
+		ok(ndjson_both(text, &q, &r) == 0 && r.requests == 26, "tails met again: fast = plain");
+		result_free(&r);
+		/* A line cut after its value has a tail of nothing: never one read before. */
+		strcpy(text, line);
+		strcat(text, "{\"metric\":\"http_req_duration\",\"type\":\"Point\","
+		    "\"data\":{\"time\":\"t\",\"value\":5\n");
+		ok(ndjson_pieces(text, strlen(text) + 1, 0, &q, &r) == -1 &&
+		    ndjson_pieces(text, strlen(text) + 1, 1, &q, &f) == -1 &&
+		    strcmp(r.err, f.err) == 0, "a Point cut after its value fails, fast or plain: %s",
+		    f.err);
+		result_free(&r);
+		result_free(&f);
+	}
+
 	{
 		struct names ns;
 		char name[32];

@@ -31,7 +31,7 @@ loghist_index(double v)
 		return 0;
 	memcpy(&bits, &v, sizeof bits);
 	/* 11 exponent bits and the top 7 of the mantissa: monotonic in v. */
-	return (long)(bits >> 45);
+	return (long)(bits >> LOGHIST_SHIFT);
 }
 
 static double
@@ -46,13 +46,13 @@ from_bits(uint64_t bits)
 double
 loghist_lower(long index)
 {
-	return index <= 0 ? 0 : from_bits((uint64_t)index << 45);
+	return index <= 0 ? 0 : from_bits((uint64_t)index << LOGHIST_SHIFT);
 }
 
 double
 loghist_upper(long index)
 {
-	return index <= 0 ? 0 : from_bits((uint64_t)(index + 1) << 45);
+	return index <= 0 ? 0 : from_bits((uint64_t)(index + 1) << LOGHIST_SHIFT);
 }
 
 double

@@ -33,6 +33,7 @@
 #include <stdio.h>
 
 #define LOGHIST_SUB 128                 /* buckets per power of two */
+#define LOGHIST_SHIFT 45                /* INDEX is the double's bits >> 45 (0 for 0) */
 #define LOGHIST_REL_ERROR 0.005         /* the bound stated to readers */
 #define LOGHIST_INDEX_MAX (2047L * LOGHIST_SUB - 1)
 

@@ -50,6 +50,12 @@ raw_observe(struct raw *rw, const struct ndjson_observer *obs)
 	return 0;
 }
 
+unsigned long long
+raw_line_at(const struct raw *rw)
+{
+	return rw->nd != NULL ? ndjson_line_at(rw->nd) : 0;
+}
+
 void
 raw_again(struct raw *rw, int (*keep)(const void *ctx, double v))
 {

@@ -36,6 +36,8 @@ void raw_sink(struct raw *rw, sample_fn *fn, void *ctx);
  */
 struct ndjson_observer;
 int raw_observe(struct raw *rw, const struct ndjson_observer *obs);
+/* Where the line being read starts, in the bytes fed: NDJSON (a sink may ask); 0 for CSV. */
+unsigned long long raw_line_at(const struct raw *rw);
 /* A later pass reads only the samples keep() needs (NDJSON; see ndjson_again). */
 void raw_again(struct raw *rw, int (*keep)(const void *ctx, double v));
 /* A feed_fn: reader is a struct raw. */

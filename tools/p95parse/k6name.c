@@ -7,12 +7,6 @@
 #include "json.h"
 #include "k6name.h"
 
-int
-k6_is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
 void
 k6_trim(const char **s, size_t *len)
 {
@@ -31,12 +25,6 @@ trim_tag(const char **s, size_t *len)
 		(*s)++, (*len)--;
 	while (*len > 0 && ((*s)[*len - 1] == '"' || (*s)[*len - 1] == '\''))
 		(*len)--;
-}
-
-int
-k6_span_eq(const char *s, size_t len, const char *z)
-{
-	return strlen(z) == len && memcmp(s, z, len) == 0;
 }
 
 int
@@ -100,25 +88,6 @@ k6_full_name(char *buf, size_t size, const char *metric,
 		snprintf(buf + n, size - n, "}");
 }
 
-void
-k6_tag_first(const struct query *q, const char *k, size_t kl, const char *v,
-    size_t vl, unsigned long long *seen, unsigned long long *match)
-{
-	unsigned long long bit;
-	size_t i;
-
-	for (i = 0; i < q->ntags; i++) {
-		bit = 1ull << i;
-		/* The first byte first: most tags of a Point are not filtered on. */
-		if ((*seen & bit) || kl == 0 || k[0] != q->tags[i].key[0] ||
-		    !k6_span_eq(k, kl, q->tags[i].key))
-			continue;
-		*seen |= bit;
-		if (k6_span_eq(v, vl, q->tags[i].value))
-			*match |= bit;
-	}
-}
-
 size_t
 k6_number_len(const char *s, size_t len)
 {
@@ -148,25 +117,25 @@ k6_number_len(const char *s, size_t len)
 	return i;
 }
 
-int
-k6_parse_num(const char *s, size_t len, double *v)
+size_t
+k6_scan_num(const char *s, size_t len, double *v)
 {
 	static const double tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
 	    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
 	char buf[128];
 	unsigned long long m = 0;
-	size_t i = 0, digits = 0, frac = 0;
+	size_t i, n, digits = 0, frac = 0;
 	int dot = 0;
 
-	if (len == 0 || len >= sizeof buf || k6_number_len(s, len) != len)
-		return -1;
+	if ((n = k6_number_len(s, len)) == 0)
+		return 0;
 	/*
 	 * Clinger's fast path, as k6 writes its values (6.247748): at most 15
 	 * digits and no exponent, so the digits and the power of ten are exact
 	 * doubles and one division rounds correctly, the double strtod gives.
 	 */
 	i = s[0] == '-';
-	for (; i < len && digits <= 15; i++) {
+	for (; i < n && digits <= 15; i++) {
 		if (s[i] == '.') {
 			dot = 1;
 		} else if (s[i] >= '0' && s[i] <= '9') {
@@ -177,16 +146,24 @@ k6_parse_num(const char *s, size_t len, double *v)
 			break;
 		}
 	}
-	if (i == len && digits <= 15) {
+	if (i == n && digits <= 15) {
 		*v = (double)m / tens[frac];
 		if (s[0] == '-')
 			*v = -*v;
-		return 0;
+		return n;
 	}
-	memcpy(buf, s, len);
-	buf[len] = '\0';
+	if (n >= sizeof buf)
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
 	*v = strtod(buf, NULL);
-	return isfinite(*v) ? 0 : -1;
+	return isfinite(*v) ? n : 0;
+}
+
+int
+k6_parse_num(const char *s, size_t len, double *v)
+{
+	return len > 0 && k6_scan_num(s, len, v) == len ? 0 : -1;
 }
 
 int

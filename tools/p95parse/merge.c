@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blockmap.h"
 #include "feed.h"
 #include "histjson.h"
 #include "k6name.h"
@@ -24,6 +25,8 @@
 #define CHUNK (1u << 20)
 #define WINDOW (8u << 20)           /* mapped at once: part of the resident size */
 #define WHOLE_MAX (256u << 20)      /* a summary export read whole */
+#define MAP_BLOCKS (1u << 17)       /* the blocks of all the inputs' maps: 1 MiB */
+#define MAP_BLOCKS_MIN 256u         /* of one input's, however many there are */
 
 #define WHY_SUMMARY "holds percentiles, not samples, and percentiles cannot be " \
 	"merged (an average of p95s is not the p95 of the whole); give the " \
@@ -35,6 +38,9 @@ struct src {
 	int pipe;                   /* read once: its samples are kept */
 	double *kept;
 	size_t nkept, capkept;
+	enum format f;              /* a regular file's, as the first pass read it */
+	struct stat st;             /* its identity, size and time then */
+	struct blockmap map;        /* NDJSON: where its samples lie, by kind */
 };
 
 struct merge {
@@ -42,6 +48,8 @@ struct merge {
 	const struct query *q;
 	struct src *src, *cur;
 	size_t nsrc;
+	struct raw *rw;             /* the first pass's reader of cur */
+	size_t map_max;             /* the most blocks of an input's map */
 	unsigned long long *coarse;
 	double *all;                /* every sample, while within c->samples */
 	size_t nall, capall;
@@ -168,6 +176,8 @@ pass1(void *ctx, double v)
 	}
 	if (m->cur->pipe)
 		push_max(&m->cur->kept, &m->cur->nkept, &m->cur->capkept, SIZE_MAX, v);
+	else if (m->cur->map.kinds != NULL)
+		blockmap_mark(&m->cur->map, raw_line_at(m->rw), rank_coarse_kind(b));
 }
 
 static void
@@ -194,24 +204,15 @@ close_src(int fd)
 		close(fd);
 }
 
-/* A raw-result file through sink: 0 with *t, or -1 with r->err. */
+/* A raw-result file through rw, its sink set: 0 with *t, or -1 with r->err. */
 static int
-read_raw(int fd, char *buf, size_t n, enum format f, const struct query *q,
-    sample_fn *sink, void *ctx, int (*keep)(const void *, double), struct tally *t,
-    struct result *r)
+read_raw(int fd, char *buf, size_t n, struct raw *rw, struct tally *t, struct result *r)
 {
-	struct raw *rw = raw_new(f, q);
-	int rc = -1, got;
-
-	raw_sink(rw, sink, ctx);
-	if (keep != NULL)
-		raw_again(rw, keep);
-	if ((got = feed_fd(fd, buf, n, CHUNK, WINDOW, raw_feed, rw)) < 0)
+	if (feed_fd(fd, buf, n, CHUNK, WINDOW, raw_feed, rw) < 0) {
 		result_seterr(r, "read: %s", strerror(errno));
-	else
-		rc = raw_end(rw, t, r);
-	raw_free(rw);
-	return rc;
+		return -1;
+	}
+	return raw_end(rw, t, r);
 }
 
 /* A summary export with a histogram: its counts, min, max and avg too. */
@@ -288,7 +289,6 @@ first_pass(struct merge *m, struct src *s, struct result *r)
 {
 	int fd = open_src(s->path), got, rc = -1;
 	enum format f = m->c->fmt;
-	struct stat st;
 	struct tally t;
 	char *buf = NULL;
 	size_t n = 0, len;
@@ -314,9 +314,17 @@ first_pass(struct merge *m, struct src *s, struct result *r)
 	if (f == FMT_AUTO)
 		f = input_detect(buf, n);
 	if (f == FMT_NDJSON || f == FMT_CSV) {
-		s->pipe = fd == 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
+		s->pipe = fd == 0 || fstat(fd, &s->st) != 0 || !S_ISREG(s->st.st_mode);
+		s->f = f;
+		if (!s->pipe && f == FMT_NDJSON)
+			blockmap_init(&s->map, (unsigned long long)s->st.st_size, m->map_max);
 		m->cur = s;
-		if ((rc = read_raw(fd, buf, n, f, m->q, pass1, m, NULL, &t, r)) == 0) {
+		m->rw = raw_new(f, m->q);
+		raw_sink(m->rw, pass1, m);
+		rc = read_raw(fd, buf, n, m->rw, &t, r);
+		raw_free(m->rw);
+		m->rw = NULL;
+		if (rc == 0) {
 			m->t.points += t.points;
 			m->t.n += t.n;
 			m->t.sum += t.sum;
@@ -339,16 +347,67 @@ out:
 	return rc;
 }
 
+/* Is the file open at fd the one the first pass read, as it was then? */
+static int
+unchanged(int fd, const struct stat *was)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_dev == was->st_dev && st.st_ino == was->st_ino &&
+	    st.st_size == was->st_size && st.st_mtim.tv_sec == was->st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == was->st_mtim.tv_nsec;
+}
+
+/*
+ * A regular file read again for rk's pass: of NDJSON, only the blocks that
+ * hold samples of the kinds it needs, and of those lines only the Points
+ * whose value it needs are read whole. 0, or -1 with r->err.
+ */
+static int
+read_again(struct merge *m, struct src *s, struct ranker *rk, char *buf, struct result *r)
+{
+	struct raw *rw;
+	struct tally t;
+	ssize_t n;
+	int fd, got, rc = -1;
+
+	if ((fd = open(s->path, O_RDONLY)) < 0) {
+		result_seterr(r, "open again: %s", strerror(errno));
+		return -1;
+	}
+	if (!unchanged(fd, &s->st)) {
+		result_seterr(r, "changed since the first pass read it (its size or time)");
+		close(fd);
+		return -1;
+	}
+	rw = raw_new(s->f, m->q);
+	raw_sink(rw, ranker_add, rk);
+	raw_again(rw, ranker_wants);
+	if (s->map.kinds != NULL)
+		got = blockmap_feed(&s->map, fd, (unsigned long long)s->st.st_size,
+		    ranker_coarse_kinds(rk), buf, CHUNK, raw_feed, rw);
+	else if ((n = read_full(fd, buf, CHUNK)) < 0)
+		got = -1;
+	else
+		got = feed_fd(fd, buf, (size_t)n, CHUNK, WINDOW, raw_feed, rw);
+	if (got < 0)
+		result_seterr(r, "read again: %s", strerror(errno));
+	else
+		rc = raw_end(rw, &t, r);
+	raw_free(rw);
+	close(fd);
+	return rc;
+}
+
 /* One more pass for the ranks: regular files read again, pipes' samples replayed. */
 static int
 next_pass(struct merge *m, struct ranker *rk, struct result *r, const char **bad)
 {
 	unsigned long long seen;
-	struct tally t;
 	struct src *s;
-	char *buf;
-	size_t i, j, n = 0;
-	int fd, got, rc = 0;
+	char *buf = xmalloc(CHUNK);
+	size_t i, j;
+	int rc = 0;
 
 	ranker_pass_begin(rk);
 	for (i = 0; i < m->nsrc && rc == 0; i++) {
@@ -356,28 +415,11 @@ next_pass(struct merge *m, struct ranker *rk, struct result *r, const char **bad
 		if (s->pipe) {
 			for (j = 0; j < s->nkept; j++)
 				ranker_add(rk, s->kept[j]);
-			continue;
-		}
-		if ((fd = open_src(s->path)) < 0) {
-			result_seterr(r, "open again: %s", strerror(errno));
+		} else if ((rc = read_again(m, s, rk, buf, r)) != 0) {
 			*bad = s->path;
-			return -1;
 		}
-		buf = NULL;
-		n = 0;
-		if ((got = read_all(fd, &buf, &n, CHUNK - 1)) < 0) {
-			result_seterr(r, "read: %s", strerror(errno));
-			rc = -1;
-		} else {
-			rc = read_raw(fd, buf, got > 0 ? CHUNK : n,
-			    m->c->fmt != FMT_AUTO ? m->c->fmt : input_detect(buf, n),
-			    m->q, ranker_add, rk, ranker_wants, &t, r);
-		}
-		if (rc != 0)
-			*bad = s->path;
-		free(buf);
-		close_src(fd);
 	}
+	free(buf);
 	if (rc == 0 && ranker_pass_end(rk, &seen) != 0) {
 		result_seterr(r, "the files changed while they were read (%llu samples "
 		    "at first)", m->t.n);
@@ -422,6 +464,7 @@ exact(struct merge *m, struct result *r, const char **bad, double *pct, double *
 {
 	unsigned long long rk4[4];
 	double v4[4];
+	struct rank_counts hc;
 	struct ranker *rk;
 	int rc = 0;
 
@@ -440,7 +483,13 @@ exact(struct merge *m, struct result *r, const char **bad, double *pct, double *
 		*passes = 1;
 		return 0;
 	}
-	rk = ranker_new(m->coarse, m->t.n, rk4, 4, m->c->samples / 4);
+	/* The histogram's buckets are finer than the coarse ones: fewer passes. */
+	hc.count = m->h.c;
+	hc.n = m->h.n;
+	hc.first = (unsigned long long)m->h.lo;
+	hc.zero = m->h.zero;
+	hc.shift = LOGHIST_SHIFT;
+	rk = ranker_new(&hc, m->t.n, rk4, 4, m->c->samples / 4);
 	while (rc == 0 && !ranker_done(rk))
 		rc = next_pass(m, rk, r, bad);
 	if (rc == 0) {
@@ -503,6 +552,8 @@ merge_run(const struct merge_conf *c, char *const *paths, size_t npaths,
 	m.min = INFINITY;
 	m.max = -INFINITY;
 	m.nsrc = npaths;
+	m.map_max = npaths > 0 && MAP_BLOCKS / npaths > MAP_BLOCKS_MIN ? MAP_BLOCKS / npaths :
+	    MAP_BLOCKS_MIN;
 	m.src = xreallocarray(NULL, npaths, sizeof *m.src);
 	memset(m.src, 0, npaths * sizeof *m.src);
 	m.coarse = xreallocarray(NULL, RANK_COARSE, sizeof *m.coarse);
@@ -522,8 +573,10 @@ merge_run(const struct merge_conf *c, char *const *paths, size_t npaths,
 	}
 	if (rc == 0)
 		rc = finish(&m, r, bad);
-	for (i = 0; i < npaths; i++)
+	for (i = 0; i < npaths; i++) {
 		free(m.src[i].kept);
+		blockmap_free(&m.src[i].map);
+	}
 	free(m.src);
 	free(m.coarse);
 	free(m.all);

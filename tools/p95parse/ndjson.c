@@ -22,6 +22,7 @@ struct ndjson {
 	char *carry;                    /* a line split between two feeds */
 	size_t ncarry, capcarry;
 	unsigned long long line;
+	unsigned long long fed, at;     /* bytes fed so far; where the line read starts */
 	double *v;                      /* the matching samples */
 	size_t cap;
 	struct tally t;
@@ -29,6 +30,7 @@ struct ndjson {
 	void *sink_ctx;
 	int (*keep)(const void *, double); /* a later pass: the values it needs */
 	struct names names;
+	struct ndjson_tails tails;          /* the fast path's, for the tags read lately */
 	const struct ndjson_observer *obs; /* --series, or NULL */
 	int failed;
 	char err[512];
@@ -313,8 +315,10 @@ nd_line(struct ndjson *nd, const char *s, size_t n)
 	int want;
 
 	nd->line++;
-	while (n > 0 && k6_is_space((unsigned char)s[n - 1]))
-		n--;
+	/* k6 ends a line with '}': only another end (a CR, blanks) needs trimming. */
+	if (n > 0 && s[n - 1] != '}')
+		while (n > 0 && k6_is_space((unsigned char)s[n - 1]))
+			n--;
 	if (n == 0)
 		return 0;
 	if (nd->fast && ndjson_fast_metric(s, n, &name, &len) == 0) {
@@ -331,7 +335,7 @@ nd_line(struct ndjson *nd, const char *s, size_t n)
 		/* Points of other metrics are not needed: only their framing is checked. */
 		if (want == 0)
 			return s[n - 1] == '}' ? 0 : nd_fail(nd, "truncated line");
-		if (ndjson_fast_point(s, n, nd->q, &pt) == 0)
+		if (ndjson_fast_point(s, n, nd->q, &nd->tails, &pt) == 0)
 			return nd_point(nd, want, pt.value, pt.match == nd->all_tags, &pt);
 	}
 	return slow_line(nd, s, n);
@@ -355,11 +359,15 @@ int
 ndjson_feed(struct ndjson *nd, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len, *nl;
+	unsigned long long base = nd->fed;
 
 	if (nd->failed)
 		return -1;
+	nd->fed += len;
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nd->ncarry == 0)
+			nd->at = base + (unsigned long long)(p - buf);
 		if (nl == NULL)
 			return carry(nd, p, (size_t)(end - p));
 		if (nd->ncarry > 0) {
@@ -373,6 +381,12 @@ ndjson_feed(struct ndjson *nd, const char *buf, size_t len)
 		p = nl + 1;
 	}
 	return 0;
+}
+
+unsigned long long
+ndjson_line_at(const struct ndjson *nd)
+{
+	return nd->at;
 }
 
 void

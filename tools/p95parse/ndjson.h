@@ -26,6 +26,8 @@ int ndjson_feed(struct ndjson *nd, const char *buf, size_t len);
  * first feed); ndjson_end then gives the counts.
  */
 void ndjson_sink(struct ndjson *nd, sample_fn *fn, void *ctx);
+/* Where the line being read starts, in the bytes fed (for a sink). */
+unsigned long long ndjson_line_at(const struct ndjson *nd);
 /*
  * A later pass over an input a first pass read whole (p95parse --merge):
  * lines of other metrics and of http_req_failed are skipped unread, and a

@@ -19,6 +19,26 @@ struct ndjson_point {
 };
 
 /*
+ * What follows the value of the Points read lately ("tags" to the end of
+ * the line), with what the fast path read there: k6 writes a few sets of
+ * tags over and over, and a tail met again byte for byte reads the same
+ * (its tags checked and matched once, then compared whole).
+ */
+#define NDJSON_TAILS 8
+#define NDJSON_TAIL_MAX 1024
+
+struct ndjson_tails {
+	struct ndjson_tail {
+		size_t len;                     /* 0: not used yet */
+		unsigned long long seen, match;
+		size_t status_at, slen;         /* the status tag's value, when have_status */
+		int have_status;
+		char text[NDJSON_TAIL_MAX];
+	} tail[NDJSON_TAILS];
+	unsigned next;                      /* the slot a new tail takes */
+};
+
+/*
  * The metric of a line that begins as k6 writes a Point ({"metric":"NAME",
  * NAME without an escape): 0 with *name and *len, or -1.
  */
@@ -26,10 +46,11 @@ int ndjson_fast_metric(const char *s, size_t n, const char **name, size_t *len);
 
 /*
  * The whole line s[0..n) as k6 writes a Point: 0 with *pt filled, or -1
- * when it is not exactly that layout (then read it the plain way).
+ * when it is not exactly that layout (then read it the plain way). tails
+ * (zeroed at first, then kept for the same q) may be NULL.
  */
 int ndjson_fast_point(const char *s, size_t n, const struct query *q,
-    struct ndjson_point *pt);
+    struct ndjson_tails *tails, struct ndjson_point *pt);
 
 /*
  * The value of a Point line in k6's layout whose metric name is namelen

@@ -22,7 +22,7 @@ struct bucket {
 	enum mode mode;
 	double *v;                  /* M_COLLECT: its samples */
 	size_t nv;
-	unsigned long long *fine;   /* M_REFINE: its counts by 12 more bits */
+	unsigned long long *fine;   /* M_REFINE: its counts by 12 more bits (or all that are left) */
 };
 
 struct ranker {
@@ -36,11 +36,14 @@ struct ranker {
 	unsigned passes;
 };
 
+/* v's bits, -0 as 0 (both are >= 0, one bucket). */
 static uint64_t
 bits_of(double v)
 {
 	uint64_t u;
 
+	if (v == 0)
+		v = 0;
 	memcpy(&u, &v, sizeof u);
 	return u;
 }
@@ -60,6 +63,12 @@ rank_coarse_index(double v)
 	return (size_t)(bits_of(v) >> 48) & (RANK_COARSE - 1);
 }
 
+unsigned
+rank_coarse_kind(size_t coarse)
+{
+	return (unsigned)(coarse & 63);
+}
+
 /* Which of counts[0..n) holds rank (counting from below): sets *below. */
 static size_t
 locate(const unsigned long long *counts, size_t n, unsigned long long rank,
@@ -72,6 +81,13 @@ locate(const unsigned long long *counts, size_t n, unsigned long long rank,
 		seen += counts[i];
 	*below = seen;
 	return i;
+}
+
+/* How many bits finer the next counts of a bucket of this shift are. */
+static int
+fine_bits(int shift)
+{
+	return shift < FINE_BITS ? shift : FINE_BITS;
 }
 
 /* What bucket b needs next: nothing, a pass that keeps it, or finer counts. */
@@ -104,11 +120,11 @@ share(struct ranker *rk)
 }
 
 struct ranker *
-ranker_new(const unsigned long long *coarse, unsigned long long n,
+ranker_new(const struct rank_counts *c, unsigned long long n,
     const unsigned long long *ranks, size_t nranks, size_t collect_max)
 {
 	struct ranker *rk = xmalloc(sizeof *rk);
-	size_t i;
+	size_t i, at;
 
 	memset(rk, 0, sizeof *rk);
 	rk->n = n;
@@ -116,9 +132,15 @@ ranker_new(const unsigned long long *coarse, unsigned long long n,
 	rk->nranks = nranks > RANKS_MAX ? RANKS_MAX : nranks;
 	for (i = 0; i < rk->nranks; i++) {
 		rk->rank[i] = ranks[i];
-		rk->b[i].shift = 48;
-		rk->b[i].prefix = locate(coarse, RANK_COARSE, ranks[i], &rk->b[i].below);
-		rk->b[i].count = coarse[rk->b[i].prefix];
+		rk->b[i].shift = c->shift;
+		if (ranks[i] < c->zero) {
+			rk->b[i].count = c->zero;
+		} else {
+			rk->b[i].below = c->zero;
+			at = locate(c->count, c->n, ranks[i], &rk->b[i].below);
+			rk->b[i].prefix = c->first + at;
+			rk->b[i].count = c->count[at];
+		}
 		plan(rk, &rk->b[i]);
 	}
 	share(rk);
@@ -204,7 +226,8 @@ ranker_add(void *ctx, double v)
 		if (rk->owner[i] != (int)i || b->mode == M_DONE || (u >> b->shift) != b->prefix)
 			continue;
 		if (b->mode == M_REFINE)
-			b->fine[(u >> (b->shift - FINE_BITS)) & (FINE - 1)]++;
+			b->fine[(u >> (b->shift - fine_bits(b->shift))) &
+			    ((1u << fine_bits(b->shift)) - 1)]++;
 		else if (b->nv < b->count)   /* more than pass 1 saw: caught at the end */
 			b->v[b->nv++] = v;
 		else
@@ -224,10 +247,10 @@ follow(struct ranker *rk, size_t i, const struct bucket *from)
 		b->mode = M_DONE;
 		return;
 	}
-	b->shift = from->shift - FINE_BITS;
+	b->shift = from->shift - fine_bits(from->shift);
 	b->below = from->below;
-	sub = locate(from->fine, FINE, rk->rank[i], &b->below);
-	b->prefix = (from->prefix << FINE_BITS) | sub;
+	sub = locate(from->fine, 1u << fine_bits(from->shift), rk->rank[i], &b->below);
+	b->prefix = (from->prefix << fine_bits(from->shift)) | sub;
 	b->count = from->fine[sub];
 	plan(rk, b);
 	if (b->mode == M_DONE)
@@ -277,6 +300,21 @@ ranker_pass_end(struct ranker *rk, unsigned long long *seen)
 	}
 	share(rk);
 	return 0;
+}
+
+unsigned long long
+ranker_coarse_kinds(const struct ranker *rk)
+{
+	unsigned long long kinds = 0;
+	const struct bucket *b;
+	size_t i;
+
+	for (i = 0; i < rk->nranks; i++) {
+		b = &rk->b[i];
+		if (rk->owner[i] == (int)i && b->mode != M_DONE)
+			kinds |= 1ull << rank_coarse_kind((size_t)(b->prefix >> (48 - b->shift)));
+	}
+	return kinds;
 }
 
 double
