@@ -78,6 +78,16 @@ rm -rf "$logs"
 mkdir -p "$logs" || exit 3
 list=$logs/.list
 
+# python3 behind a version manager (pyenv's shim is a bash script that
+# runs pyenv) costs a tenth of a second a start, and the files start it
+# hundreds of times: they get the interpreter itself, first on PATH.
+if py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) &&
+    [ -x "$py" ] && [ "$py" != "$(command -v python3)" ]; then
+	case $logs in /*) pybin=$logs/.bin ;; *) pybin=$(pwd)/$logs/.bin ;; esac
+	mkdir -p "$pybin" && ln -s "$py" "$pybin/python3" && PATH=$pybin:$PATH
+	export PATH
+fi
+
 # add PATH: one line "NAME KIND PATH" of the list.
 add() {
 	case $1 in /*) a=$1 ;; *) a=$here/$1 ;; esac
