@@ -56,6 +56,8 @@ demobackend_OBJ = $(DB)/demobackend.o $(DB)/server.o $(DB)/request.o $(DB)/reply
                   $(DB)/buf.o $(DB)/hash.o $(DB)/now.o \
                   $(LIB_CORE) $(LIB_JSON) $(L)/clock.o $(L)/hmac.o $(L)/sha256.o $(L)/sha256_x86.o $(L)/base64.o $(L)/readall.o
 DEMOBACKEND = $(O)/demobackend
+# Its manual is linted with the others (make lint), and not installed either.
+DEMOBACKEND_MAN = man/demobackend.1
 
 all: $(PROGS:%=$(O)/%) $(DEMOBACKEND)
 

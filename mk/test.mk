@@ -68,6 +68,9 @@ SHELL_SCRIPTS = tests/lib.sh tests/run.sh tests/smokelib.sh .ci/run \
                 tests/standin/k6 tests/standin/docker \
                 $(wildcard tests/t[0-9]*.sh) $(wildcard bench/*.sh) $(wildcard mk/*.sh)
 
+# Every section 1 page: the programs' and the demo backend's (not installed).
+LINT_MAN1 = $(MAN1) $(DEMOBACKEND_MAN)
+
 lint:
 	@command -v mandoc >/dev/null 2>&1 || \
 	    { echo "make lint: mandoc not found (Debian package: mandoc)" >&2; exit 1; }
@@ -77,8 +80,8 @@ lint:
 	@# tools (docker, k6, jq...) exist or not depending on the host, so each
 	@# one referenced gets a stand-in page: lint then says the same everywhere.
 	@rm -rf $(O)/manpath && mkdir -p $(O)/manpath/man1 $(O)/manpath/man7 && \
-	    cp $(MAN1) $(O)/manpath/man1/ && cp $(MAN7) $(O)/manpath/man7/ && \
-	    grep -ho 'Xr [A-Za-z0-9_.-]* [1-9]' $(MAN1) $(MAN7) | sort -u | \
+	    cp $(LINT_MAN1) $(O)/manpath/man1/ && cp $(MAN7) $(O)/manpath/man7/ && \
+	    grep -ho 'Xr [A-Za-z0-9_.-]* [1-9]' $(LINT_MAN1) $(MAN7) | sort -u | \
 	    while read -r _ name sec; do \
 	        [ -f $(O)/manpath/man$$sec/$$name.$$sec ] && continue; \
 	        mkdir -p $(O)/manpath/man$$sec && \
@@ -86,7 +89,7 @@ lint:
 	            "$$sec" "$$name" >$(O)/manpath/man$$sec/$$name.$$sec; \
 	    done && \
 	    makewhatis $(O)/manpath
-	MANPATH=$(O)/manpath mandoc -T lint -W style $(MAN1) $(MAN7)
+	MANPATH=$(O)/manpath mandoc -T lint -W style $(LINT_MAN1) $(MAN7)
 	shellcheck -x $(SHELL_SCRIPTS)
 
 # libFuzzer harnesses: tests/fuzz/fuzz_NAME.c, built with clang.

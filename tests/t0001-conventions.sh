@@ -4,7 +4,7 @@
 # shellcheck source=tests/lib.sh
 . "${0%/*}/lib.sh"
 
-programs="aclcheck httpprobe jsonfield knobcheck leakscan p95parse portfree smokereport"
+programs="aclcheck demobackend httpprobe jsonfield knobcheck leakscan p95parse portfree smokereport"
 
 # synopsis_of PROG: the SYNOPSIS of PROG's manual as one line, blanks squeezed.
 # shellcheck disable=SC2317 # called from the test bodies

@@ -605,4 +605,84 @@ test_expect_success 'hundreds of connections at once' '
 	check_str 300 got
 '
 
+# ---- the manual's EXAMPLES (man/demobackend.1), in order ----
+
+# The first starts and stops a server of its own: it runs here, as
+# written, at the top level where servers are started (tests/lib.sh), in
+# a directory of its own; the test looks at what it left.
+ex1() {
+	"$FIXTURE" -P port.txt >/dev/null & pid=$!
+	while [ ! -s port.txt ] && kill -0 "$pid"; do sleep 0.1; done
+	u=http://127.0.0.1:$(cat port.txt)
+	httpprobe -o /dev/null -w '%{http_code} %{size_download}\n' "$u/v1/models" >probe.out
+	echo "$?" >probe.status
+	kill "$pid"
+	wait "$pid"
+	echo "$?" >server.status
+}
+mkdir "$TRASH/ex1" && (cd "$TRASH/ex1" && ex1)
+
+# The others: their servers, with the options of each example.
+start_fixture -e 10
+EX_E=$FIXTURE_URL
+start_fixture -N 3 -R api
+EX_N=$FIXTURE_URL
+mkdir "$TRASH/ex4" &&
+	od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$TRASH/ex4/api.secret"
+start_fixture -S "$TRASH/ex4/api.secret"
+EX_S=$FIXTURE_URL
+export EX_E EX_N EX_S
+
+test_expect_success 'EXAMPLES: start on a port file, probe, stop' '
+	check_str "200 146" "$TRASH/ex1/probe.out" &&
+	check_str 0 "$TRASH/ex1/probe.status" &&
+	check_str 0 "$TRASH/ex1/server.status"
+'
+
+test_expect_success 'EXAMPLES: every tenth /v1/models fails, a load run counts them' '
+	u=$EX_E &&
+	expect_code 1 httpprobe -q -n 100 "$u/v1/models" >out 2>err &&
+	grep failed= out >got &&
+	printf "failed=10\nhttp_req_failed=0.1\n" >expect &&
+	check expect got
+'
+
+test_expect_success 'EXAMPLES: three replicas, then a burst the plan cache computes once' '
+	u=$EX_N &&
+	httpprobe -q -n 6 --tally header:x-replica "$u/healthz" >out &&
+	grep tallies out >got &&
+	printf "tallies.header:x-replica.api-%s=2\n" 1 2 3 >expect &&
+	check expect got &&
+	printf "{\"question\": \"hi\", \"client_id\": \"me\"}" >ask.json &&
+	httpprobe -q --burst -c 20 -d @ask.json \
+		--tally .meta.compute.plan_cache_hit "$u/ask" >out &&
+	grep tallies out >got &&
+	printf "tallies..meta.compute.plan_cache_hit.%s\n" false=1 true=19 >expect &&
+	check expect got
+'
+
+test_expect_success 'EXAMPLES: signed requests only, with a random secret' '
+	u=$EX_S &&
+	cp "$TRASH/ex4/api.secret" api.secret &&
+	grep -x "[0-9a-f]\{32\}" api.secret >/dev/null &&
+	httpprobe -s 401 -o /dev/null -w "%{http_code}\n" "$u/v1/models" >got &&
+	check_str 401 got &&
+	httpprobe -o /dev/null -w "%{http_code}\n" --hmac team-a \
+		--hmac-secret-file api.secret "$u/v1/models" >got &&
+	check_str 200 got
+'
+
+# Not installed: make install leaves out the backend and its manual.
+if have make && [ "$PROGS" = "$O" ] && make -q -C "$ROOT" O="$O" all >/dev/null 2>&1; then
+test_expect_success 'make install installs neither demobackend nor its manual' '
+	make -s --no-print-directory -C "$ROOT" O="$O" DESTDIR="$PWD/dest" install >out 2>err &&
+	find dest -type f >files &&
+	contains /bin/httpprobe files &&
+	contains /man1/httpprobe.1 files &&
+	lacks demobackend files
+'
+else
+	test_skip 'make install installs neither demobackend nor its manual' 'no make, or a build that is not up to date here'
+fi
+
 test_done
