@@ -215,10 +215,14 @@ sysinfo() {
 	say "user=$(id -u):$(id -g)"
 	say "shell=$(readlink /bin/sh 2>/dev/null || echo /bin/sh)"
 	for t in $TOOLS; do
-		say "$t=$("$(tool "$t")" -V 2>/dev/null || echo 'not built')"
+		si_v=$(version_of "$t")
+		[ -n "$si_v" ] || si_v=$("$(tool "$t")" -V 2>/dev/null) || si_v='not built'
+		say "$t=$si_v"
 	done
 	for t in jq k6 docker; do
-		say "$t=$(optional_version "$t")"
+		si_v=$(version_of "$t")
+		[ -n "$si_v" ] || si_v=$(optional_version "$t")
+		say "$t=$si_v"
 	done
 	if have docker && docker_answers; then
 		say "docker_server=$(docker version --format '{{.Server.Version}}' 2>/dev/null | sed -n 1p)"

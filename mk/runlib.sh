@@ -96,7 +96,8 @@ write_to() {
 	wt_report=$( { { "$@" 3>&-; echo "status=$?" >&3; } |
 	    { wt_err=$( { cat >"$wt_tmp"; } 2>&1 ) ||
 	    echo "write=failed:$(printf '%s' "$wt_err" | tr '\n' ' ')" >&3; }; } 3>&1 )
-	wt_status=$(printf '%s\n' "$wt_report" | sed -n 's/^status=//p')
+	wt_status=${wt_report#*status=}
+	wt_status=${wt_status%%[!0-9]*}
 	case $wt_report in
 	*write=failed:*)
 		rm -f "$wt_tmp"
@@ -134,11 +135,24 @@ fact() {
 	esac >>"$WORK/facts"
 }
 
-# fact_tools: tools.NAME, the version of each of our programs in TOOLS.
+# fact_tools: tools.NAME, the version of each of our programs in TOOLS,
+# kept for version_of (sysinfo prints them again: asked once a run).
 fact_tools() {
 	for t in $TOOLS; do
-		fact "tools.$t" "$("$(tool "$t")" -V 2>/dev/null)"
+		ft_v=$("$(tool "$t")" -V 2>/dev/null)
+		remember_version "$t" "$ft_v"
+		fact "tools.$t" "$ft_v"
 	done
+}
+
+# remember_version NAME VERSION, version_of NAME: a version asked once a
+# run (NAME is one of ours, jq, k6 or docker: a shell name); "" when not
+# asked yet.
+remember_version() {
+	eval "VERSION_$1=\$2"
+}
+version_of() {
+	eval "printf '%s\n' \"\${VERSION_$1-}\""
 }
 
 # check NAME true|false DETAIL [MS]

@@ -135,7 +135,9 @@ record_run_facts() {
 	fact timeout "$TIMEOUT"
 	fact_tools
 	for t in jq k6 docker; do
-		fact "tools.$t" "$(optional_version "$t")"
+		b_v=$(optional_version "$t")
+		remember_version "$t" "$b_v"
+		fact "tools.$t" "$b_v"
 	done
 }
 
