@@ -99,19 +99,24 @@ EOF_FILES
 	compose_cmd "$@"
 }
 
-# compose_container: the id of the service's container, or fail.
+# compose_container: the id of the service's container, or fail. Asked
+# once a run (the network and the evidence both want it): call it outside
+# $(...) once, as collect_evidence and compose_network do, for the answer
+# to stay in CONTAINER_ID.
+CONTAINER_ID=
 compose_container() {
-	cc_id=$(compose ps -q "$COMPOSE_SERVICE" 2>/dev/null | sed -n 1p)
-	[ -n "$cc_id" ] && printf '%s\n' "$cc_id"
+	[ -n "$CONTAINER_ID" ] ||
+	    CONTAINER_ID=$(compose ps -q "$COMPOSE_SERVICE" 2>/dev/null | sed -n 1p)
+	[ -n "$CONTAINER_ID" ]
 }
 
 # compose_network: the first network the service's container is on.
 compose_network() {
-	cn_id=$(compose_container) || return 1
+	compose_container || return 1
 	# shellcheck disable=SC2016 # a Go template, not shell
 	cn_net=$(bounded docker inspect --format \
 	    '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{"\n"}}{{end}}' \
-	    "$cn_id" 2>/dev/null | sed -n 1p)
+	    "$CONTAINER_ID" 2>/dev/null | sed -n 1p)
 	[ -n "$cn_net" ] && printf '%s\n' "$cn_net"
 }
 
@@ -135,9 +140,10 @@ collect_evidence() {
 	write_to "$RUN/router.log" compose logs --no-color --timestamps "$COMPOSE_SERVICE" \
 	    2>>"$WORK/evidence.err" ||
 	    EVIDENCE_WHY="docker compose logs $COMPOSE_SERVICE failed"
-	if ce_id=$(compose_container); then
-		write_to "$RUN/inspect.json" bounded docker inspect --format "$INSPECT_FORMAT" "$ce_id" \
-		    2>>"$WORK/evidence.err" || EVIDENCE_WHY="docker inspect $ce_id failed"
+	if compose_container; then
+		write_to "$RUN/inspect.json" bounded docker inspect --format "$INSPECT_FORMAT" \
+		    "$CONTAINER_ID" 2>>"$WORK/evidence.err" ||
+		    EVIDENCE_WHY="docker inspect $CONTAINER_ID failed"
 	else
 		EVIDENCE_WHY="no container for compose service $COMPOSE_SERVICE"
 	fi

@@ -140,6 +140,9 @@ step_load() {
 	rm -f "$sl_export" "$WORK/load.log" "$WORK/load.why" "$WORK/load.bound"
 	LOAD_WHY=
 	LOAD_ERR=
+	# The container is asked here, where the answer stays for the evidence
+	# (load_compose runs in a subshell).
+	[ "$MODE" = compose ] && [ -z "$COMPOSE_NETWORK" ] && compose_container
 	t0=$(now_ms)
 	# In the background, so that a signal reaches the traps at once (they
 	# stop it), not when the load ends.
