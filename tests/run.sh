@@ -21,7 +21,7 @@
 # make test J=1) is how many run at once; J=1 runs them one after another.
 # The default is twice the number of CPUs: the files mostly wait (for
 # servers, timeouts, sleeps of a load run), about a third of their time
-# is CPU, and the longest (t5100, some 50 s) alone bounds the run: on 2
+# is CPU, and the longest (t5300-stage, some 30 s) alone bounds the run: on 2
 # CPUs, J=2 leaves all the other files to one lane beside it, J=4 to
 # three. The lanes take the longest files first (see below). The results
 # print in the order of the list above, whatever order the files end in:
