@@ -2,7 +2,7 @@
 #
 # make test             every C unit test and every tests/t*.sh, one summary line;
 #                       the files run in parallel, J at a time (make test J=1:
-#                       one after another; default: twice the CPUs), their
+#                       one after another; default: three times the CPUs), their
 #                       results in a stable order (tests/run.sh says how)
 # make test SANITIZE=1  the same, built with ASan+UBSan into bin/san/
 # make test-static      the shell suite against bin/static/ (after make static)

@@ -19,11 +19,11 @@
 # In parallel: each file has its own temporary directory and its servers
 # listen on port 0, so files can run side by side. J (environment, as in
 # make test J=1) is how many run at once; J=1 runs them one after another.
-# The default is twice the number of CPUs: the files mostly wait (for
-# servers, timeouts, sleeps of a load run), about a third of their time
-# is CPU, and the longest (t5300-stage, some 30 s) alone bounds the run: on 2
-# CPUs, J=2 leaves all the other files to one lane beside it, J=4 to
-# three. The lanes take the longest files first (see below). The results
+# The default is three times the number of CPUs: the files mostly wait
+# (for servers, timeouts, deadlines), about a third of their time is CPU,
+# and the longest (some 30 s: t5300-stage, the docker files) each hold a
+# lane; on 2 CPUs, J=4 left the CPUs idle a fifth of the run, J=6 keeps
+# them busy. The lanes take the longest files first (see below). The results
 # print in the order of the list above, whatever order the files end in:
 # each as soon as it and every file before it are done.
 #
@@ -64,7 +64,7 @@ export SMOKEKIT_O
 
 if [ -z "${J:-}" ]; then
 	J=$(getconf _NPROCESSORS_ONLN 2>/dev/null) || J=1
-	J=$((2 * ${J:-1}))
+	J=$((3 * ${J:-1}))
 fi
 case $J in
 '' | *[!0-9]* | 0 | 0*)

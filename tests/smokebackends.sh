@@ -16,8 +16,8 @@ printf '{"object":"list","data":[{"id":"sk-test-Zq81mW4vT2"}]}\n' >"$TRASH/leaky
 printf '# the backend secrets\nAPI_KEY="sk-test-Zq81mW4vT2"\nexport DB_PASSWORD=hunter2-correct-horse\n' \
     >"$TRASH/leaky.env"
 
-# The backend that passes answers in 1 ms (-l 1): the load is a closed
-# loop, and an instant answer would keep a core busy for all its length.
+# The backends the load reaches answer in 1 ms (-l 1): the load is a
+# closed loop, and instant answers would keep a core busy all its length.
 start_fixture -l 1 >/dev/null
 OK_URL=$FIXTURE_URL OK_PORT=$FIXTURE_PORT
 start_fixture -s 503 >/dev/null
@@ -32,15 +32,15 @@ start_fixture -m "$TRASH/nodata.json" >/dev/null
 NODATA_URL=$FIXTURE_URL
 start_fixture -l 30 >/dev/null
 SLOW_URL=$FIXTURE_URL
-start_fixture -e 20 >/dev/null
+start_fixture -l 1 -e 20 >/dev/null
 ERR_URL=$FIXTURE_URL
-start_fixture -m "$TRASH/leaky.json" >/dev/null
+start_fixture -l 1 -m "$TRASH/leaky.json" >/dev/null
 LEAKY_URL=$FIXTURE_URL
 CLOSED_PORT=$(portfree -p)
 CLOSED_URL=http://127.0.0.1:$CLOSED_PORT
 # The fixture on ::1, where this host has IPv6 loopback.
 V6_URL='' V6_HOST=::1 V6_PORT=''
-if start_fixture -b ::1 >/dev/null 2>&1; then
+if start_fixture -l 1 -b ::1 >/dev/null 2>&1; then
 	V6_PORT=$FIXTURE_PORT
 	V6_URL="http://[::1]:$V6_PORT"
 fi

@@ -38,7 +38,7 @@ run_smoke() {
 	set -- env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 	    SMOKEKIT_BIN="$PROGS" RUNS_DIR="$PWD/runs" BASE_URL="$rs_url" \
-	    K6_MODE=auto K6_DURATION=100ms K6_VUS=1 RETRIES=1 TIMEOUT=5 WAIT_S=5 \
+	    K6_MODE=auto K6_DURATION=300ms K6_VUS=1 RETRIES=1 TIMEOUT=5 WAIT_S=5 \
 	    K6_SCRIPT="$ROOT/tests/k6_models.js" COMPOSE_FILE="$PWD/no-compose.yml" \
 	    "$@" "$SH" "$ROOT/mk/smoke.sh" "${SMOKE_CMD:-smoke}"
 	if [ -n "${SMOKE_TIMEOUT:-}" ] && have timeout; then

@@ -208,7 +208,7 @@ fi
 # The backend fails its 20th, 40th, ... request to /v1/models; the probe
 # made the first, the load the next ones.
 test_expect_success 'one request in 20 fails (5%): FAIL gate, exit 5, each failure counted' '
-	smoke_code 5 "$ERR_URL" K6_DURATION=300ms &&
+	smoke_code 5 "$ERR_URL" &&
 	grep "^smoke: FAIL gate: .*failed.*($PWD/runs/$(run_name))\$" out &&
 	n=$(key runs/latest/metrics.txt http_req_failed_count) &&
 	of=$(key runs/latest/metrics.txt http_req_failed_of) &&

@@ -40,8 +40,8 @@ test_expect_success 'a malformed knob: FAIL usage, exit 2, no run directory' '
 
 # Against the fixture: each form reaches the native load (httpprobe -D gets
 # it as written) and the run PASSes.
-test_expect_success 'K6_DURATION: every form k6 takes reaches the load and PASSes (0m0.1s, 0.1s, 100ms, 0.1, 100000us)' '
-	for d in 0m0.1s 0.1s 100ms 0.1 100000us; do
+test_expect_success 'K6_DURATION: every form k6 takes reaches the load and PASSes (0m0.3s, 0.3s, 300ms, 0.3, 300000us)' '
+	for d in 0m0.3s 0.3s 300ms 0.3 300000us; do
 		smoke_code 0 "$OK_URL" K6_DURATION=$d &&
 		grep "^smoke: PASS p95 .* native load" out &&
 		status_has "\"detail\":\"native load, 1 VU for $d, exit 0 (the gate decides)\"" &&

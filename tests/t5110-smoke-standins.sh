@@ -63,7 +63,7 @@ compose_smoke() {
 # k6_line URL EXPORT SCRIPT [SAMPLES]: the k6 run arguments mk/k6.sh must
 # pass; the raw samples go to the work directory unless said otherwise.
 k6_line() {
-	printf 'run -e BASE_URL=%s -e VUS=1 -e DURATION=100ms -e P95_MAX_MS=%s -e FAILED_MAX=0.01 --summary-export=%s --out json=%s %s' \
+	printf 'run -e BASE_URL=%s -e VUS=1 -e DURATION=300ms -e P95_MAX_MS=%s -e FAILED_MAX=0.01 --summary-export=%s --out json=%s %s' \
 	    "$1" "${P95:-1200}" "$2" "${4:-WORK/samples.ndjson}" "$3"
 }
 

@@ -32,7 +32,7 @@ smoke_make() {
 	sm_target=$1
 	shift
 	make -s --no-print-directory -C "$ROOT" O="$O" RUNS_DIR="$PWD/runs" \
-	    K6_MODE=native K6_DURATION=100ms K6_VUS=1 DEMO_DURATION=200ms RETRIES=1 WAIT_S=5 \
+	    K6_MODE=native K6_DURATION=300ms K6_VUS=1 DEMO_DURATION=300ms RETRIES=1 WAIT_S=5 \
 	    COMPOSE_FILE="$PWD/no-compose.yml" "$@" "$sm_target" >out 2>err
 }
 
@@ -94,7 +94,7 @@ else
 fi
 
 test_expect_success 'demo on a bare PATH: nothing but the build and POSIX utilities' '
-	SMOKE_CMD=demo smoke_code 0 http://unused FIXTURE="$FIXTURE" DEMO_DURATION=200ms &&
+	SMOKE_CMD=demo smoke_code 0 http://unused FIXTURE="$FIXTURE" DEMO_DURATION=300ms &&
 	grep "^smoke: PASS p95 .* 2 models, native load" out &&
 	contains "demo: stopping the backend (pid " out &&
 	has_artifacts status.json metrics.txt env_acl.txt &&
