@@ -140,6 +140,21 @@ test_done() {
 	exit
 }
 
+# val KEY FILE: the value of KEY in a key=value output file (KEY a sed
+# pattern; every match).
+val() {
+	sed -n "s/^$1=//p" "$2"
+}
+
+# within A B REL: the number A is within REL of B (|A - B| <= REL * B);
+# else says which and fails.
+within() {
+	awk -v a="$1" -v b="$2" -v rel="$3" 'BEGIN {
+		d = a - b; if (d < 0) d = -d
+		if (a != "" && b != "" && d <= rel * b) exit 0
+		printf "%s is not within %s of %s\n", a, rel, b; exit 1 }' >&2
+}
+
 # have COMMAND: is COMMAND on PATH?
 have() {
 	command -v "$1" >/dev/null 2>&1

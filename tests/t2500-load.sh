@@ -28,11 +28,6 @@ start_bg python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$TRASH/www" \
 wait_for_file "$TRASH/py.out" || fail_all "python3 -m http.server did not start"
 PY=http://127.0.0.1:$(sed -n 's/.* port \([0-9][0-9]*\) .*/\1/p' "$TRASH/py.out")
 
-# value KEY FILE: the value of a key=value line.
-value() {
-	sed -n "s/^$1=//p" "$2"
-}
-
 # at_least MIN VALUE (decimals allowed). Only for bounds the program
 # guarantees whatever the machine's speed; there is no at_most.
 at_least() {
@@ -42,18 +37,18 @@ at_least() {
 
 test_expect_success '-n 1000 makes exactly 1000 requests (counted by http.server too)' '
 	httpprobe -q -c 4 -n 1000 "$PY/n1000.json" >out 2>err &&
-	test "$(value requests out)" = 1000 &&
-	test "$(value ok out)" = 1000 &&
-	test "$(value failed out)" = 0 &&
+	test "$(val requests out)" = 1000 &&
+	test "$(val ok out)" = 1000 &&
+	test "$(val failed out)" = 0 &&
 	n=$(grep -c "\"GET /n1000.json HTTP/1.1\" 200" "$TRASH/py.log") &&
 	test "$n" = 1000
 '
 
 test_expect_success '-n 1000 on keep-alive connections (fixture): 1000 requests, exit 0' '
 	expect_code 0 httpprobe -q -c 10 -n 1000 "$F/v1/models" >out 2>err &&
-	test "$(value requests out)" = 1000 &&
-	test "$(value ok out)" = 1000 &&
-	test "$(value interrupted out)" = 0 &&
+	test "$(val requests out)" = 1000 &&
+	test "$(val ok out)" = 1000 &&
+	test "$(val interrupted out)" = 0 &&
 	test ! -s err
 '
 
@@ -82,7 +77,7 @@ test_expect_success 'the summary on stderr reads like k6 (legacy layout), no pro
 test_expect_success '-q: no summary' '
 	httpprobe -q -c 2 -n 5 "$F/v1/models" >out 2>err &&
 	test ! -s err &&
-	test "$(value requests out)" = 5
+	test "$(val requests out)" = 5
 '
 
 test_expect_success '--summary-export has k6 layout; p95parse agrees with the NDJSON' '
@@ -130,9 +125,9 @@ test_expect_success '--summary-export has k6 layout; p95parse agrees with the ND
 	if have p95parse && p95parse -h >/dev/null 2>&1; then
 		p95parse -t ep=models exp.json >a &&
 		p95parse -f ndjson out.ndjson >b &&
-		test -n "$(value p95_ms a)" &&
-		test "$(value p95_ms a)" = "$(value p95_ms b)" &&
-		test "$(value p95_ms a)" = "$(value p95_ms out)"
+		test -n "$(val p95_ms a)" &&
+		test "$(val p95_ms a)" = "$(val p95_ms b)" &&
+		test "$(val p95_ms a)" = "$(val p95_ms out)"
 	else
 		echo "p95parse not built: checked with python3 only"
 	fi
@@ -149,9 +144,9 @@ test_expect_success '--out NDJSON: a Metric line before the first Point, every l
 
 test_expect_success 'unexpected statuses (fixture -e 4): class status, exit 1, 25% failed' '
 	expect_code 1 httpprobe -q -c 4 -n 40 --summary-export exp.json "$E/v1/models" >out 2>err &&
-	test "$(value failed out)" = 10 &&
-	test "$(value failed_status out)" = 10 &&
-	test "$(value http_req_failed out)" = 0.25 &&
+	test "$(val failed out)" = 10 &&
+	test "$(val failed_status out)" = 10 &&
+	test "$(val http_req_failed out)" = 0.25 &&
 	contains "10 of 40 requests failed (status): unexpected status 500" err &&
 	python3 -c "
 import json, sys
@@ -162,33 +157,33 @@ assert m[\"http_req_failed\"] == {\"passes\": 10, \"fails\": 30, \"value\": 0.25
 
 test_expect_success 'unexpected statuses (/fault/flaky): -s decides what is expected' '
 	expect_code 1 httpprobe -q -c 1 -n 20 "$F/fault/flaky?every=5" >out 2>err &&
-	test "$(value failed_status out)" = 4 &&
+	test "$(val failed_status out)" = 4 &&
 	expect_code 0 httpprobe -q -c 1 -n 20 -s 200,500 "$F/fault/flaky?every=5" >out 2>err &&
-	test "$(value failed out)" = 0
+	test "$(val failed out)" = 0
 '
 
 test_expect_success 'the server closes at once (/fault/close): class reset, exit 3' '
 	expect_code 3 httpprobe -q -c 2 -n 6 "$F/fault/close" >out 2>err &&
-	test "$(value failed_reset out)" = 6 &&
+	test "$(val failed_reset out)" = 6 &&
 	contains "(reset): connection closed before any response" err &&
 	contains "no valid response" err
 '
 
 test_expect_success 'not HTTP (/fault/garbage): class protocol' '
 	expect_code 3 httpprobe -q -n 2 "$F/fault/garbage" >out 2>err &&
-	test "$(value failed_protocol out)" = 2
+	test "$(val failed_protocol out)" = 2
 '
 
 test_expect_success 'nothing listening: class refused on every attempt, exit 3' '
 	expect_code 3 httpprobe -q -c 2 -n 10 --out out.ndjson "http://127.0.0.1:$DEAD/" >out 2>err &&
-	test "$(value failed_refused out)" = 10 &&
+	test "$(val failed_refused out)" = 10 &&
 	contains "(refused): dial: connection refused" err &&
 	contains "\"error\":\"dial: connection refused\",\"error_code\":\"1212\"" out.ndjson
 '
 
 test_expect_success 'slow headers: class timeout after -t' '
 	expect_code 3 httpprobe -q -t 1 -c 2 -n 2 "$F/fault/slow-headers" >out 2>err &&
-	test "$(value failed_timeout out)" = 2 &&
+	test "$(val failed_timeout out)" = 2 &&
 	contains "(timeout): request timeout" err
 '
 
@@ -196,15 +191,15 @@ test_expect_success 'slow headers: class timeout after -t' '
 # passed, so its elapsed_ms is never below it (a slow machine only adds).
 test_expect_success '-D bounds the run' '
 	expect_code 0 httpprobe -q -c 2 -D 0.5s "$F/v1/models" >out 2>err &&
-	at_least 500 "$(value elapsed_ms out)" &&
-	at_least 1 "$(value requests out)" &&
-	test "$(value failed out)" = 0
+	at_least 500 "$(val elapsed_ms out)" &&
+	at_least 1 "$(val requests out)" &&
+	test "$(val failed out)" = 0
 '
 
 test_expect_success '-D takes every form of duration k6 takes, and plain seconds' '
 	for d in 0m0.2s 200ms 0.2 0.2s 200000us; do
 		expect_code 0 httpprobe -q -c 1 -D "$d" "$F/v1/models" >out 2>err || exit 1
-		at_least 200 "$(value elapsed_ms out)" || exit 1
+		at_least 200 "$(val elapsed_ms out)" || exit 1
 	done &&
 	expect_code 2 httpprobe -q -c 1 -D 1x "$F/v1/models" 2>err &&
 	contains "bad -D '\''1x'\'': not a duration" err &&
@@ -253,7 +248,7 @@ test_expect_success '--rate against a slow endpoint: latencies from the intended
 
 test_expect_success '--rate with -D: what the server could not take is dropped, not hidden' '
 	httpprobe -q --rate 20 -c 1 -D 1s --summary-export exp.json "$F/delay?ms=200" >out 2>err &&
-	at_least 10 "$(value dropped out)" &&
+	at_least 10 "$(val dropped out)" &&
 	contains "\"dropped_iterations\": {" exp.json
 '
 
@@ -281,7 +276,7 @@ test_expect_success 'SIGINT stops the run and prints what ran' '
 	rc = p.wait(timeout=60)
 	assert rc == -signal.SIGINT, rc
 	EOF
-	at_least 1 "$(value requests out)" &&
+	at_least 1 "$(val requests out)" &&
 	contains "http_req_duration" err &&
 	contains "\"http_reqs\": {" exp.json &&
 	test -s out.ndjson &&
@@ -295,7 +290,7 @@ if have script; then
 		n=$(grep -c "^running (" lines) &&
 		# At most one line per 100 ms of the run the program reports, the
 		# seconds never going back, every one before the summary.
-		awk -v n="$n" -v e="$(value elapsed_ms out)" \
+		awk -v n="$n" -v e="$(val elapsed_ms out)" \
 			"BEGIN { exit !(n >= 1 && n <= int(e / 100) + 1) }" &&
 		sed -n "s/^running (\([0-9.]*\)s).*/\1/p" lines >secs &&
 		sort -n secs >sorted && check sorted secs &&
@@ -330,7 +325,7 @@ test_expect_success 'EXAMPLES: the open model, every request kept as NDJSON' '
 	httpprobe --rate 100 -c 4 -n 100 --out points.ndjson \
 		"$F/v1/models" >out 2>err &&
 	test "$(grep -c "^{\"metric\":\"http_req_duration\",\"type\":\"Point\"" points.ndjson)" = 100 &&
-	test "$(value requests out)" = 100
+	test "$(val requests out)" = 100
 '
 
 test_done

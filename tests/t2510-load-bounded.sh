@@ -14,28 +14,16 @@ F=$FIXTURE_URL
 start_fixture -e 4
 E=$FIXTURE_URL
 
-# value KEY FILE: the value of a key=value line.
-value() {
-	sed -n "s/^$1=//p" "$2"
-}
-
-# within GOT EXACT: GOT is within 0.5% of EXACT, the bound the outputs state.
-within() {
-	awk -v g="$1" -v e="$2" 'BEGIN { d = g - e; if (d < 0) d = -d
-		exit !(g != "" && e > 0 && d <= 0.005 * e) }' ||
-		{ echo "within: $1 is not within 0.5% of $2" >&2; return 1; }
-}
-
 # exact METRIC PCT [TAG]: that percentile over the --out points, by k6 rule.
 exact() {
 	p95parse -f ndjson -m "$1" -p "$2" ${3:+-t "$3"} "$TRASH/bounded.ndjson" >"$TRASH/exact" &&
-		value "p$2_ms" "$TRASH/exact"
+		val "p$2_ms" "$TRASH/exact"
 }
 
 # from_export METRIC PCT [TAG]: the figure of the same run export shows.
 from_export() {
 	p95parse -f json -m "$1" -p "$2" ${3:+-t "$3"} "$TRASH/bounded.json" >"$TRASH/exported" &&
-		value "p$2_ms" "$TRASH/exported"
+		val "p$2_ms" "$TRASH/exported"
 }
 
 test_expect_success 'past HTTPPROBE_EXACT_SAMPLES=50, 400 requests: bounded, and each output says so' '
@@ -43,9 +31,9 @@ test_expect_success 'past HTTPPROBE_EXACT_SAMPLES=50, 400 requests: bounded, and
 		--summary-export "$TRASH/bounded.json" --out "$TRASH/bounded.ndjson" \
 		"$F/v1/models" >"$TRASH/bounded.out" 2>err &&
 	cp "$TRASH/bounded.out" out &&
-	test "$(value requests out)" = 400 &&
-	test "$(value p95_precision out)" = bounded &&
-	test "$(value p95_rel_error out)" = 0.005 &&
+	test "$(val requests out)" = 400 &&
+	test "$(val p95_precision out)" = bounded &&
+	test "$(val p95_rel_error out)" = 0.005 &&
 	contains "     percentiles are within 0.5%: more than 50 samples a metric, from a log-linear histogram" err &&
 	lacks "exact" err &&
 	contains "\"exact_samples\": 50," "$TRASH/bounded.json" &&
@@ -57,63 +45,63 @@ test_expect_success 'past HTTPPROBE_EXACT_SAMPLES=50, 400 requests: bounded, and
 
 test_expect_success 'bounded: each percentile within 0.5% of the exact one over the --out points' '
 	for p in 50 90 95 99; do
-		within "$(value "p${p}_ms" "$TRASH/bounded.out")" "$(exact http_req_duration $p)" ||
+		within "$(val "p${p}_ms" "$TRASH/bounded.out")" "$(exact http_req_duration $p)" 0.005 ||
 			return 1
 	done &&
-	within "$(value p99_9_ms "$TRASH/bounded.out")" "$(exact http_req_duration 99.9)" &&
+	within "$(val p99_9_ms "$TRASH/bounded.out")" "$(exact http_req_duration 99.9)" 0.005 &&
 	for m in http_req_duration http_req_blocked http_req_sending http_req_waiting; do
 		for p in 90 95; do
-			within "$(from_export $m $p)" "$(exact $m $p)" || return 1
+			within "$(from_export $m $p)" "$(exact $m $p)" 0.005 || return 1
 		done
 	done &&
-	within "$(from_export http_req_duration 95 ep=models)" "$(exact http_req_duration 95 ep=models)" &&
+	within "$(from_export http_req_duration 95 ep=models)" "$(exact http_req_duration 95 ep=models)" 0.005 &&
 	within "$(from_export http_req_duration 95 expected_response=true)" \
-		"$(exact http_req_duration 95 expected_response=true)"
+		"$(exact http_req_duration 95 expected_response=true)" 0.005
 '
 
 test_expect_success 'bounded: count, min, avg and max stay exact' '
 	p95parse -f ndjson "$TRASH/bounded.ndjson" >ex &&
-	test "$(value requests ex)" = 400 &&
-	test "$(value min_ms "$TRASH/bounded.out")" = "$(value min_ms ex)" &&
-	test "$(value max_ms "$TRASH/bounded.out")" = "$(value max_ms ex)" &&
-	test "$(value avg_ms "$TRASH/bounded.out")" = "$(value avg_ms ex)" &&
+	test "$(val requests ex)" = 400 &&
+	test "$(val min_ms "$TRASH/bounded.out")" = "$(val min_ms ex)" &&
+	test "$(val max_ms "$TRASH/bounded.out")" = "$(val max_ms ex)" &&
+	test "$(val avg_ms "$TRASH/bounded.out")" = "$(val avg_ms ex)" &&
 	p95parse -f json -t ep=models "$TRASH/bounded.json" >exp &&
-	test "$(value max_ms exp)" = "$(value max_ms ex)" &&
-	test "$(value http_req_failed_of exp)" = 400
+	test "$(val max_ms exp)" = "$(val max_ms ex)" &&
+	test "$(val http_req_failed_of exp)" = 400
 '
 
 test_expect_success 'bounded: the export still merges (its histograms hold every request)' '
 	p95parse --merge -t ep=models "$TRASH/bounded.json" >merged &&
-	test "$(value p95_precision merged)" = bounded &&
-	test "$(value requests merged)" = 400 &&
-	within "$(value p95_ms merged)" "$(exact http_req_duration 95 ep=models)"
+	test "$(val p95_precision merged)" = bounded &&
+	test "$(val requests merged)" = 400 &&
+	within "$(val p95_ms merged)" "$(exact http_req_duration 95 ep=models)" 0.005
 '
 
 test_expect_success 'under the bound: exact, and equal to the figures over the --out points' '
 	HTTPPROBE_EXACT_SAMPLES=1000 httpprobe -c 4 -n 400 --out out.ndjson \
 		--summary-export exp.json "$F/v1/models" >out 2>err &&
-	test "$(value p95_precision out)" = exact &&
+	test "$(val p95_precision out)" = exact &&
 	lacks p95_rel_error out &&
 	contains "     percentiles are exact: every sample kept (at most 1000 a metric)" err &&
 	test "$(grep -c "\": \"exact\"" exp.json)" = 7 &&
 	lacks "\"bounded\"" exp.json &&
 	for p in 50 90 95 99; do
 		p95parse -f ndjson -p $p out.ndjson >ex &&
-		test "$(value "p${p}_ms" out)" = "$(value "p${p}_ms" ex)" || return 1
+		test "$(val "p${p}_ms" out)" = "$(val "p${p}_ms" ex)" || return 1
 	done
 '
 
 test_expect_success 'the bound is a number of samples: 400 of 400 exact, 400 past 399 bounded' '
 	HTTPPROBE_EXACT_SAMPLES=400 httpprobe -q -c 4 -n 400 "$F/v1/models" >at &&
-	test "$(value p95_precision at)" = exact &&
+	test "$(val p95_precision at)" = exact &&
 	HTTPPROBE_EXACT_SAMPLES=399 httpprobe -q -c 4 -n 400 "$F/v1/models" >past &&
-	test "$(value p95_precision past)" = bounded
+	test "$(val p95_precision past)" = bounded
 '
 
 test_expect_success 'without the variable: exact, at most 1000000 a metric' '
 	unset HTTPPROBE_EXACT_SAMPLES &&
 	httpprobe -c 2 -n 100 "$F/v1/models" >out 2>err &&
-	test "$(value p95_precision out)" = exact &&
+	test "$(val p95_precision out)" = exact &&
 	contains "     percentiles are exact: every sample kept (at most 1000000 a metric)" err &&
 	HTTPPROBE_EXACT_SAMPLES= httpprobe -c 2 -n 100 "$F/v1/models" >out 2>err &&
 	contains "(at most 1000000 a metric)" err
@@ -123,15 +111,15 @@ test_expect_success 'failures: http_req_duration bounded, its expected_response:
 	expect_code 1 env HTTPPROBE_EXACT_SAMPLES=350 \
 		httpprobe -c 1 -n 400 --out out.ndjson --summary-export exp.json \
 		"$E/v1/models" >out 2>err &&
-	test "$(value failed out)" = 100 &&
-	test "$(value p95_precision out)" = bounded &&
+	test "$(val failed out)" = 100 &&
+	test "$(val p95_precision out)" = bounded &&
 	contains "from a log-linear histogram; exact: { expected_response:true }" err &&
 	contains "\"http_req_duration\": \"bounded\"" exp.json &&
 	contains "\"http_req_duration{expected_response:true}\": \"exact\"" exp.json &&
 	p95parse -f ndjson -t expected_response=true out.ndjson >ex &&
 	p95parse -f json -t expected_response=true exp.json >got &&
-	test "$(value p95_ms got)" = "$(value p95_ms ex)" &&
-	test "$(value max_ms got)" = "$(value max_ms ex)"
+	test "$(val p95_ms got)" = "$(val p95_ms ex)" &&
+	test "$(val max_ms got)" = "$(val max_ms ex)"
 '
 
 test_expect_success 'a bad HTTPPROBE_EXACT_SAMPLES is a usage error that names it, exit 2' '
@@ -159,9 +147,9 @@ test_expect_success 'EXAMPLES: memory bounded on a soak, shown with a lower boun
 
 test_expect_success 'a lone bounded export: p95parse says bounded, and the gate takes the bound' '
 	p95parse -t ep=models "$TRASH/bounded.json" >out &&
-	test "$(value p95_precision out)" = bounded &&
-	test "$(value p95_rel_error out)" = 0.005 &&
-	v=$(value p95_ms out) &&
+	test "$(val p95_precision out)" = bounded &&
+	test "$(val p95_rel_error out)" = 0.005 &&
+	v=$(val p95_ms out) &&
 	tight=$(awk -v v="$v" "BEGIN { printf \"%.9f\", v * 1.002 }") &&
 	loose=$(awk -v v="$v" "BEGIN { printf \"%.9f\", v * 1.01 }") &&
 	expect_code 1 p95parse -t ep=models -l "$tight" "$TRASH/bounded.json" >out 2>err &&

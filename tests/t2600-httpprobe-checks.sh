@@ -25,11 +25,6 @@ start_bg python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$TRASH/www" \
 wait_for_file "$TRASH/py.out" || skip_all "python3 -m http.server did not start"
 PY=http://127.0.0.1:$(sed -n 's/.* port \([0-9][0-9]*\) .*/\1/p' "$TRASH/py.out")
 
-# value KEY FILE: the value of a key=value line.
-value() {
-	sed -n "s/^$1=//p" "$2"
-}
-
 # facts FILE: the last line of -j's output in load mode, the run's facts.
 facts() {
 	tail -n 1 "$1" >facts.json
@@ -107,23 +102,23 @@ test_expect_success '--burst and --rate are exclusive; --burst alone is one requ
 	expect_code 2 httpprobe --burst --rate 10 -c 2 "$F/v1/models" 2>err &&
 	contains "exclusive" err &&
 	expect_code 0 httpprobe -q --burst -c 3 "$F/v1/models" >out 2>err &&
-	test "$(value requests out)" = 3
+	test "$(val requests out)" = 3
 '
 
 test_expect_success '--tally header:NAME: any case, absent is (none); key=value lines' '
 	expect_code 0 httpprobe -q -c 2 -n 6 --tally header:x-REPLICA \
 		"$F/ask?key=t1" >out 2>err &&
-	test "$(value "tallies.header:x-REPLICA.replica-a" out)" = 6 &&
+	test "$(val "tallies.header:x-REPLICA.replica-a" out)" = 6 &&
 	expect_code 0 httpprobe -q -c 2 -n 4 --tally header:X-Replica "$F/v1/models" >out 2>err &&
-	test "$(value "tallies.header:X-Replica.(none)" out)" = 4
+	test "$(val "tallies.header:X-Replica.(none)" out)" = 4
 '
 
 test_expect_success '--tally status: every response counted, -s still decides the exit' '
 	expect_code 1 httpprobe -q -c 1 -n 20 --tally status "$F/fault/flaky?every=5&key=t2" >out 2>err &&
-	test "$(value tallies.status.200 out)" = 16 &&
-	test "$(value tallies.status.500 out)" = 4 &&
+	test "$(val tallies.status.200 out)" = 16 &&
+	test "$(val tallies.status.500 out)" = 4 &&
 	expect_code 3 httpprobe -q -c 1 -n 3 --tally status "$F/fault/close" >out 2>err &&
-	test "$(value "tallies.status.(no response)" out)" = 3
+	test "$(val "tallies.status.(no response)" out)" = 3
 '
 
 test_expect_success '--tally of a JSON path: compact values, (missing), (not json)' '
@@ -166,8 +161,8 @@ C=http://127.0.0.1:$(sed -n 's/^port //p' "$TRASH/count.out")
 test_expect_success '--tally is bounded: 1000 distinct values, the rest (other)' '
 	expect_code 0 httpprobe -q -c 1 -n 1010 --tally .n "$C/" >out 2>err &&
 	test "$(grep -c "^tallies\.\.n\." out)" = 1001 &&
-	test "$(value "tallies..n.(other)" out)" = 10 &&
-	test "$(value tallies..n.1 out)" = 1
+	test "$(val "tallies..n.(other)" out)" = 10 &&
+	test "$(val tallies..n.1 out)" = 1
 '
 
 test_expect_success '--check on a single probe: holds (exit 0), fails (exit 1, one line naming it)' '
@@ -203,8 +198,8 @@ test_expect_success '--check in load mode: k6 checks rate in the export, NDJSON 
 		-c ".metrics.checks.value == 0.8" exp.json &&
 	test "$(grep -c "^{\"metric\":\"checks\",\"type\":\"Point\".*\"check\":\".ok == true\"" out.ndjson)" = 10 &&
 	expect_code 0 httpprobe -q -c 2 -n 10 --check ".data is array" "$PY/models.json" >out 2>err &&
-	test "$(value checks.passes out)" = 10 &&
-	test "$(value checks.fails out)" = 0
+	test "$(val checks.passes out)" = 10 &&
+	test "$(val checks.fails out)" = 0
 '
 
 test_expect_success '--bodies: every body as DIR/N.body, atomically (single probe and load mode)' '
@@ -226,7 +221,7 @@ test_expect_success '--bodies where no file can be made: exit 3, said once' '
 	contains "body not kept in notadir: Not a directory" err &&
 	expect_code 3 httpprobe -q -c 2 -n 4 --bodies notadir "$F/v1/models" >out 2>err &&
 	contains "4 bodies not kept in notadir" err &&
-	test "$(value requests out)" = 4
+	test "$(val requests out)" = 4
 '
 
 test_expect_success '-w %header{NAME}: any case, empty when absent (fixture and http.server)' '
@@ -327,7 +322,7 @@ test_expect_success 'EXAMPLES: status shares, 5xx < 0.5% and 429 < 2%' '
 	    END { exit !(n > 0 && e < 0.005 * n && t < 0.02 * n) }" facts.txt &&
 	httpprobe -q -c 10 -n 200 -s 2xx,429,5xx --tally status \
 		"$F/fault/flaky?every=10&key=ex2" >facts.txt &&
-	test "$(value tallies.status.500 facts.txt)" = 20 &&
+	test "$(val tallies.status.500 facts.txt)" = 20 &&
 	! awk -F= "\$1 == \"requests\" { n = \$2 }
 	    \$1 ~ /^tallies\\.status\\.5/ { e += \$2 }
 	    END { exit !(n > 0 && e < 0.005 * n) }" facts.txt

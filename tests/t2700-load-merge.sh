@@ -18,19 +18,6 @@ F=$FIXTURE_URL
 start_fixture -e 4
 E=$FIXTURE_URL
 
-# val KEY FILE: the value of KEY in a key=value output file.
-val() {
-	sed -n "s/^$1=//p" "$2"
-}
-
-# within A B REL: |A - B| <= REL * B.
-within() {
-	awk -v a="$1" -v b="$2" -v rel="$3" 'BEGIN {
-		d = a - b; if (d < 0) d = -d
-		if (d <= rel * b) exit 0
-		printf "%s is not within %s of %s\n", a, rel, b; exit 1 }'
-}
-
 test_expect_success 'two load runs: exports and raw samples' '
 	expect_code 0 httpprobe -q -c 4 -n 300 --tag ep=models \
 		--summary-export a.json --out a.ndjson "$F/v1/models" >a.out 2>a.err &&

@@ -9,11 +9,6 @@ if [ ! -d "$K6/v0.57.0" ] || [ ! -d "$K6/v1.0.0" ]; then
 	fail_all "no k6 testdata in $K6"
 fi
 
-# val KEY FILE: the value of KEY in a key=value output file.
-val() {
-	sed -n "s/^$1=//p" "$2"
-}
-
 # agree EXPORT_OUT LOG_OUT PCT_KEY [STEP]: the log's numbers are the
 # export's as k6 prints them: truncated, never above, less by under one
 # printed step (the p95's step is in the output; the others are below 1 s

@@ -10,10 +10,6 @@ IN=$TRASH/in
 mkdir -p "$IN"
 E=$(printf '\033')
 
-val() {
-	sed -n "s/^$1=//p" "$2"
-}
-
 # A summary export: p(95) 1534.2 ms on ep:models, http_req_failed with the
 # ep tag (a threshold on it exists), a crossed p(95) threshold.
 cat >"$IN/export.json" <<'EOF'

@@ -15,11 +15,6 @@ if [ ! -d "$K6/v0.57.0" ] || [ ! -d "$K6/v1.0.0" ]; then
 	fail_all "no k6 testdata in $K6 (tests/data/k6)"
 fi
 
-# val KEY FILE: the value of KEY in a key=value output file.
-val() {
-	sed -n "s/^$1=//p" "$2"
-}
-
 # figures FILE: the facts that must agree exactly between a merge and the
 # whole: percentile, median, min, max, counts.
 figures() {
@@ -95,8 +90,8 @@ hist_export() {
 	}' "$1" "$2.b" >"$2"
 }
 
-# within A B: A's p95 is within 0.5% of B's.
-within() {
+# p95_within A B: A's p95 is within 0.5% of B's.
+p95_within() {
 	awk -v a="$(val p95_ms "$1")" -v b="$(val p95_ms "$2")" 'BEGIN {
 		d = a - b; if (d < 0) d = -d
 		if (a == "" || d > 0.005 * b) { print "p95 " a " not within 0.5% of " b; exit 1 } }'
@@ -295,7 +290,7 @@ test_expect_success 'histogram exports merge within 0.5% of the exact p95, count
 	p95parse -M -t ep=models e*.json >merged &&
 	contains p95_precision=bounded merged &&
 	contains p95_rel_error=0.005 merged &&
-	within merged whole &&
+	p95_within merged whole &&
 	test "$(val requests merged)" = "$(val requests whole)" &&
 	test "$(val http_req_failed_of merged)" = "$(val http_req_failed_of whole)" &&
 	test "$(val http_req_failed_count merged)" = "$(val http_req_failed_count whole)" &&
