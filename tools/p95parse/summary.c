@@ -10,8 +10,6 @@
 #include "summary.h"
 #include "xalloc.h"
 
-#define PRECISION_MAX 32    /* trends named in smokekit_precision; httpprobe writes 7 */
-
 struct jctx {
 	struct json_scanner *js;
 	struct pick *pk;
@@ -19,7 +17,7 @@ struct jctx {
 	int values_seen;    /* handleSummary: metrics.<name>.values */
 	int array_seen;     /* machine-readable: results.metrics[] */
 	/* httpprobe's smokekit_precision: the trends past its exact bound */
-	char *bounded[PRECISION_MAX];
+	char **bounded;
 	size_t nbounded;
 	double rel_error;
 };
@@ -282,24 +280,23 @@ j_percentiles(struct jctx *c)
 	const char *s;
 	char *name;
 	size_t len;
+	int bounded;
 
 	while ((t = json_next(c->js)) == JSON_KEY) {
 		s = json_text(c->js, &len);
-		name = xmalloc(len + 1);
+		name = xmalloc(len + 1);    /* the key's text lasts until the next token */
 		memcpy(name, s, len);
 		name[len] = '\0';
-		if ((t = json_next(c->js)) != JSON_STRING) {
+		s = json_next(c->js) == JSON_STRING ? json_text(c->js, &len) : NULL;
+		bounded = s != NULL && k6_span_eq(s, len, "bounded");
+		if (!bounded) {
 			free(name);
-			return jfail(c, "smokekit_precision: a percentile is not \"exact\" or \"bounded\"");
-		}
-		s = json_text(c->js, &len);
-		if (k6_span_eq(s, len, "bounded") && c->nbounded < PRECISION_MAX) {
-			c->bounded[c->nbounded++] = name;
+			if (s == NULL || !k6_span_eq(s, len, "exact"))
+				return jfail(c, "smokekit_precision: a percentile is not \"exact\" or \"bounded\"");
 			continue;
 		}
-		free(name);
-		if (!k6_span_eq(s, len, "exact") && !k6_span_eq(s, len, "bounded"))
-			return jfail(c, "smokekit_precision: a percentile is not \"exact\" or \"bounded\"");
+		c->bounded = xreallocarray(c->bounded, c->nbounded + 1, sizeof *c->bounded);
+		c->bounded[c->nbounded++] = name;
 	}
 	return t == JSON_OBJECT_END ? 0 : jfail(c, "smokekit_precision: bad percentiles");
 }
@@ -425,6 +422,7 @@ summary_parse(const char *buf, size_t len, const struct query *q,
 	}
 	while (c.nbounded > 0)
 		free(c.bounded[--c.nbounded]);
+	free(c.bounded);
 	json_close(c.js);
 	pick_reset(&pk);
 	return rc;
