@@ -70,24 +70,18 @@ sign_request(struct sign *s, const char *method, const char *target,
     const void *body, size_t body_len)
 {
 	struct timespec now;
-	struct hmac_request r;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	snprintf(s->ts, sizeof s->ts, "%013lld",
 	    (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 	if (uuid_v4(s->nonce) != 0)
 		die(EXIT_ERROR, "--hmac: no random bytes for a nonce:");
-	r.method = method;
-	r.method_len = strlen(method);
-	r.target = target;
-	r.target_len = strlen(target);
-	r.body = body;
-	r.body_len = body_len;
-	r.ts = s->ts;
-	r.ts_len = SIGN_TS_LEN;
-	r.nonce = s->nonce;
-	r.nonce_len = UUID_LEN;
-	hmac_request_sign(&s->key, &r, s->sig);
+	hmac_request_sign(&s->key, &(struct hmac_request){
+	    .method = method, .method_len = strlen(method),
+	    .target = target, .target_len = strlen(target),
+	    .body = body, .body_len = body_len,
+	    .ts = s->ts, .ts_len = SIGN_TS_LEN,
+	    .nonce = s->nonce, .nonce_len = UUID_LEN }, s->sig);
 }
 
 /* Where the value of header name starts in head[0, len), or NULL. */
