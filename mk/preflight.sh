@@ -199,19 +199,32 @@ sysinfo() {
 	say "date=$(utc_now)"
 	say "host=$(uname -n)"
 	say "os=$(uname -srm)"
-	if [ -r /etc/os-release ]; then
-		say "os_release=$(sed -n 's/^PRETTY_NAME=//p' /etc/os-release | tr -d '"')"
-	fi
-	if grep -qi microsoft /proc/version 2>/dev/null; then
-		say "wsl=yes"
-	else
-		say "wsl=no"
-	fi
-	say "cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo unknown)"
-	if [ -r /proc/meminfo ]; then
-		say "mem_total_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
-		say "mem_available_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)"
-	fi
+	si_cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null) || si_cpus=unknown
+	# os-release, /proc/version (WSL's kernel says Microsoft) and meminfo
+	# in one awk; a file that is not there is left out, and its line too.
+	si_osr=no si_mem=no
+	set -- /dev/null
+	[ -r /etc/os-release ] && si_osr=yes && set -- "$@" /etc/os-release
+	[ -r /proc/version ] && set -- "$@" /proc/version
+	[ -r /proc/meminfo ] && si_mem=yes && set -- "$@" /proc/meminfo
+	awk -v osr="$si_osr" -v mem="$si_mem" -v cpus="${si_cpus:-unknown}" '
+	FILENAME == "/etc/os-release" && /^PRETTY_NAME=/ && pretty == "" {
+		pretty = substr($0, 13)
+		gsub(/"/, "", pretty)
+	}
+	FILENAME == "/proc/version" && tolower($0) ~ /microsoft/ { wsl = 1 }
+	FILENAME == "/proc/meminfo" && $1 == "MemTotal:" { total = $2 }
+	FILENAME == "/proc/meminfo" && $1 == "MemAvailable:" { avail = $2 }
+	END {
+		if (osr == "yes")
+			print "os_release=" pretty
+		print "wsl=" (wsl ? "yes" : "no")
+		print "cpus=" cpus
+		if (mem == "yes") {
+			print "mem_total_kb=" total
+			print "mem_available_kb=" avail
+		}
+	}' "$@"
 	say "user=$(id -u):$(id -g)"
 	say "shell=$(readlink /bin/sh 2>/dev/null || echo /bin/sh)"
 	for t in $TOOLS; do

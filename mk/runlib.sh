@@ -51,6 +51,18 @@ sleep_short() {
 	sleep 0.1 2>/dev/null || sleep 1
 }
 
+# seconds_shown MS: SHOWN, MS (knobcheck's whole milliseconds) as the
+# messages say a duration: "30s", "0.5s", "1.25s". In the shell, not awk:
+# every run says two, and each awk is an exec.
+seconds_shown() {
+	SHOWN=$(($1 % 1000 + 1000))
+	SHOWN=${SHOWN#1}
+	while :; do
+		case $SHOWN in *0) SHOWN=${SHOWN%0} ;; *) break ;; esac
+	done
+	SHOWN=$(($1 / 1000))${SHOWN:+.$SHOWN}s
+}
+
 # tool NAME: the path of one of our programs.
 tool() {
 	printf '%s/%s' "$BIN" "$1"
@@ -209,43 +221,53 @@ fact_metrics() {
 	done <"$WORK/p95.txt"
 }
 
-# ms2 MS, pct2 RATIO: a figure as every PASS/FAIL line prints it (two
-# decimals; metrics.txt keeps full precision).
+# ms2 MS: a figure as every PASS/FAIL line prints it (two decimals;
+# metrics.txt keeps full precision).
 ms2() {
 	awk -v v="$1" 'BEGIN { printf "%.2f", v }'
 }
-pct2() {
-	awk -v v="$1" 'BEGIN { printf "%.2f%%", v * 100 }'
-}
 
-# p95_figure: "p95 21.08 ms", or "p95 of 7 samples 21.08 ms" when the
-# percentile rests on fewer than 20 samples (it is then their maximum or
-# close to it, not a percentile to gate on without saying so); with
-# " (within 0.5%)" when it comes from histograms (p95parse's bound).
-p95_figure() {
-	pf_n=$(p95 requests)
-	[ -n "$pf_n" ] || pf_n=$(p95 http_req_failed_of)
-	awk -v p="$(p95 p95_ms)" -v n="${pf_n:-20}" -v b="$(p95 p95_rel_error)" 'BEGIN {
+# gate_figures pass|why: the gate's figures as the PASS or FAIL line says
+# them, two decimals, in one awk (a run's figures were six). The p95 is
+# "p95 21.08 ms", or "p95 of 7 samples 21.08 ms" when it rests on fewer
+# than 20 samples (it is then their maximum or close to it, not a
+# percentile to gate on without saying so); with " (within 0.5%)" when it
+# comes from histograms (p95parse's bound). pass: "P95 < MAX ms, failed
+# F% < MAX%". why: each gate p95parse says failed, with the margin.
+gate_figures() {
+	gf_n=$(p95 requests)
+	[ -n "$gf_n" ] || gf_n=$(p95 http_req_failed_of)
+	awk -v mode="$1" -v p="$(p95 p95_ms)" -v n="${gf_n:-20}" -v b="$(p95 p95_rel_error)" \
+	    -v pmax="$P95_MAX_MS" -v gp="$(p95 gate_p95)" \
+	    -v f="$(p95 http_req_failed)" -v fmax="$FAILED_MAX" -v gf="$(p95 gate_http_req_failed)" \
+	    -v fn="$(p95 http_req_failed_count)" -v ft="$(p95 http_req_failed_of)" 'BEGIN {
 		if (n + 0 < 20)
-			printf "p95 of %d samples %.2f ms", n, p
+			fig = sprintf("p95 of %d samples %.2f ms", n, p)
 		else
-			printf "p95 %.2f ms", p
+			fig = sprintf("p95 %.2f ms", p)
 		if (b != "")
-			printf " (within %g%%)", b * 100
+			fig = fig sprintf(" (within %g%%)", b * 100)
+		if (mode == "pass") {
+			printf "%s < %.2f ms, failed %.2f%% < %.2f%%", fig, pmax, f * 100, fmax * 100
+			exit
+		}
+		if (gp == "fail")
+			why = sprintf("%s is not below %.2f ms (+%.2f ms)", fig, pmax, p - pmax)
+		if (gf == "fail") {
+			fails = sprintf("failed %.2f%%", f * 100)
+			if (ft != "")
+				fails = fails sprintf(" (%d of %d)", fn, ft)
+			fails = fails sprintf(" is not below %.2f%% (+%.2f%%)", fmax * 100, (f - fmax) * 100)
+			why = why (why == "" ? "" : "; ") fails
+		}
+		printf "%s", why
 	}'
 }
 
-# gate_why: the gates p95parse says failed, figures as above, with the
-# margin; both when both failed.
+# gate_why: the gates p95parse says failed (gate_figures why); when it
+# failed on a figure it printed no key for, its own line.
 gate_why() {
-	gw=
-	if [ "$(p95 gate_p95)" = fail ]; then
-		gw="$(p95_figure) is not below $(ms2 "$P95_MAX_MS") ms (+$(awk -v p="$(p95 p95_ms)" -v m="$P95_MAX_MS" 'BEGIN { printf "%.2f", p - m }') ms)"
-	fi
-	if [ "$(p95 gate_http_req_failed)" = fail ]; then
-		gw="${gw:+$gw; }failed $(pct2 "$(p95 http_req_failed)")$(awk -v n="$(p95 http_req_failed_count)" -v t="$(p95 http_req_failed_of)" 'BEGIN { if (t != "") printf " (%d of %d)", n, t }') is not below $(pct2 "$FAILED_MAX") (+$(awk -v f="$(p95 http_req_failed)" -v m="$FAILED_MAX" 'BEGIN { printf "%.2f%%", (f - m) * 100 }'))"
-	fi
-	# A gate p95parse failed on a figure it printed no key for: its own line.
+	gw=$(gate_figures why)
 	[ -n "$gw" ] || gw=$(sed -n 's/^[^:]*: [^:]*: //p' "$WORK/p95.err" | awk '{ printf "%s%s", sep, $0; sep = "; " }')
 	echo "$gw"
 }
@@ -296,11 +318,16 @@ point_latest() {
 
 # --- setup and teardown ---------------------------------------------------
 
+# cleanup: the temporaries left and the work directory, in one rm.
 cleanup() {
-	printf '%s\n' "$TMPS" | while IFS= read -r t; do
-		[ -z "$t" ] || rm -f "$t"
-	done
-	[ -n "$WORK" ] && rm -rf "$WORK"
+	set --
+	while IFS= read -r t; do
+		[ -z "$t" ] || set -- "$@" "$t"
+	done <<EOF_TMPS
+$TMPS
+EOF_TMPS
+	[ -n "$WORK" ] && set -- "$@" "$WORK"
+	[ $# -eq 0 ] || rm -rf -- "$@"
 	WORK=
 }
 
