@@ -91,7 +91,7 @@ load_compose() {
 # K6_DURATION as written: httpprobe -D takes every form k6 takes; each
 # request bounded by TIMEOUT.
 load_native() {
-	exec "$(tool httpprobe)" -c "$K6_VUS" -D "$K6_DURATION" -t "$TIMEOUT" -s 200 \
+	exec "$BIN/httpprobe" -c "$K6_VUS" -D "$K6_DURATION" -t "$TIMEOUT" -s 200 \
 	    --tag ep=models --check '.data is array' \
 	    --summary-export "$1" --out "$WORK/samples.ndjson" \
 	    "$URL_BASE/v1/models" >"$WORK/load.txt" 2>"$2"

@@ -100,7 +100,7 @@ preflight_list() {
 	done
 	pf_item yes yes "programs built in $BIN/:$pf_tools"
 
-	"$(tool portfree)" "$URL_HOSTPORT" >"$WORK/pf.port" 2>&1
+	"$BIN/portfree" "$URL_HOSTPORT" >"$WORK/pf.port" 2>&1
 	pf_status=$?
 	grep -q 'not an address of this host' "$WORK/pf.port" && pf_status=remote
 	case $pf_status in
@@ -151,7 +151,7 @@ preflight_list() {
 		else
 			pf_acl=$WORK/env_acl.txt pf_evidence="ACL evidence below"
 		fi
-		write_to "$pf_acl" "$(tool aclcheck)" -v -u "$pf_user" -m r "$ENV_FILE" 2>"$WORK/acl.err"
+		write_to "$pf_acl" "$BIN/aclcheck" -v -u "$pf_user" -m r "$ENV_FILE" 2>"$WORK/acl.err"
 		pf_acl_status=$?
 		pf_verdict=$(grep -E '^(allowed|denied): ' "$pf_acl" | sed -n 1p)
 		pf_fix=$(sed -n 's/^fix: //p' "$pf_acl" | awk '{ printf "%s%s", sep, $0; sep = "; " }')
@@ -229,7 +229,7 @@ sysinfo() {
 	say "shell=$(readlink /bin/sh 2>/dev/null || echo /bin/sh)"
 	for t in $TOOLS; do
 		si_v=$(version_of "$t")
-		[ -n "$si_v" ] || si_v=$("$(tool "$t")" -V 2>/dev/null) || si_v='not built'
+		[ -n "$si_v" ] || si_v=$("$BIN/$t" -V 2>/dev/null) || si_v='not built'
 		say "$t=$si_v"
 	done
 	for t in jq k6 docker; do

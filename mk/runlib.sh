@@ -151,7 +151,7 @@ fact() {
 # kept for version_of (sysinfo prints them again: asked once a run).
 fact_tools() {
 	for t in $TOOLS; do
-		ft_v=$("$(tool "$t")" -V 2>/dev/null)
+		ft_v=$("$BIN/$t" -V 2>/dev/null)
 		remember_version "$t" "$ft_v"
 		fact "tools.$t" "$ft_v"
 	done
@@ -369,7 +369,7 @@ step_leakscan() {
 	for k in $LEAK_IGNORE; do
 		set -- "$@" -x "$k"
 	done
-	write_to "$RUN/leakscan.txt" "$(tool leakscan)" "$@" -e "$ENV_FILE" "$RUN" 2>"$WORK/leak.err"
+	write_to "$RUN/leakscan.txt" "$BIN/leakscan" "$@" -e "$ENV_FILE" "$RUN" 2>"$WORK/leak.err"
 	case $? in
 	0) check leakscan true "no value of $ENV_FILE in $RUN" ;;
 	1) fail leakscan "$E_LEAK" "a value of $ENV_FILE is in the artifacts: $(first_line "$RUN/leakscan.txt") (see leakscan.txt; do not share this run)" ;;

@@ -55,13 +55,13 @@ TOOLS="httpprobe jsonfield p95parse portfree aclcheck leakscan smokereport knobc
 # knob is a FAIL usage line with knobcheck's own reason (every bad knob on
 # stderr when there are several); E_USAGE.
 knobs_ok() {
-	if [ ! -x "$(tool knobcheck)" ]; then
+	if [ ! -x "$BIN/knobcheck" ]; then
 		say "$CMD: FAIL setup: not built in $BIN/: knobcheck (run make)"
 		return "$E_SETUP"
 	fi
 	# Facts on stdout start with a knob's name, diagnostics with
 	# "knobcheck: ": one capture holds both apart.
-	ko_all=$("$(tool knobcheck)" BASE_URL="$BASE_URL" PORT="$PORT" \
+	ko_all=$("$BIN/knobcheck" BASE_URL="$BASE_URL" PORT="$PORT" \
 	    ENV_FILE="$ENV_FILE" P95_MAX_MS="$P95_MAX_MS" FAILED_MAX="$FAILED_MAX" \
 	    K6_VUS="$K6_VUS" K6_DURATION="$K6_DURATION" K6_SCRIPT="$K6_SCRIPT" \
 	    K6_MODE="$K6_MODE" RETRIES="$RETRIES" TIMEOUT="$TIMEOUT" \
@@ -112,7 +112,7 @@ EOF_KNOBS
 tools_ok() {
 	to_missing=
 	for t in $TOOLS; do
-		[ -x "$(tool "$t")" ] || to_missing="$to_missing $t"
+		[ -x "$BIN/$t" ] || to_missing="$to_missing $t"
 	done
 	[ -z "$to_missing" ] && return 0
 	say "$CMD: FAIL setup: not built in $BIN/:$to_missing (run make)"
@@ -150,7 +150,7 @@ report() {
 		fact failed_step "$FAILED_STEP"
 		fact reason "$FAILED_WHY"
 	fi
-	"$(tool smokereport)" -o "$RUN/status.json" -m "$RUN/metrics.txt" \
+	"$BIN/smokereport" -o "$RUN/status.json" -m "$RUN/metrics.txt" \
 	    -J "$RUN/junit.xml" -H "$RUN/report.html" -s "$RUN/series.txt" \
 	    "$WORK/facts" 2>"$WORK/report.err"
 	rp=$?
@@ -181,7 +181,7 @@ verdict() {
 # step_port: wait (bounded) until the backend's port listens.
 step_port() {
 	t0=$(now_ms)
-	"$(tool portfree)" -l -w "${WAIT_MS}ms" "$URL_HOSTPORT" >"$WORK/port.out" 2>"$WORK/port.err"
+	"$BIN/portfree" -l -w "${WAIT_MS}ms" "$URL_HOSTPORT" >"$WORK/port.out" 2>"$WORK/port.err"
 	pp=$?
 	ms=$(($(now_ms) - t0))
 	# A backend on another host: its ports cannot be seen from here, so
@@ -230,7 +230,7 @@ step_startup() {
 # probe NAME PATH FILE: GET BASE_URL/PATH with retries, body into FILE,
 # want 200. Returns 0, or records the failure and returns 1.
 probe() {
-	"$(tool httpprobe)" -q -s 200 -r "$RETRIES" -t "$TIMEOUT" -m "${PROBE_MAX_MS}ms" \
+	"$BIN/httpprobe" -q -s 200 -r "$RETRIES" -t "$TIMEOUT" -m "${PROBE_MAX_MS}ms" \
 	    -o "$FILE_DIR/$3" \
 	    -w '%{http_code} %{time_total} %{error_class}\n' "$URL_BASE$2" \
 	    >"$WORK/$1.w" 2>"$WORK/$1.err"
@@ -261,7 +261,7 @@ field_fail() {
 
 step_healthz() {
 	probe healthz /healthz healthz.json || return 0
-	"$(tool jsonfield)" .ok "$RUN/healthz.json" >"$WORK/healthz.ok" 2>"$WORK/healthz.jf.err"
+	"$BIN/jsonfield" .ok "$RUN/healthz.json" >"$WORK/healthz.ok" 2>"$WORK/healthz.jf.err"
 	case $? in
 	0) ;;
 	*) field_fail healthz "healthz.json .ok"; return 0 ;;
@@ -279,12 +279,12 @@ step_healthz() {
 
 step_models() {
 	probe models /v1/models models.json || return 0
-	if ! "$(tool jsonfield)" -t array .data "$RUN/models.json" 2>"$WORK/models.jf.err"; then
+	if ! "$BIN/jsonfield" -t array .data "$RUN/models.json" 2>"$WORK/models.jf.err"; then
 		field_fail models "models.json .data"
 		return 0
 	fi
 	OUR_MODELS_DATA=array
-	OUR_MODELS_COUNT=$("$(tool jsonfield)" -l .data "$RUN/models.json" 2>/dev/null)
+	OUR_MODELS_COUNT=$("$BIN/jsonfield" -l .data "$RUN/models.json" 2>/dev/null)
 	MODELS_BYTES=$(wc -c <"$RUN/models.json" | tr -d ' ')
 	fact metrics.models_bytes "$MODELS_BYTES"
 	fact metrics.models_count "$OUR_MODELS_COUNT"
@@ -294,14 +294,14 @@ step_models() {
 # step_warmup: WARMUP_S of load that is not measured.
 step_warmup() {
 	[ "$WARMUP_MS" -eq 0 ] && return 0
-	"$(tool httpprobe)" -q -c "$K6_VUS" -D "$WARMUP_S" -t "$TIMEOUT" "$URL_BASE/v1/models" \
+	"$BIN/httpprobe" -q -c "$K6_VUS" -D "$WARMUP_S" -t "$TIMEOUT" "$URL_BASE/v1/models" \
 	    >/dev/null 2>&1
 	check warmup true "$WARMUP_SHOWN of unmeasured load"
 }
 
 # step_gate: p95parse on the k6 summary export, else the stdout log.
 step_gate() {
-	"$(tool p95parse)" -t ep=models --max "$P95_MAX_MS" --failed-max "$FAILED_MAX" \
+	"$BIN/p95parse" -t ep=models --max "$P95_MAX_MS" --failed-max "$FAILED_MAX" \
 	    "$RUN/k6_out/k6_models.json" "$RUN/k6_stdout.log" \
 	    >"$WORK/p95.txt" 2>"$WORK/p95.err"
 	pg=$?
@@ -321,14 +321,14 @@ step_gate() {
 # any failed check fails the run, as the latency gate does.
 step_checks() {
 	sc_export=$RUN/k6_out/k6_models.json
-	sc_pass=$("$(tool jsonfield)" .metrics.checks.passes "$sc_export" 2>/dev/null) || {
+	sc_pass=$("$BIN/jsonfield" .metrics.checks.passes "$sc_export" 2>/dev/null) || {
 		fact metrics.checks absent
 		return 0
 	}
-	sc_fail=$("$(tool jsonfield)" .metrics.checks.fails "$sc_export" 2>/dev/null) || sc_fail=0
+	sc_fail=$("$BIN/jsonfield" .metrics.checks.fails "$sc_export" 2>/dev/null) || sc_fail=0
 	fact metrics.checks_passes "$sc_pass"
 	fact metrics.checks_fails "$sc_fail"
-	fact metrics.checks "$("$(tool jsonfield)" .metrics.checks.value "$sc_export" 2>/dev/null)"
+	fact metrics.checks "$("$BIN/jsonfield" .metrics.checks.value "$sc_export" 2>/dev/null)"
 	if [ "$sc_fail" = 0 ]; then
 		check checks true "$sc_pass of $sc_pass checks passed"
 		return 0
@@ -346,7 +346,7 @@ step_series() {
 		mv -f "$RUN/k6_out/.samples.ndjson" "$WORK/samples.ndjson"
 	fi
 	[ -s "$WORK/samples.ndjson" ] || return 0
-	"$(tool p95parse)" -t ep=models -s "$RUN/series.txt" "$WORK/samples.ndjson" \
+	"$BIN/p95parse" -t ep=models -s "$RUN/series.txt" "$WORK/samples.ndjson" \
 	    >/dev/null 2>"$WORK/series.err" ||
 		warn "$CMD: series.txt: $(first_line "$WORK/series.err")"
 	fact check.gate.evidence "k6_out/k6_models.json k6_stdout.log series.txt"
@@ -526,7 +526,7 @@ cmd_demo() {
 	[ -x "$fixture" ] || { say "demo: FAIL setup: $fixture not built (make $fixture)"; exit "$E_SETUP"; }
 	tools_ok || exit
 	# DEMO_DURATION before the backend starts; the smoke checks the rest.
-	if ! demo_why=$("$(tool knobcheck)" -q DEMO_DURATION="$DEMO_DURATION" 2>&1); then
+	if ! demo_why=$("$BIN/knobcheck" -q DEMO_DURATION="$DEMO_DURATION" 2>&1); then
 		say "demo: FAIL usage: ${demo_why#knobcheck: }"
 		exit "$E_USAGE"
 	fi
@@ -545,7 +545,7 @@ cmd_demo() {
 		tries=$((tries - 1))
 	done
 	port=$(cat "$WORK/port" 2>/dev/null)
-	if ! "$(tool knobcheck)" -q PORT="$port" 2>/dev/null; then
+	if ! "$BIN/knobcheck" -q PORT="$port" 2>/dev/null; then
 		say "demo: FAIL setup: the fixture server did not start: $(first_line "$WORK/fixture.log")"
 		exit "$E_SETUP"
 	fi
