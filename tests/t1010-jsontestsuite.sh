@@ -49,16 +49,36 @@ valid() {
 prints_valid() {
 	bounded jsonfield . "$1" >out 2>err
 	st=$?
-	if [ "$st" -ne 0 ] || [ "$(wc -l <out)" -ne 1 ] || ! jsonfield -e . out 2>err; then
+	if [ "$st" -ne 0 ] || ! one_line out || ! jsonfield -e . out 2>err; then
 		no "$1" "$st"
 	fi
+}
+# The suite runs some 1,300 checks: the file tests below are the shell's
+# own (read, case), where a grep or wc would be one more process each.
+# one_line FILE: FILE is exactly one line, ended by a newline.
+# shellcheck disable=SC2317
+one_line() {
+	{ IFS= read -r ol_1 && ! IFS= read -r ol_2 && [ -z "$ol_2" ]; } <"$1"
+}
+# located_error FILE: err is the one line "jsonfield: FILE:LINE:COL: why"
+# (why in words, starting with a lower-case letter).
+# shellcheck disable=SC2317
+located_error() {
+	one_line err || return 1
+	IFS= read -r le <err
+	case $le in "jsonfield: $1:"*) ;; *) return 1 ;; esac
+	le=${le#"jsonfield: $1:"}
+	le_line=${le%%:*} le=${le#*:}
+	le_col=${le%%:*} le=${le#*: }
+	case $le_line$le_col in '' | *[!0-9]*) return 1 ;; esac
+	[ -n "$le_line" ] && [ -n "$le_col" ] || return 1
+	case $le in [a-z]*) return 0 ;; *) return 1 ;; esac
 }
 # shellcheck disable=SC2317
 rejected() {
 	bounded jsonfield -e . "$1" >out 2>err
 	st=$?
-	if [ "$st" -ne 3 ] || [ -s out ] || ! grep -F "jsonfield: $1:" err >/dev/null ||
-	   ! grep ":[0-9][0-9]*:[0-9][0-9]*: [a-z]" err >/dev/null; then
+	if [ "$st" -ne 3 ] || [ -s out ] || ! located_error "$1"; then
 		no "$1" "$st"
 	fi
 }
