@@ -1,10 +1,10 @@
 # shellcheck shell=sh
-# tests/smokebackends.sh: the backends of the smoke tests (t5100, t5105),
-# sourced after tests/smokelib.sh: the fixture server passing and failing
-# on purpose, each on its own port (OK_URL, H503_URL, NOTOK_URL, OKOBJ_URL,
-# OKLONG_URL, NODATA_URL, SLOW_URL, ERR_URL, LEAKY_URL; V6_URL on ::1 where
-# the host has it), a port nobody listens on (CLOSED_URL), python3 -m
-# http.server (PYPORT, where python3 is), and the files they serve.
+# tests/smokebackends.sh: the backends of the smoke tests (t5100, t5105,
+# t5106), sourced after tests/smokelib.sh: the fixture server passing and
+# failing on purpose, each on its own port (OK_URL, H503_URL, NOTOK_URL,
+# OKOBJ_URL, OKLONG_URL, NODATA_URL, SLOW_URL, ERR_URL, LEAKY_URL; V6_URL on
+# ::1 where the host has it), a port nobody listens on (CLOSED_URL), python3
+# -m http.server (PYPORT, where python3 is), and the files they serve.
 
 cat >"$TRASH/nodata.json" <<-\EOF
 {"object":"list","models":[{"id":"smoke-small"}]}

@@ -3,7 +3,7 @@
 # docker: PATH holds our programs and a few POSIX utilities only. Real
 # backends (tests/smokebackends.sh): the fixture server, passing and
 # failing on purpose. The verdicts, the artifacts and the run directory;
-# t5105 goes on with the knobs, other servers and jq.
+# t5105 goes on with the knobs and other servers, t5106 with jq.
 # shellcheck disable=SC2317 # the helpers are called from test bodies
 # shellcheck source=tests/lib.sh
 . "${0%/*}/lib.sh"
