@@ -56,7 +56,7 @@ prints_valid() {
 # The suite runs some 1,300 checks: the file tests below are the shell's
 # own (read, case), where a grep or wc would be one more process each.
 # one_line FILE: FILE is exactly one line, ended by a newline.
-# shellcheck disable=SC2317
+# shellcheck disable=SC2317,SC2034 # ol_1: the first line, only read
 one_line() {
 	{ IFS= read -r ol_1 && ! IFS= read -r ol_2 && [ -z "$ol_2" ]; } <"$1"
 }
