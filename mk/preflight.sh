@@ -228,12 +228,14 @@ sysinfo() {
 	say "user=$(id -u):$(id -g)"
 	say "shell=$(readlink /bin/sh 2>/dev/null || echo /bin/sh)"
 	for t in $TOOLS; do
-		si_v=$(version_of "$t")
+		version_of "$t"
+		si_v=$VERSION
 		[ -n "$si_v" ] || si_v=$("$BIN/$t" -V 2>/dev/null) || si_v='not built'
 		say "$t=$si_v"
 	done
 	for t in jq k6 docker; do
-		si_v=$(version_of "$t")
+		version_of "$t"
+		si_v=$VERSION
 		[ -n "$si_v" ] || si_v=$(optional_version "$t")
 		say "$t=$si_v"
 	done

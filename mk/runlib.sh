@@ -158,13 +158,14 @@ fact_tools() {
 }
 
 # remember_version NAME VERSION, version_of NAME: a version asked once a
-# run (NAME is one of ours, jq, k6 or docker: a shell name); "" when not
-# asked yet.
+# run (NAME is one of ours, jq, k6 or docker: a shell name); version_of
+# sets VERSION to it, "" when not asked yet (a variable, not $(...): a
+# fork each).
 remember_version() {
 	eval "VERSION_$1=\$2"
 }
 version_of() {
-	eval "printf '%s\n' \"\${VERSION_$1-}\""
+	eval "VERSION=\${VERSION_$1-}"
 }
 
 # check NAME true|false DETAIL [MS]
