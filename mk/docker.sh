@@ -99,15 +99,47 @@ EOF_FILES
 	compose_cmd "$@"
 }
 
-# compose_container: the id of the service's container, or fail. Asked
-# once a run (the network and the evidence both want it): call it outside
-# $(...) once, as collect_evidence and compose_network do, for the answer
-# to stay in CONTAINER_ID.
+# compose_container: the id of the service's container, or fail. The one
+# question only compose can answer, asked once a run (sysinfo, the startup
+# wait, the network and the evidence all want it): call it outside $(...),
+# as they do, for the answer to stay in CONTAINER_ID. While there is no
+# container, each call asks again.
 CONTAINER_ID=
 compose_container() {
 	[ -n "$CONTAINER_ID" ] ||
 	    CONTAINER_ID=$(compose ps -q "$COMPOSE_SERVICE" 2>/dev/null | sed -n 1p)
 	[ -n "$CONTAINER_ID" ]
+}
+
+# container_log [--timestamps] ID: a container's log as the engine keeps
+# it, no compose call: docker logs, both of the container's streams (it
+# writes them apart) on stdout.
+# shellcheck disable=SC2317 # called by write_to
+container_log() {
+	bounded docker logs "$@" 2>&1
+}
+
+# compose_version: the compose that created the service's container, by
+# the label com.docker.compose.version (compose v1 and v2 both set it):
+# compose 1.x, a python program, takes half a second of CPU to say its
+# version. Reads CONTAINER_ID only: call compose_container_early first
+# (sysinfo runs in write_to's subshell, where the answer would not stay).
+compose_version() {
+	if [ -z "$CONTAINER_ID" ]; then
+		echo "unknown (no container of service $COMPOSE_SERVICE yet)"
+		return 0
+	fi
+	cv=$(bounded docker inspect --format \
+	    '{{index .Config.Labels "com.docker.compose.version"}}' \
+	    "$CONTAINER_ID" 2>/dev/null | sed -n 1p)
+	printf '%s\n' "${cv:-unknown (no com.docker.compose.version label on $CONTAINER_ID)}"
+}
+
+# compose_container_early: with a compose file and an engine answering,
+# compose_container now, before sysinfo: sysinfo runs in write_to's
+# subshell, and the steps after it want the same answer.
+compose_container_early() {
+	compose_files_exist && docker_answers && compose_container
 }
 
 # compose_network: the first network the service's container is on.
@@ -129,18 +161,22 @@ compose_network() {
 # shellcheck disable=SC2016 # a Go template, not shell
 INSPECT_FORMAT='{"Id":{{json .Id}},"Name":{{json .Name}},"Created":{{json .Created}},"Image":{{json .Image}},"State":{{json .State}},"RestartCount":{{json .RestartCount}},"Config":{"Image":{{json (index .Config "Image")}},"User":{{json (index .Config "User")}},"Cmd":{{json (index .Config "Cmd")}},"Entrypoint":{{json (index .Config "Entrypoint")}},"WorkingDir":{{json (index .Config "WorkingDir")}},"ExposedPorts":{{json (index .Config "ExposedPorts")}},"Healthcheck":{{json (index .Config "Healthcheck")}},"Labels":{{json (index .Config "Labels")}},"EnvNames":[{{range $i, $e := index .Config "Env"}}{{if $i}},{{end}}{{json (index (split $e "=") 0)}}{{end}}]},"HostConfig":{"NetworkMode":{{json (index .HostConfig "NetworkMode")}},"PortBindings":{{json (index .HostConfig "PortBindings")}},"RestartPolicy":{{json (index .HostConfig "RestartPolicy")}},"Memory":{{json (index .HostConfig "Memory")}},"NanoCpus":{{json (index .HostConfig "NanoCpus")}}},"Mounts":{{json .Mounts}},"NetworkSettings":{"Ports":{{json (index .NetworkSettings "Ports")}},"Networks":{{json (index .NetworkSettings "Networks")}}}}'
 
-# collect_evidence: compose_ps.txt, compose.log and router.log (no colour),
-# inspect.json, into RUN. Returns 1 with EVIDENCE_WHY when one is missing.
+# collect_evidence: compose_ps.txt and compose.log (compose's own view:
+# its table, every service's log without colour), router.log (the
+# service's container's log from the engine) and inspect.json, into RUN.
+# Returns 1 with EVIDENCE_WHY when one is missing.
 collect_evidence() {
 	EVIDENCE_WHY=
 	write_to "$RUN/compose_ps.txt" compose ps 2>>"$WORK/evidence.err" ||
 	    EVIDENCE_WHY="docker compose ps failed"
 	write_to "$RUN/compose.log" compose logs --no-color --timestamps 2>>"$WORK/evidence.err" ||
 	    EVIDENCE_WHY="docker compose logs failed"
-	write_to "$RUN/router.log" compose logs --no-color --timestamps "$COMPOSE_SERVICE" \
-	    2>>"$WORK/evidence.err" ||
-	    EVIDENCE_WHY="docker compose logs $COMPOSE_SERVICE failed"
 	if compose_container; then
+		# docker logs says why it failed in the log it writes (2>&1).
+		write_to "$RUN/router.log" container_log --timestamps "$CONTAINER_ID" || {
+			EVIDENCE_WHY="docker logs $CONTAINER_ID failed"
+			sed -n 1p "$RUN/router.log" >>"$WORK/evidence.err"
+		}
 		write_to "$RUN/inspect.json" bounded docker inspect --format "$INSPECT_FORMAT" \
 		    "$CONTAINER_ID" 2>>"$WORK/evidence.err" ||
 		    EVIDENCE_WHY="docker inspect $CONTAINER_ID failed"
@@ -148,7 +184,8 @@ collect_evidence() {
 		EVIDENCE_WHY="no container for compose service $COMPOSE_SERVICE"
 	fi
 	if [ -n "$EVIDENCE_WHY" ]; then
-		EVIDENCE_WHY="$EVIDENCE_WHY: $(first_line "$WORK/evidence.err")"
+		ce_err=$(first_line "$WORK/evidence.err")
+		EVIDENCE_WHY="$EVIDENCE_WHY${ce_err:+: $ce_err}"
 		return 1
 	fi
 	check evidence true "compose_ps.txt compose.log router.log inspect.json"
@@ -171,6 +208,8 @@ compose_up() {
 	# Image pulls and builds may come first: bounded, but generously.
 	COMPOSE_BOUND_S=900 compose up -d
 	cu_status=$?
+	# up may have made a new container: find it again.
+	CONTAINER_ID=
 	if [ "$cu_status" -ne 0 ]; then
 		UP_WHY="docker compose up -d failed"
 		[ "$cu_status" -eq 124 ] && UP_WHY="docker compose up -d did not end within 900s (stopped)"

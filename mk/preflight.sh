@@ -242,10 +242,9 @@ sysinfo() {
 	if have docker && docker_answers; then
 		say "docker_server=$(docker version --format '{{.Server.Version}}' 2>/dev/null | sed -n 1p)"
 		say "docker_context=$(docker context show 2>/dev/null | sed -n 1p)"
-		# Asked only when compose is in use: docker-compose 1.x (python)
-		# takes a second of CPU to say its version.
+		# The label of the service's container: no compose call.
 		if compose_files_exist; then
-			say "compose=$(compose_cmd version --short 2>/dev/null | sed -n 1p)"
+			say "compose=$(compose_version)"
 		else
 			say "compose=not asked (no COMPOSE_FILE here)"
 		fi

@@ -199,12 +199,14 @@ step_port() {
 
 # step_startup: wait for the backend log's startup line (uvicorn's
 # "Application startup complete.") when a log is available; startup.txt.
+# With compose, the log is the engine's (docker logs) of the service's
+# container, looked for until it is there, within the same wait.
 step_startup() {
 	[ -n "$STARTUP_LINE" ] || return 0
 	if [ -n "$LOG_FILE" ]; then
 		src="LOG_FILE $LOG_FILE"
 	elif [ "$COMPOSE_IN_USE" = yes ]; then
-		src="docker compose logs $COMPOSE_SERVICE"
+		src="the docker logs of compose service $COMPOSE_SERVICE"
 	else
 		return 0
 	fi
@@ -212,13 +214,18 @@ step_startup() {
 	while :; do
 		if [ -n "$LOG_FILE" ]; then
 			grep -F -e "$STARTUP_LINE" "$LOG_FILE" >"$WORK/startup" 2>/dev/null
+		elif compose_container; then
+			container_log "$CONTAINER_ID" | grep -F -e "$STARTUP_LINE" >"$WORK/startup"
 		else
-			compose logs --no-color "$COMPOSE_SERVICE" 2>/dev/null |
-			    grep -F -e "$STARTUP_LINE" >"$WORK/startup"
+			: >"$WORK/startup"
 		fi
 		[ -s "$WORK/startup" ] && break
 		if [ "$(date +%s)" -ge "$deadline" ]; then
-			fail startup "$E_DOWN" "\"$STARTUP_LINE\" not in $src after $WAIT_SHOWN (STARTUP_LINE= skips this for a backend that is not uvicorn)"
+			if [ -z "$LOG_FILE" ] && [ -z "$CONTAINER_ID" ]; then
+				fail startup "$E_DOWN" "no container of compose service $COMPOSE_SERVICE after $WAIT_SHOWN (docker compose ps -q $COMPOSE_SERVICE is empty)"
+			else
+				fail startup "$E_DOWN" "\"$STARTUP_LINE\" not in $src after $WAIT_SHOWN (STARTUP_LINE= skips this for a backend that is not uvicorn)"
+			fi
 			return 0
 		fi
 		sleep 1
@@ -436,13 +443,16 @@ cmd_smoke() {
 	else
 		check preflight true "$PREFLIGHT_SUMMARY"
 	fi
-	write_to "$RUN/sysinfo.txt" sysinfo
 	if ! failed && [ -n "$UP" ]; then
 		compose_up >"$WORK/up.log" 2>&1
 		up_status=$?
 		write_to "$RUN/up.log" cat "$WORK/up.log"
 		[ "$up_status" -eq 0 ] || fail up "$up_status" "$UP_WHY (see up.log)"
 	fi
+	# After up: sysinfo's compose line is the label of the container it
+	# started, asked once here for the steps after it too.
+	compose_container_early
+	write_to "$RUN/sysinfo.txt" sysinfo
 	failed || step_port
 	failed || step_startup
 	failed || step_healthz
@@ -468,6 +478,7 @@ cmd_load() {
 		exit "$E_SETUP"
 	fi
 	start_run
+	compose_container_early
 	write_to "$RUN/sysinfo.txt" sysinfo
 	step_load
 	failed || step_gate
@@ -577,6 +588,7 @@ preflight)
 sysinfo)
 	knobs_ok || exit
 	resolve_mode
+	compose_container_early
 	sysinfo
 	;;
 evidence) cmd_evidence ;;

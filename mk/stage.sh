@@ -203,7 +203,9 @@ failures() {
 # replicas_list: compose's own table, then "service container state" for
 # each container of the two services (docker inspect of the project's
 # containers, by compose's service label: compose v1's ps has no --format,
-# and each compose command costs 1.x's python a second of CPU).
+# and each compose command costs 1.x's python half a second of CPU). The
+# project's containers, "service container state id" each, stay in
+# WORK/replicas.all for healthz_lines: the only compose calls of a run.
 # shellcheck disable=SC2317 # called by write_to
 replicas_list() {
 	compose ps || return
@@ -211,10 +213,12 @@ replicas_list() {
 	[ -n "$rl_ids" ] || return 0
 	# shellcheck disable=SC2086 # one id a word
 	docker inspect --format \
-	    '{{index .Config.Labels "com.docker.compose.service"}} {{.Name}} {{.State.Status}}' \
+	    '{{index .Config.Labels "com.docker.compose.service"}} {{.Name}} {{.State.Status}} {{.Id}}' \
 	    $rl_ids >"$WORK/replicas.all" || return
-	awk -v a="$STAGE_API_SERVICE" -v g="$STAGE_GATEWAY_SERVICE" \
-	    '$1 == a { print } $1 == g { gw = gw $0 "\n" } END { printf "%s", gw }' "$WORK/replicas.all"
+	awk -v a="$STAGE_API_SERVICE" -v g="$STAGE_GATEWAY_SERVICE" '
+	    $1 == a { print $1, $2, $3 }
+	    $1 == g { gw = gw $1 " " $2 " " $3 "\n" }
+	    END { printf "%s", gw }' "$WORK/replicas.all"
 }
 
 # 1. replicas: docker compose shows the API's replicas and the gateway running.
@@ -256,12 +260,17 @@ replica_counts() {
 }
 
 # healthz_lines: per container of the API service, how many /healthz
-# lines its log holds ("container count"), from docker compose logs
-# ("api_1  | ..." with compose v1, "api-1  | ..." with v2).
+# lines its log holds ("container count", the container's name without
+# docker's leading /), from the engine's log of each container
+# replicas_list found (container_log): no compose call.
 healthz_lines() {
-	compose logs --no-color "$STAGE_API_SERVICE" 2>/dev/null |
-	    awk -F' *[|] ' 'NF > 1 && index($0, "/healthz") { if (!($1 in n)) o[k++] = $1; n[$1]++ }
-		END { for (i = 0; i < k; i++) print o[i], n[o[i]] }'
+	[ -f "$WORK/replicas.all" ] || return 0
+	awk -v a="$STAGE_API_SERVICE" '$1 == a { sub(/^\//, "", $2); print $4, $2 }' \
+	    "$WORK/replicas.all" |
+	while read -r hl_id hl_name; do
+		hl_n=$(container_log "$hl_id" | grep -c -F /healthz)
+		printf '%s %s\n' "$hl_name" "$hl_n"
+	done
 }
 
 # log_counts BEFORE AFTER: "name: gained, ..." and the count of replicas

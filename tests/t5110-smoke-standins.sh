@@ -151,19 +151,50 @@ test_expect_success 'compose in use: the evidence, colourless logs, inspect with
 	f=$TRASH/compose.yml &&
 	contains "docker compose -f $f ps" calls &&
 	contains "docker compose -f $f logs --no-color --timestamps" calls &&
-	contains "docker compose -f $f logs --no-color --timestamps api" calls &&
 	standin_calls "docker inspect --format {\"Id\"" >inspect &&
 	contains "\"EnvNames\":[{{range \$i, \$e := index .Config \"Env\"}}{{if \$i}},{{end}}{{json (index (split \$e \"=\") 0)}}{{end}}]" inspect &&
 	lacks "{{json .Config}}" inspect && lacks "{{json .Config.Env}}" inspect &&
 	contains "Up 2 minutes" runs/latest/compose_ps.txt &&
-	contains "Application startup complete." runs/latest/router.log &&
-	check_str "api-1  | INFO:     Application startup complete." runs/latest/startup.txt &&
+	contains "api-1  | INFO:     Application startup complete." runs/latest/compose.log &&
+	contains "2024-05-06T07:08:09.123456789Z INFO:     Application startup complete." runs/latest/router.log &&
+	contains "GET /healthz HTTP/1.1" runs/latest/router.log &&
+	check_str "INFO:     Application startup complete." runs/latest/startup.txt &&
 	contains "\"Id\":\"c0ffee0123456789\"" runs/latest/inspect.json &&
 	status_has "{\"name\":\"evidence\",\"ok\":true," &&
 	status_has "{\"name\":\"startup\",\"ok\":true," &&
+	status_has "seen in the docker logs of compose service api: INFO:     Application startup complete." &&
 	contains "✓ $f publishes $FPORT:$FPORT" runs/latest/preflight.txt &&
 	contains "docker_server=24.0.7" runs/latest/sysinfo.txt &&
-	contains "compose=2.20.3" runs/latest/sysinfo.txt
+	contains "compose=2.24.6" runs/latest/sysinfo.txt
+'
+
+# What compose is asked in a run (docker-compose 1.x, a python program,
+# takes half a second of CPU each time): the service container once, its
+# table and its logs for the evidence; the startup wait, router.log and
+# sysinfo ask the engine about that container instead.
+test_expect_success 'compose in use: compose asked three things, the engine the rest' '
+	compose_smoke 0 K6_MODE=native &&
+	f=$TRASH/compose.yml &&
+	standin_calls "docker compose -f" >calls &&
+	printf "docker compose -f $f %s\n" "ps -q api" ps "logs --no-color --timestamps" >want &&
+	sort want >want.sorted && sort calls >got.sorted &&
+	check want.sorted got.sorted &&
+	lacks "version --short" standin.log &&
+	lacks "logs --no-color api" standin.log &&
+	lacks "logs --no-color --timestamps api" standin.log &&
+	standin_calls "docker logs" >logs &&
+	grep -c "^docker logs c0ffee0123456789\$" logs >n && check_str 1 n &&
+	grep -c "^docker logs --timestamps c0ffee0123456789\$" logs >n && check_str 1 n &&
+	standin_calls "docker inspect --format {{index .Config.Labels" >label &&
+	check_str "docker inspect --format {{index .Config.Labels \"com.docker.compose.version\"}} c0ffee0123456789" label
+'
+
+test_expect_success 'compose in use, no container of the service: FAIL startup, exit 4, said so' '
+	compose_smoke 4 K6_MODE=native COMPOSE_SERVICE=none WAIT_S=1 &&
+	fail_line startup "no container of compose service none after 1s (docker compose ps -q none is empty)" &&
+	contains "compose=unknown (no container of service none yet)" runs/latest/sysinfo.txt &&
+	status_has "{\"name\":\"evidence\",\"ok\":false,\"detail\":\"no container for compose service none\"" &&
+	test -z "$(standin_calls "docker logs")"
 '
 
 test_expect_success 'COMPOSE_NETWORK and K6_COMPOSE_URL are used as given' '

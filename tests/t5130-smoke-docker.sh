@@ -7,7 +7,9 @@
 # the docker evidence from the engine itself (the inspect template runs for
 # real, which the stand-in of t5110 cannot show); k6-compose's docker run
 # line runs on the engine with an image of ours standing in for grafana/k6;
-# make down takes it all away.
+# make down takes it all away. The fixture logs each request (-v) on
+# stderr, its port on stdout: router.log and the startup wait read both
+# from the engine (docker logs), not from compose.
 # Skipped where no engine answers; .ci/run installs and starts one.
 # shellcheck disable=SC2317 # the helpers are called from test bodies
 # shellcheck source=tests/lib.sh
@@ -27,7 +29,7 @@ cp "$STATIC" "$APP/fixture"
 cat >"$APP/Dockerfile" <<EOF
 FROM scratch
 COPY fixture /fixture
-ENTRYPOINT ["/fixture", "-b", "0.0.0.0", "-p", "$PORT"]
+ENTRYPOINT ["/fixture", "-b", "0.0.0.0", "-p", "$PORT", "-v"]
 EOF
 printf 'API_KEY=%s\n' "$SECRET" >"$APP/.env"
 cat >"$APP/docker-compose.yml" <<EOF
@@ -90,8 +92,15 @@ test_expect_success 'smoke-local with compose in use: PASS, the evidence from th
 	has_artifacts compose_ps.txt compose.log router.log inspect.json startup.txt &&
 	status_has "{\"name\":\"evidence\",\"ok\":true," &&
 	status_has "{\"name\":\"startup\",\"ok\":true," &&
-	grep "port=$PORT\$" runs/latest/startup.txt &&
+	check_str "port=$PORT" runs/latest/startup.txt &&
+	status_has "seen in the docker logs of compose service api: port=$PORT\"" &&
 	contains "$PROJECT" runs/latest/compose_ps.txt &&
+	grep "^api[-_]1  *| [0-9-]*T[0-9:.]*Z port=$PORT\$" runs/latest/compose.log &&
+	grep "^[0-9-]*T[0-9:.]*Z port=$PORT\$" runs/latest/router.log &&
+	grep "^[0-9-]*T[0-9:.]*Z fixture: GET /v1/models\$" runs/latest/router.log &&
+	lacks "|" runs/latest/router.log &&
+	cv=$($COMPOSE version --short) && test -n "$cv" &&
+	grep -x "compose=${cv#v}" runs/latest/sysinfo.txt &&
 	id=$(ours) &&
 	jsonfield -r .Id runs/latest/inspect.json >got &&
 	check_str "$(docker inspect --format "{{.Id}}" "$id")" got &&
