@@ -213,13 +213,13 @@ compose_up() {
 	if [ "$cu_status" -ne 0 ]; then
 		UP_WHY="docker compose up -d failed"
 		[ "$cu_status" -eq 124 ] && UP_WHY="docker compose up -d did not end within 900s (stopped)"
-		"$(tool portfree)" "$URL_HOSTPORT" >"$WORK/up.port" 2>&1 ||
+		"$BIN/portfree" "$URL_HOSTPORT" >"$WORK/up.port" 2>&1 ||
 		    UP_WHY="$UP_WHY; $(sed -n 's/^summary=//p' "$WORK/up.port" | sed -n 1p)"
 		say "up: FAIL $UP_WHY"
 		return "$E_SETUP"
 	fi
 	say "up: waiting up to $WAIT_SHOWN for $URL_HOSTPORT"
-	if ! "$(tool portfree)" -q -l -w "${WAIT_MS}ms" "$URL_HOSTPORT"; then
+	if ! "$BIN/portfree" -q -l -w "${WAIT_MS}ms" "$URL_HOSTPORT"; then
 		UP_WHY="nothing listens on $URL_HOSTPORT $WAIT_SHOWN after docker compose up (docker compose logs $COMPOSE_SERVICE)"
 		say "up: FAIL $UP_WHY"
 		return "$E_DOWN"

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # mk/preflight.sh: the preflight checklist, sysinfo and the choice of the
-# latency gate's mode. Sourced by mk/smoke.sh (which defines tool, say,
+# latency gate's mode. Sourced by mk/smoke.sh (BIN, say,
 # have, the exit codes, and the facts knobs_ok sets).
 
 # optional_version NAME: the version of jq, k6 or docker, or "absent".

@@ -63,11 +63,6 @@ seconds_shown() {
 	SHOWN=$(($1 / 1000))${SHOWN:+.$SHOWN}s
 }
 
-# tool NAME: the path of one of our programs.
-tool() {
-	printf '%s/%s' "$BIN" "$1"
-}
-
 have() {
 	command -v "$1" >/dev/null 2>&1
 }

@@ -57,7 +57,7 @@ LONG_WORDS='Explique em detalhes a evolução do preço, dos dividendos e da vac
 # programs use; the counts come back as plain decimals. A bad knob is a
 # FAIL usage line with knobcheck's reason, E_USAGE.
 knobs_ok() {
-	ko_all=$("$(tool knobcheck)" STAGE_URL="$STAGE_URL" STAGE_REPLICAS="$STAGE_REPLICAS" \
+	ko_all=$("$BIN/knobcheck" STAGE_URL="$STAGE_URL" STAGE_REPLICAS="$STAGE_REPLICAS" \
 	    STAGE_API_SERVICE="$STAGE_API_SERVICE" STAGE_GATEWAY_SERVICE="$STAGE_GATEWAY_SERVICE" \
 	    STAGE_BALANCE_N="$STAGE_BALANCE_N" STAGE_REPLICA_HEADER="$STAGE_REPLICA_HEADER" \
 	    STAGE_BURST_N="$STAGE_BURST_N" STAGE_ASK_BODY="$STAGE_ASK_BODY" \
@@ -112,9 +112,9 @@ grammars_ok() {
 	    STAGE_OVERLOAD_METRIC; do
 		eval "go_v=\$$go_k"
 		case $go_k in
-		STAGE_OVERLOAD_METRIC) "$(tool p95parse)" -c "$go_v" "$go_dir/empty.txt" ;;
-		*_PRED) [ -z "$go_v" ] || "$(tool jsonfield)" -q -c "$go_v" "$go_dir/empty.json" ;;
-		*) "$(tool jsonfield)" -q -e "$go_v" "$go_dir/empty.json" ;;
+		STAGE_OVERLOAD_METRIC) "$BIN/p95parse" -c "$go_v" "$go_dir/empty.txt" ;;
+		*_PRED) [ -z "$go_v" ] || "$BIN/jsonfield" -q -c "$go_v" "$go_dir/empty.json" ;;
+		*) "$BIN/jsonfield" -q -e "$go_v" "$go_dir/empty.json" ;;
 		esac >/dev/null 2>"$go_dir/err"
 		if [ $? -eq 2 ]; then
 			say "$CMD: FAIL usage: $go_k: $(first_line "$go_dir/err")"
@@ -128,8 +128,8 @@ grammars_ok() {
 
 tools_ok() {
 	for t in $TOOLS; do
-		[ -x "$(tool "$t")" ] && continue
-		say "stage: FAIL setup: $(tool "$t") is not built (make)"
+		[ -x "$BIN/$t" ] && continue
+		say "stage: FAIL setup: $BIN/$t is not built (make)"
 		return "$E_SETUP"
 	done
 }
@@ -160,7 +160,7 @@ result() {
 probe_load() {
 	pl_name=$1
 	shift
-	write_to "$RUN/$pl_name.txt" "$(tool httpprobe)" -q -r 0 "$@" 2>"$WORK/$pl_name.err"
+	write_to "$RUN/$pl_name.txt" "$BIN/httpprobe" -q -r 0 "$@" 2>"$WORK/$pl_name.err"
 }
 
 # probe_one DEST URL ARGS...: one bounded request, body into DEST, facts
@@ -168,7 +168,7 @@ probe_load() {
 probe_one() {
 	po_dest=$1 po_url=$2
 	shift 2
-	"$(tool httpprobe)" -r 0 -t "$STAGE_DEADLINE_S" -m "$STAGE_DEADLINE_S" "$@" \
+	"$BIN/httpprobe" -r 0 -t "$STAGE_DEADLINE_S" -m "$STAGE_DEADLINE_S" "$@" \
 	    -o "$po_dest" "$po_url" >"$WORK/${po_dest##*/}.facts" 2>"$WORK/${po_dest##*/}.err"
 }
 
@@ -177,7 +177,7 @@ holding() {
 	h_n=0
 	for h_f in "$2"/*.body; do
 		[ -f "$h_f" ] || continue
-		if "$(tool jsonfield)" -q -c "$1" "$h_f" 2>/dev/null; then
+		if "$BIN/jsonfield" -q -c "$1" "$h_f" 2>/dev/null; then
 			h_n=$((h_n + 1))
 		fi
 	done
@@ -335,7 +335,7 @@ step_single_flight() {
 # private_body CLIENT FILE: the ask body's question (as JSON, escaped by
 # jsonfield) asked by CLIENT.
 private_body() {
-	q=$("$(tool jsonfield)" .question "$ASK_BODY" 2>/dev/null) || q='"Qual o meu saldo?"'
+	q=$("$BIN/jsonfield" .question "$ASK_BODY" 2>/dev/null) || q='"Qual o meu saldo?"'
 	printf '{"question": %s, "conversation_id": "stage-isolation-%s", "client_id": "%s", "nickname": "%s"}' \
 	    "$q" "$1" "$1" "$1" >"$2"
 }
@@ -351,10 +351,10 @@ step_isolation() {
 	probe_one "$RUN/isolation_b.json" "$STAGE_URL$STAGE_ASK_PATH" -s 200 -X POST \
 	    -d "@$WORK/ask_b.json" -H 'Content-Type: application/json'
 	rb=$?
-	ka=$("$(tool jsonfield)" -r "$STAGE_KEY_FIELD" "$RUN/isolation_a.json" 2>/dev/null)
-	kb=$("$(tool jsonfield)" -r "$STAGE_KEY_FIELD" "$RUN/isolation_b.json" 2>/dev/null)
-	ha=$("$(tool jsonfield)" "$STAGE_HIT_FIELD" "$RUN/isolation_a.json" 2>/dev/null)
-	hb=$("$(tool jsonfield)" "$STAGE_HIT_FIELD" "$RUN/isolation_b.json" 2>/dev/null)
+	ka=$("$BIN/jsonfield" -r "$STAGE_KEY_FIELD" "$RUN/isolation_a.json" 2>/dev/null)
+	kb=$("$BIN/jsonfield" -r "$STAGE_KEY_FIELD" "$RUN/isolation_b.json" 2>/dev/null)
+	ha=$("$BIN/jsonfield" "$STAGE_HIT_FIELD" "$RUN/isolation_a.json" 2>/dev/null)
+	hb=$("$BIN/jsonfield" "$STAGE_HIT_FIELD" "$RUN/isolation_b.json" 2>/dev/null)
 	write_to "$RUN/isolation.txt" printf 'client_a=stage-a-%s\nkey_a=%s\nhit_a=%s\nclient_b=stage-b-%s\nkey_b=%s\nhit_b=%s\n' \
 	    "$tag" "$ka" "$ha" "$tag" "$kb" "$hb"
 	if [ "$ra" -ne 0 ] || [ "$rb" -ne 0 ]; then
@@ -374,7 +374,7 @@ step_isolation() {
 # counter FILE: the overload counter's value in a scraped page, or "".
 counter() {
 	[ -s "$1" ] || return 0
-	"$(tool p95parse)" -c "$STAGE_OVERLOAD_METRIC" "$1" 2>>"$WORK/counter.err" |
+	"$BIN/p95parse" -c "$STAGE_OVERLOAD_METRIC" "$1" 2>>"$WORK/counter.err" |
 	    sed -n 's/^value=//p'
 }
 
@@ -425,7 +425,7 @@ step_overload() {
 report() {
 	fact finished "$(utc_now)"
 	fact exit_code "$STATUS"
-	"$(tool smokereport)" -o "$RUN/status.json" -J "$RUN/junit.xml" "$WORK/facts" \
+	"$BIN/smokereport" -o "$RUN/status.json" -J "$RUN/junit.xml" "$WORK/facts" \
 	    2>"$WORK/report.err"
 	if [ $? -gt 1 ]; then
 		warn "stage: status.json: $(first_line "$WORK/report.err")"
