@@ -64,7 +64,7 @@ test: test-build
 test-static: static test-build
 	@SMOKEKIT_PROGS=bin/static sh tests/run.sh $(O)
 
-SHELL_SCRIPTS = tests/lib.sh tests/run.sh tests/smokelib.sh tests/smokebackends.sh .ci/run \
+SHELL_SCRIPTS = tests/lib.sh tests/run.sh tests/smokelib.sh tests/smokebackends.sh tests/stagelib.sh .ci/run \
                 tests/standin/k6 tests/standin/docker \
                 $(wildcard tests/t[0-9]*.sh) $(wildcard bench/*.sh) $(wildcard mk/*.sh)
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make stage-check (mk/stage.sh): against the demo backend's stage mode,
-# each property broken in turn, a server we did not write (python3), and
-# the counter reader it rests on (p95parse -c).
+# a server we did not write (python3), and the counter reader it rests on
+# (p95parse -c). t5305 breaks each property in turn (two files so that
+# they run side by side: each stage run waits for the demo's LLM).
 
 # The variables and helpers are used in the test bodies (eval).
 # shellcheck disable=SC2034,SC2119,SC2317
@@ -10,34 +11,8 @@
 # shellcheck source=tests/smokelib.sh
 . "${0%/*}/smokelib.sh"
 
-# run_stage COMMAND [NAME=VALUE...]: mk/stage.sh on the bare PATH in a clean
-# environment, runs/ here; out, err; its exit status. Small bursts, short
-# deadlines: the demo's LLM takes 1 s.
-run_stage() {
-	rs_cmd=$1
-	shift
-	env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" PATH="$BARE" \
-	    ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
-	    SMOKEKIT_BIN="$PROGS" FIXTURE="$FIXTURE" RUNS_DIR="$PWD/runs" \
-	    STAGE_BALANCE_N=9 STAGE_BURST_N=8 STAGE_OVERLOAD_N=6 STAGE_DEADLINE_S=10 \
-	    TIMEOUT=5 COMPOSE_FILE="$PWD/no-compose.yml" \
-	    "$@" "$SH" "$ROOT/mk/stage.sh" "$rs_cmd" >out 2>err
-}
-
-# stage_code STATUS COMMAND [NAME=VALUE...]: run_stage wanting STATUS.
-stage_code() {
-	sc_want=$1
-	shift
-	expect_code "$sc_want" run_stage "$@" && return 0
-	sed 's/^/out: /' out >&2
-	sed 's/^/err: /' err >&2
-	return 1
-}
-
-# line NAME: the line of check NAME in the latest report.md.
-line() {
-	grep -F -e "**$1**" runs/latest/report.md
-}
+# shellcheck source=tests/stagelib.sh
+. "${0%/*}/stagelib.sh"
 
 cat >"$TRASH/metrics.txt" <<'PROM'
 # HELP services_narrator_llm_requests_total Long questions by outcome.
@@ -130,41 +105,6 @@ test_expect_success 'a second run gets a new directory; the first is kept' '
 	test "$(run_name)" != "$first" && test -s "runs/$first/report.md"
 '
 
-test_expect_success 'cache off: single-flight fails (no hits), exit 1' '
-	stage_code 1 stage-demo STAGE_DEMO_CACHE=off &&
-	contains "stage: FAIL single_flight: 0/8 hits" out &&
-	line single_flight >l && contains "❌ **single_flight**: 0/8 hits" l &&
-	tail -n 1 runs/latest/report.md >last && check_str "Stage ready for multi-user chat: no" last
-'
-
-test_expect_success 'limit off: the overload line is degraded, exit 0' '
-	stage_code 0 stage-demo STAGE_DEMO_LLM_LIMIT=0 &&
-	contains "stage: DEGRADED overload: the limit never triggered: 0/6 overloaded" out &&
-	line overload >l && contains "⚠️ **overload**: the limit never triggered" l
-'
-
-test_expect_success 'one replica: the balance line is degraded' '
-	stage_code 0 stage-demo STAGE_DEMO_REPLICAS=1 &&
-	contains "stage: DEGRADED balance: 9/9 answered 200, all by one replica (api-1: 9)" out &&
-	line balance >l && contains "⚠️ **balance**" l
-'
-
-test_expect_success 'a hanging /ask: bounded, each ask check fails' '
-	stage_code 1 stage-demo STAGE_DEMO_HANG=yes STAGE_DEADLINE_S=1 &&
-	contains "stage: FAIL single_flight: POST /ask: 8 of 8 did not answer within the deadline (hung)" out &&
-	line isolation >l && contains "❌ **isolation**" l &&
-	line overload >l && contains "❌ **overload**: " l && contains "did not answer within the deadline" l
-'
-
-start_fixture
-DOWN_URL=$FIXTURE_URL
-stop_bg "$FIXTURE_PID"
-test_expect_success 'a server that is down: balance fails, nothing hangs' '
-	stage_code 1 stage-check STAGE_URL="$DOWN_URL" &&
-	contains "stage: FAIL balance: GET /healthz: 9 of 9 failed" out &&
-	has_artifacts report.md status.json junit.xml
-'
-
 test_expect_success 'a bad knob is a usage line, exit 2, no run directory (predicates and the counter too)' '
 	stage_code 2 stage-check STAGE_BURST_N=many &&
 	check_str "stage: FAIL usage: STAGE_BURST_N='"'"'many'"'"': want a count from 1 to 100000" out &&
@@ -182,15 +122,6 @@ test_expect_success 'knobcheck knows STAGE_ knobs that make hands mk/stage.sh on
 		grep -q "[= ]$n\( \|\$\)" "$ROOT/mk/stage.mk" || { echo "$n not in STAGE_VARS" >&2; return 1; }
 	done <names &&
 	grep -x "STAGE_URL url" list && grep -x "STAGE_DEADLINE_S seconds" list
-'
-
-test_expect_success 'ENV_FILE: a value in an artifact is a leak, exit 6' '
-	printf "ANSWER_TEXT=smokekit demo answer\n" >env &&
-	stage_code 6 stage-demo ENV_FILE="$PWD/env" &&
-	contains "stage: FAIL leakscan:" out &&
-	printf "TOKEN=a-value-nobody-sends-9f8e7d\n" >env2 &&
-	stage_code 0 stage-demo ENV_FILE="$PWD/env2" &&
-	status_has "\"name\":\"leakscan\",\"ok\":true"
 '
 
 start_fixture
