@@ -10,15 +10,26 @@
 
 # bare_path DIR [COMMAND...]: DIR holds links to the POSIX utilities
 # mk/smoke.sh uses (and the given commands); nothing else is on its PATH.
+# (One ln for all: a link is named as its target, the command's name.)
 bare_path() {
 	mkdir -p "$1"
 	d=$1
 	shift
+	bp_paths=
 	for c in sh cat sed awk grep date mkdir mv rm ln tr wc id uname getconf \
 	    readlink mktemp sleep od cut tail head ls cp env kill timeout "$@"; do
 		p=$(command -v "$c") || continue
-		case $p in /*) ln -sf "$p" "$d/$c" ;; esac
+		case $p in /*) bp_paths="$bp_paths$p
+" ;; esac
 	done
+	bp_ifs=$IFS
+	IFS='
+'
+	set -f
+	# shellcheck disable=SC2086 # one path a line
+	ln -sf $bp_paths "$d/"
+	set +f
+	IFS=$bp_ifs
 }
 BARE=$TRASH/bare
 bare_path "$BARE"
