@@ -35,12 +35,16 @@
 # inherit that (httpprobe, rightly, leaves an ignored SIGINT ignored);
 # in a pipeline they run as from the shell, and ^C stops them all.
 #
-# Run alone, after the others (ALONE below), the files whose subject is
-# the machine's state rather than their own: t4000 (portfree) asserts
-# which ports are free on every address, and another file's listener on
-# port 0 may land on one of them (seen: its ::1 port taken on 127.0.0.1).
-# t4000's /proc mount is in a private mount namespace: that alone would
-# not need it. The docker files (t5130, t5300-stage-docker) publish a port
+# The files whose subject is the machine's state rather than their own
+# (ALONE below) get a network of their own, or run alone after the others:
+# t4000 (portfree) asserts which ports are free on every address, and
+# another file's listener on port 0 may land on one of them (seen: its ::1
+# port taken on 127.0.0.1). Where root can make a network namespace
+# (unshare -n) and bring its loopback up (ip), such a file runs with the
+# others in one, where no other file listens: 127.0.0.1 and ::1 are its
+# alone (run alone at the end, it was the last 4 s of the suite). t4000's
+# /proc mount is in a private mount namespace: that alone would not need
+# it. The docker files (t5130, t5300-stage-docker) publish a port
 # picked early, but below the ephemeral range (publish_port in
 # tests/smokelib.sh), where no listener on port 0 lands: they run with
 # the others.
@@ -50,6 +54,10 @@
 # its level are not passed on to the makes that tests run.
 
 ALONE='t4000-portfree'
+NETNS=
+if [ "$(id -u)" -eq 0 ] && unshare -n sh -c 'ip link set lo up' 2>/dev/null; then
+	NETNS=yes
+fi
 
 LC_ALL=C
 export LC_ALL
@@ -129,7 +137,11 @@ run_one() {
 	log=$logs/$name.log
 	start=$(date +%s)
 	# (The braces' 2>/dev/null: some shells say "Killed" there.)
-	if [ "$2" = sh ]; then
+	if [ "$2" = sh ] && [ -n "$NETNS" ] && listed "$name" $ALONE; then
+		# shellcheck disable=SC2016 # the script is the inner sh's
+		{ unshare -n sh -c 'ip link set lo up && exec sh "$1"' sh "$3" \
+		    >"$log" 2>&1 </dev/null 3>&-; } 2>/dev/null
+	elif [ "$2" = sh ]; then
 		{ sh "$3" >"$log" 2>&1 </dev/null 3>&-; } 2>/dev/null
 	else
 		{ "$3" >"$log" 2>&1 </dev/null 3>&-; } 2>/dev/null
@@ -188,11 +200,20 @@ run_one() {
 	echo "$p $f $s" >"$logs/$name.res"
 }
 
-alone() {
-	for a in $ALONE; do
-		[ "$a" = "$1" ] && return 0
+# listed NAME WORD...: NAME is one of the words.
+listed() {
+	l_name=$1
+	shift
+	for l_word; do
+		[ "$l_word" = "$l_name" ] && return 0
 	done
 	return 1
+}
+
+# alone NAME: NAME runs alone, after the others (an ALONE file where no
+# network namespace can be made).
+alone() {
+	[ -z "$NETNS" ] && listed "$1" $ALONE
 }
 
 # lane: run each file of the list no other lane took, then an empty line

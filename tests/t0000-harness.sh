@@ -189,4 +189,22 @@ test_expect_success "run.sh: make's flags do not reach the tests" '
 	contains "t1-env: 1 passed" out
 '
 
+# t4000 asserts which ports are free on every address: it gets a network
+# of its own where root can make one, with its loopback up.
+if [ "$(id -u)" -eq 0 ] && have unshare && unshare -n sh -c 'ip link set lo up' 2>/dev/null; then
+	test_expect_success 'run.sh: t4000-portfree runs in a network namespace of its own, loopback up' '
+		mkdir d &&
+		printf "%s\n" "readlink /proc/self/ns/net >\"$PWD/t4000.net\"" \
+		    "grep -q \"^ *lo:\" /proc/net/dev && ip -o link show lo | grep -q UP && echo ok 1" \
+		    "echo 1..1" >d/t4000-portfree.sh &&
+		fake d/t1-a.sh "ok 1" "1..1" &&
+		runner 2 d &&
+		contains "t4000-portfree: 1 passed" out &&
+		readlink /proc/self/ns/net >mine &&
+		test -s t4000.net && ! check mine t4000.net 2>/dev/null
+	'
+else
+	test_skip 'run.sh: t4000-portfree in a network namespace of its own' 'needs root, unshare and ip'
+fi
+
 test_done
