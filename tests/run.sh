@@ -21,7 +21,7 @@
 # make test J=1) is how many run at once; J=1 runs them one after another.
 # The default is three times the number of CPUs: the files mostly wait
 # (for servers, timeouts, deadlines), about a third of their time is CPU,
-# and the longest (some 30 s: t5300-stage, the docker files) each hold a
+# and the longest (some 20 s: the docker files, t5105, t5305) each hold a
 # lane; on 2 CPUs, J=4 left the CPUs idle a fifth of the run, J=6 keeps
 # them busy. The lanes take the longest files first (see below). The results
 # print in the order of the list above, whatever order the files end in:
