@@ -102,10 +102,17 @@ preflight_list() {
 
 	"$BIN/portfree" "$URL_HOSTPORT" >"$WORK/pf.port" 2>&1
 	pf_status=$?
-	grep -q 'not an address of this host' "$WORK/pf.port" && pf_status=remote
+	# Its facts and its complaint, read by the shell (no grep, no sed).
+	pf_summary=
+	while IFS= read -r pf_line; do
+		case $pf_line in
+		*'not an address of this host'*) pf_status=remote ;;
+		summary=*) [ -n "$pf_summary" ] || pf_summary=${pf_line#summary=} ;;
+		esac
+	done <"$WORK/pf.port"
 	case $pf_status in
 	remote) pf_item yes no "port $URL_HOSTPORT: another host, not checked from here" ;;
-	1) pf_item yes no "port $URL_HOSTPORT: $(sed -n 's/^summary=//p' "$WORK/pf.port" | sed -n 1p)" ;;
+	1) pf_item yes no "port $URL_HOSTPORT: $pf_summary" ;;
 	0)
 		pf_item no port \
 		    "port $URL_HOSTPORT: nothing listens (the backend is not up)" \

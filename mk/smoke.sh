@@ -292,7 +292,7 @@ step_models() {
 	fi
 	OUR_MODELS_DATA=array
 	OUR_MODELS_COUNT=$("$BIN/jsonfield" -l .data "$RUN/models.json" 2>/dev/null)
-	MODELS_BYTES=$(wc -c <"$RUN/models.json" | tr -d ' ')
+	MODELS_BYTES=$(($(wc -c <"$RUN/models.json")))
 	fact metrics.models_bytes "$MODELS_BYTES"
 	fact metrics.models_count "$OUR_MODELS_COUNT"
 	check models true "HTTP 200, data is an array of $OUR_MODELS_COUNT, $MODELS_BYTES bytes" "$PROBE_MS"
