@@ -58,15 +58,22 @@ run_smoke() {
 	"$@" >out 2>err
 }
 
-# smoke_code STATUS URL [NAME=VALUE...]: run_smoke wanting STATUS; on
-# anything else, show what it said.
-smoke_code() {
-	sc_want=$1
+# said_code STATUS COMMAND [ARG...]: COMMAND, which leaves what it said in
+# out and err, exits STATUS; on anything else, show what it said.
+said_code() {
+	sd_want=$1
 	shift
-	expect_code "$sc_want" run_smoke "$@" && return 0
+	expect_code "$sd_want" "$@" && return 0
 	sed 's/^/out: /' out >&2
 	sed 's/^/err: /' err >&2
 	return 1
+}
+
+# smoke_code STATUS URL [NAME=VALUE...]: run_smoke wanting STATUS.
+smoke_code() {
+	sc_want=$1
+	shift
+	said_code "$sc_want" run_smoke "$@"
 }
 
 # run_name: the name of the run directory runs/latest points at.

@@ -20,10 +20,7 @@ run_stage() {
 stage_code() {
 	sc_want=$1
 	shift
-	expect_code "$sc_want" run_stage "$@" && return 0
-	sed 's/^/out: /' out >&2
-	sed 's/^/err: /' err >&2
-	return 1
+	said_code "$sc_want" run_stage "$@"
 }
 
 # line NAME: the line of check NAME in the latest report.md.

@@ -48,19 +48,22 @@ up() {
 	httpprobe -q -r 30 -t 2 -m 60 -o /dev/null "http://127.0.0.1:$PORT/healthz" >/dev/null
 }
 
-# docker_stage STATUS [NAME=VALUE...]: mk/stage.sh stage-check, docker on PATH.
-docker_stage() {
-	ds_want=$1
-	shift
-	expect_code "$ds_want" env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" \
+# run_docker_stage [NAME=VALUE...]: mk/stage.sh stage-check, docker on
+# PATH; out, err; its exit status.
+run_docker_stage() {
+	env -i HOME="$HOME" LC_ALL=C TMPDIR="${TMPDIR:-/tmp}" \
 	    PATH="$DOCKERPATH" SMOKEKIT_BIN="$PROGS" RUNS_DIR="$PWD/runs" \
 	    STAGE_URL="http://127.0.0.1:$PORT" STAGE_BALANCE_N=6 STAGE_BURST_N=6 \
 	    STAGE_OVERLOAD_N=6 STAGE_DEADLINE_S=10 TIMEOUT=5 \
 	    COMPOSE_FILE="$APP/docker-compose.yml" COMPOSE_PROJECT_NAME="$PROJECT" \
-	    "$@" "$SH" "$ROOT/mk/stage.sh" stage-check >out 2>err && return 0
-	sed 's/^/out: /' out >&2
-	sed 's/^/err: /' err >&2
-	return 1
+	    "$@" "$SH" "$ROOT/mk/stage.sh" stage-check >out 2>err
+}
+
+# docker_stage STATUS [NAME=VALUE...]: run_docker_stage wanting STATUS.
+docker_stage() {
+	ds_want=$1
+	shift
+	said_code "$ds_want" run_docker_stage "$@"
 }
 
 test_expect_success 'api scaled to 3 behind a gateway: replicas passes, stage PASS' '
