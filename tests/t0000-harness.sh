@@ -102,6 +102,16 @@ test_expect_success 'run.sh: a whole-file skip is one skip, named' '
 	check_str "1 passed, 0 failed, 1 skipped" last
 '
 
+test_expect_success 'run.sh: a file skipped as a whole keeps the time it took when it ran' '
+	mkdir -p d o &&
+	fake d/t1-pass.sh "ok 1" "1..1" &&
+	fake d/t2-none.sh "1..0 # SKIP no docker engine answers" &&
+	printf "t2-none 40\n" >o/test-seconds &&
+	runner 2 d &&
+	grep -x "t2-none 40" o/test-seconds &&
+	grep -x "t1-pass [0-9]*" o/test-seconds
+'
+
 test_expect_success 'run.sh: a whole-file skip without a reason, or after tests ran, fails' '
 	mkdir d &&
 	fake d/t1-pass.sh "ok 1" "1..1" &&
