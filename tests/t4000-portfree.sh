@@ -74,11 +74,23 @@ for a in sys.argv[2:]:
     print(a, "free" if ok else "busy")
 '
 
-# A port nobody uses right now: the kernel's for 127.0.0.1, port 0 (not
-# --pick, which is under test here).
-free_port() {
-	py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# The ports of this file, the kernel's for 127.0.0.1, port 0 (not --pick,
+# which is under test here), picked at once so that no two are the same:
+# the listeners below each get one of their own, and FREE_PORT and
+# LATE_PORT one that no listener has on any address. (Each on port 0 of
+# its own address, two listeners could get the same number, one on
+# 127.0.0.1 and one on ::1, and fail each other's "free elsewhere"
+# assertions: in the network namespace run.sh gives this file, no one
+# else is there.)
+read -r P_LO4 P_ANY4 P_LO6 P_ANY6 P_ONLY6 P_LEAVING P_PROXY LATE_PORT FREE_PORT <<EOF
+$(py -c '
+import socket
+socks = [socket.socket() for _ in range(9)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
+EOF
+[ -n "$FREE_PORT" ] || { echo "could not pick 9 ports" >&2; exit 1; }
 
 if py -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
 	V6=1
@@ -115,20 +127,19 @@ ready() {
 	read -r PORT PID <"$TRASH/$1.ready"
 }
 
-listen lo4 127.0.0.1
-listen any4 0.0.0.0
+listen lo4 127.0.0.1 "$P_LO4"
+listen any4 0.0.0.0 "$P_ANY4"
 if [ -n "$V6" ]; then
-	listen lo6 ::1
-	listen any6 ::
-	listen only6 :: 0 v6only=1
+	listen lo6 ::1 "$P_LO6"
+	listen any6 :: "$P_ANY6"
+	listen only6 :: "$P_ONLY6" v6only=1
 fi
-LATE_PORT=$(free_port)
 listen late 127.0.0.1 "$LATE_PORT" "go=$TRASH/late.go"
-listen leaving 127.0.0.1 0 "stop=$TRASH/leaving.stop"
+listen leaving 127.0.0.1 "$P_LEAVING" "stop=$TRASH/leaving.stop"
 # A docker-proxy: the real python3 started under that name, with the flags
 # docker passes.
 ln -s "$PYTHON" "$TRASH/docker-proxy"
-start_bg "$TRASH/docker-proxy" -S -c "$LISTEN_PY" 127.0.0.1 0 "$TRASH/proxy.ready" \
+start_bg "$TRASH/docker-proxy" -S -c "$LISTEN_PY" 127.0.0.1 "$P_PROXY" "$TRASH/proxy.ready" \
 	-proto tcp -host-ip 127.0.0.1 -host-port 0 -container-ip 172.17.0.2 -container-port 80
 
 ready lo4 && LO4_PORT=$PORT LO4_PID=$PID
@@ -140,7 +151,6 @@ if [ -n "$V6" ]; then
 fi
 ready leaving && LEAVING_PORT=$PORT
 ready proxy && PROXY_PORT=$PORT PROXY_PID=$PID
-FREE_PORT=$(free_port)
 ME=$(id -un)
 # The --pick example of the manual: a server on the port it printed.
 portfree --pick >"$TRASH/picked.txt"
