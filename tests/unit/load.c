@@ -38,6 +38,26 @@ fixed6(double v)
 	return buf;
 }
 
+/* The text one of the stats' outputs prints; the caller frees it. */
+enum stats_output { KEYVALUE, EXPORT, SUMMARY, SUMMARY_COLOUR };
+
+static char *
+printed(struct load_stats *s, enum stats_output what)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	switch (what) {
+	case KEYVALUE: stats_keyvalue(fp, s); break;
+	case EXPORT: stats_summary_export(fp, s); break;
+	case SUMMARY: stats_summary_text(fp, s, 0); break;
+	case SUMMARY_COLOUR: stats_summary_text(fp, s, 1); break;
+	}
+	fclose(fp);
+	return text;
+}
+
 static void
 test_trend(void)
 {
@@ -214,8 +234,7 @@ test_real_k6(void)
 	};
 	char pat[128];
 	const char *q;
-	size_t i, j, len = 0;
-	FILE *fp;
+	size_t i, j;
 	double got[6];
 
 	if (td == NULL)
@@ -254,9 +273,7 @@ test_real_k6(void)
 	s.bytes_out = 6120;
 	s.elapsed_ms = 13940 / 6760.894160379083 * 1000;
 
-	fp = open_memstream(&text, &len);
-	stats_summary_export(fp, &s);
-	fclose(fp);
+	text = printed(&s, EXPORT);
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
 		for (j = 0; j < 6; j++) {
 			got[j] = export_value(text, names[i].name, stats[j]);
@@ -278,9 +295,7 @@ test_real_k6(void)
 	ok(text[strlen(text) - 1] == '}', "export: no newline after the last brace, like k6");
 	free(text);
 
-	fp = open_memstream(&text, &len);
-	stats_summary_text(fp, &s, 0);
-	fclose(fp);
+	text = printed(&s, SUMMARY);
 	{
 		static const char *const lines[] = {
 			"checks", "data_received", "data_sent", "http_req_blocked",
@@ -376,9 +391,7 @@ test_classes_and_keyvalue(void)
 {
 	struct load_stats s = { 0 };
 	struct load_result r = { 0 };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *fp;
+	char *text;
 	int i;
 
 	for (i = 1; i <= 100; i++) {
@@ -400,9 +413,7 @@ test_classes_and_keyvalue(void)
 	is_int(s.first_status, 500, "the first unexpected status is kept");
 	is_str(s.first_error[FAIL_TIMEOUT], "request timeout", "the first timeout message is kept");
 
-	fp = open_memstream(&text, &len);
-	stats_keyvalue(fp, &s);
-	fclose(fp);
+	text = printed(&s, KEYVALUE);
 	ok(strstr(text, "requests=101\nok=90\nfailed=11\n") != NULL, "key=value counts");
 	ok(strstr(text, "failed_status=10\nfailed_protocol=0\n") != NULL ||
 	    strstr(text, "failed_status=10\n") != NULL, "key=value classes");
@@ -414,9 +425,7 @@ test_classes_and_keyvalue(void)
 	ok(strstr(text, "rps=50.5\n") != NULL, "key=value rate");
 	free(text);
 
-	fp = open_memstream(&text, &len);
-	stats_summary_export(fp, &s);
-	fclose(fp);
+	text = printed(&s, EXPORT);
 	is_double(export_value(text, "http_req_duration{expected_response:true}", "max"), 99, 0,
 	    "expected_response:true leaves out the unexpected (max 99, not 100 or 1000)");
 	is_double(export_value(text, "http_req_duration{expected_response:true}", "avg"), 50, 0,
@@ -425,16 +434,12 @@ test_classes_and_keyvalue(void)
 	    "http_req_duration has them all");
 	free(text);
 
-	fp = open_memstream(&text, &len);
-	stats_summary_text(fp, &s, 0);
-	fclose(fp);
+	text = printed(&s, SUMMARY);
 	ok(strstr(text, "http_req_failed.") != NULL &&
 	    strstr(text, ".: 10.89% 11 out of 101\n") != NULL,
 	    "summary: the rate is truncated, passes are the failures");
 	free(text);
-	fp = open_memstream(&text, &len);
-	stats_summary_text(fp, &s, 1);
-	fclose(fp);
+	text = printed(&s, SUMMARY_COLOUR);
 	ok(strstr(text, "\x1b[36m10.89%\x1b[0m") != NULL, "summary in colour: values cyan");
 	ok(strstr(text, "\x1b[36;2m11 out of 101\x1b[0m") != NULL, "summary in colour: extras faint");
 	free(text);
@@ -450,9 +455,7 @@ test_classes_and_keyvalue(void)
 	r.status = 200;
 	r.ms = 3;
 	stats_add(&s, &r);
-	fp = open_memstream(&text, &len);
-	stats_summary_export(fp, &s);
-	fclose(fp);
+	text = printed(&s, EXPORT);
 	is_double(export_value(text, "http_req_duration{expected_response:true}", "max"), 3, 0,
 	    "a failed first request is not in expected_response:true");
 	is_double(export_value(text, "http_req_duration", "max"), 7, 0, "but in http_req_duration");
@@ -756,26 +759,20 @@ test_stats_bounded(void)
 	}
 	ok(s.all.bounded && !s.ok.bounded && s.ok.n == 40, "60 requests, 40 expected, bound 50");
 
-	fp = open_memstream(&text, &len);
-	stats_keyvalue(fp, &s);
-	fclose(fp);
+	text = printed(&s, KEYVALUE);
 	ok(strstr(text, "\np95_precision=bounded\np95_rel_error=0.005\n") != NULL,
 	    "key=value: p95_precision=bounded and its bound");
 	ok(strstr(text, "\nmin_ms=1\n") != NULL && strstr(text, "\nmax_ms=60\n") != NULL &&
 	    strstr(text, "\navg_ms=30.5\n") != NULL, "key=value: min, avg, max exact");
 	free(text);
 
-	fp = open_memstream(&text, &len);
-	stats_summary_text(fp, &s, 0);
-	fclose(fp);
+	text = printed(&s, SUMMARY);
 	ok(strstr(text, "\n     percentiles are within 0.5%: more than 50 samples a metric, "
 	    "from a log-linear histogram; exact: { expected_response:true }\n") != NULL,
 	    "summary: bounded, and which trend is still exact");
 	free(text);
 
-	fp = open_memstream(&text, &len);
-	stats_summary_export(fp, &s);
-	fclose(fp);
+	text = printed(&s, EXPORT);
 	ok(strstr(text, ",\n    \"smokekit_precision\": {\n        \"exact_samples\": 50,\n"
 	    "        \"rel_error\": 0.005,\n        \"percentiles\": {\n"
 	    "            \"http_req_blocked\": \"bounded\",") != NULL,
