@@ -30,7 +30,8 @@ test_expect_success '-h and --help: the usage and a line per option on stdout, e
 	contains "usage: httpprobe [-hjqRVv]" out &&
 	line_count 0 err &&
 	for opt in -c -D -d -H -h -j -m -n -o -q -R -r -S -s -T -t -V -v -w -X \
-	    --out --rate --summary-export --tag --help --version --redact; do
+	    --bodies --check --grace --hmac --hmac-secret-file --out --rate \
+	    --summary-export --tag --tally --help --version --redact; do
 		grep -q "^  $opt[ ,]" out || grep -q "^  -[A-Za-z], $opt " out ||
 			{ echo "no help line for $opt"; exit 1; }
 		case $opt in

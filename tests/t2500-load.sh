@@ -212,6 +212,43 @@ test_expect_success '-D takes every form of duration k6 takes, and plain seconds
 	expect_code 2 httpprobe -q -c 1 -D -1s "$F/v1/models" 2>err
 '
 
+# The grace, k6's gracefulStop: requests in flight when -D ends finish and
+# are measured (they tend to be the slow ones); past the grace they are
+# interrupted. The server holds each answer 1 s, far past -D and a short
+# grace, and the program only ever adds time: no race with the machine.
+test_expect_success '-D: what is in flight at its end finishes within the grace, measured' '
+	expect_code 0 httpprobe -q -c 3 -D 50ms "$F/delay?ms=1000" >out 2>err &&
+	test "$(val requests out)" = 3 &&
+	test "$(val ok out)" = 3 &&
+	test "$(val interrupted out)" = 0 &&
+	at_least 1000 "$(val min_ms out)"
+'
+
+test_expect_success '--grace: what is still in flight after it is interrupted and named' '
+	for g in 100ms 0; do
+		expect_code 3 httpprobe -q -c 3 -D 50ms --grace "$g" "$F/delay?ms=1000" >out 2>err ||
+			exit 1
+		test "$(val requests out)" = 0 && test "$(val interrupted out)" = 3 || exit 1
+		check_str "httpprobe: no request to 127.0.0.1:${F##*:} finished: 3 still in flight when the run stopped" err ||
+			exit 1
+	done
+'
+
+test_expect_success '--grace: each request in it still ends at its own -t' '
+	expect_code 3 httpprobe -q -c 3 -D 50ms -t 300ms "$F/delay?ms=1000" >out 2>err &&
+	contains "httpprobe: 3 of 3 requests failed (timeout): request timeout" err &&
+	test "$(val requests out)" = 3 &&
+	test "$(val failed_timeout out)" = 3 &&
+	test "$(val interrupted out)" = 0
+'
+
+test_expect_success '--grace wants -D and a duration' '
+	expect_code 2 httpprobe -q -n 3 --grace 1s "$F/v1/models" 2>err &&
+	contains "--grace needs -D" err &&
+	expect_code 2 httpprobe -q -D 1s --grace 1x "$F/v1/models" 2>err &&
+	contains "bad --grace '\''1x'\'': not a duration" err
+'
+
 # schedule FILE INTERVAL_MS: in -j lines of an open-model run, request
 # seq's intended start (its end time less its latency, which --rate counts
 # from the intended start) is the first one's plus (seq - 1) intervals.

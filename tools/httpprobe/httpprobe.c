@@ -32,10 +32,11 @@
 #define BACKOFF_MAX_MS 8000.0
 #define MAX_SECONDS 86400.0
 #define DEFAULT_SLACK_MS 1000.0
+#define DEFAULT_GRACE_MS 30000.0   /* k6's gracefulStop */
 
 enum {
 	OPT_RATE = 256, OPT_TAG, OPT_SUMMARY, OPT_OUT, OPT_HMAC, OPT_HMAC_FILE, OPT_BURST,
-	OPT_TALLY, OPT_CHECK, OPT_BODIES
+	OPT_TALLY, OPT_CHECK, OPT_BODIES, OPT_GRACE
 };
 
 struct opts {
@@ -57,6 +58,7 @@ struct opts {
 	double connect_ms;          /* -T, 0: none */
 	double max_ms;              /* -m, or the default overall deadline */
 	int max_given;              /* -m was given */
+	int grace_given;            /* --grace was given */
 	int json, quiet, verbose, retry_all;
 	int load;                   /* a load option was given */
 	const char *hmac_keyid, *hmac_file;   /* --hmac, --hmac-secret-file */
@@ -126,6 +128,7 @@ static const struct usage_opt usage_opts[] = {
 	{ "--bodies dir", "keep every response body as dir/N.body (N: request, 1-10000)" },
 	{ "--burst", "load mode: connect every connection, then send the first requests at once" },
 	{ "--check pred", "a predicate on every JSON body (.data is array, .ok == true)" },
+	{ "--grace duration", "load mode: how long requests in flight at -D's end may finish (30s)" },
 	{ "--hmac keyid", "sign every request (X-Api-Key, X-Timestamp, X-Nonce, X-Signature)" },
 	{ "--hmac-secret-file file", "the signing secret (else SMOKEKIT_HMAC_SECRET)" },
 	{ "--out file", "load mode: every request as k6's NDJSON" },
@@ -140,7 +143,7 @@ static const struct usage usage = {
 	"[-hjqRVv] [-c conns] [-D duration] [-d data | @file] [-H header] "
 	"[-m seconds] [-n requests] [-o file] [-r retries] [-S header] [-s codes] "
 	"[-T seconds] [-t seconds] [-w format] [-X method] [--bodies dir] [--burst] "
-	"[--check pred] [--hmac keyid] [--hmac-secret-file file] [--out file] "
+	"[--check pred] [--grace duration] [--hmac keyid] [--hmac-secret-file file] [--out file] "
 	"[--rate rps] [--summary-export file] [--tag key=value] [--tally src] url",
 	usage_opts,
 };
@@ -151,7 +154,7 @@ bad_arg(int opt, const char *arg, const char *what)
 	static const char *const names[] = {
 		[OPT_RATE - 256] = "--rate", [OPT_TAG - 256] = "--tag",
 		[OPT_TALLY - 256] = "--tally", [OPT_CHECK - 256] = "--check",
-		[OPT_BODIES - 256] = "--bodies",
+		[OPT_BODIES - 256] = "--bodies", [OPT_GRACE - 256] = "--grace",
 	};
 
 	if (opt < 256)
@@ -161,6 +164,17 @@ bad_arg(int opt, const char *arg, const char *what)
 	else
 		warnf("bad option argument '%s': %s", arg, what);
 	usage_error(&usage);
+}
+
+/* --grace: as -D's durations, and 0 for none (k6's gracefulStop: 0s). */
+static double
+grace_arg(int opt, const char *arg)
+{
+	double ms;
+
+	if (dur_parse_user(arg, MAX_SECONDS * 1000, &ms) != 0)
+		bad_arg(opt, arg, "not a duration up to 24h (0, 500ms, 30s, 1m)");
+	return ms;
 }
 
 static double
@@ -397,6 +411,10 @@ option(struct opts *o, int c, char *arg)
 	case OPT_SUMMARY:
 		o->lc.summary_export = arg;
 		break;
+	case OPT_GRACE:
+		o->lc.grace_ms = grace_arg(c, arg);
+		o->grace_given = 1;
+		break;
 	case OPT_OUT:
 		o->lc.out = arg;
 		break;
@@ -436,6 +454,7 @@ parse_args(struct opts *o, int argc, char *argv[])
 		{ "bodies", required_argument, NULL, OPT_BODIES },
 		{ "burst", no_argument, NULL, OPT_BURST },
 		{ "check", required_argument, NULL, OPT_CHECK },
+		{ "grace", required_argument, NULL, OPT_GRACE },
 		{ "hmac", required_argument, NULL, OPT_HMAC },
 		{ "hmac-secret-file", required_argument, NULL, OPT_HMAC_FILE },
 		{ "out", required_argument, NULL, OPT_OUT },
@@ -453,6 +472,7 @@ parse_args(struct opts *o, int argc, char *argv[])
 
 	memset(o, 0, sizeof *o);
 	o->timeout_ms = 10000;
+	o->lc.grace_ms = DEFAULT_GRACE_MS;
 	o->expect_spec = "2xx";
 	http_status_set_parse(o->expect_spec, &o->expect);
 	while ((c = getopt_long(argc, argv, "c:D:d:H:hjm:n:o:qRr:S:s:T:t:Vvw:X:",
@@ -475,6 +495,8 @@ parse_args(struct opts *o, int argc, char *argv[])
 	if (!o->load && (o->lc.tag_key != NULL || o->lc.summary_export != NULL ||
 	    o->lc.out != NULL))
 		die(EXIT_USAGE, "--tag, --summary-export and --out need load mode (-c, -n, -D or --rate)");
+	if (o->grace_given && o->lc.duration_ms == 0)
+		die(EXIT_USAGE, "--grace needs -D (it is the time given, after -D, to requests in flight)");
 	if (o->lc.burst && o->lc.rate > 0)
 		die(EXIT_USAGE, "--burst and --rate are exclusive (--burst is the closed model's first wave)");
 	/* --burst alone: one request on each connection. */

@@ -825,7 +825,7 @@ wait_ms(struct run *r, double now)
 	if (r->open_model && r->nidle > 0 && (!r->target || r->started < r->target))
 		t = fmin(t, (double)r->started * r->interval - now);
 	if (r->end > 0)
-		t = fmin(t, r->end - now);
+		t = fmin(t, (now < r->end ? r->end : r->end + r->cfg->grace_ms) - now);
 	if (r->next_deadline > 0)
 		t = fmin(t, r->next_deadline - now);
 	if (r->progress)
@@ -834,22 +834,33 @@ wait_ms(struct run *r, double now)
 }
 
 static int
-finished(const struct run *r, double now)
+in_flight(const struct run *r)
 {
 	unsigned i;
 
-	if (interrupted || r->oom || (r->end > 0 && now >= r->end))
+	for (i = 0; i < r->nconns; i++)
+		if (r->c[i].state != C_IDLE)
+			return 1;
+	return 0;
+}
+
+/*
+ * After -D nothing starts, and what is in flight may finish within the
+ * grace, as k6's gracefulStop lets it: the requests in flight at the end
+ * tend to be the slow ones (a slow request is more likely to be running at
+ * any instant), and cutting them would bias the percentiles low.
+ */
+static int
+finished(const struct run *r, double now)
+{
+	if (interrupted || r->oom)
 		return 1;
+	if (r->end > 0 && now >= r->end)
+		return now >= r->end + r->cfg->grace_ms || !in_flight(r);
 	if (r->target && r->st.reqs >= r->target)
 		return 1;
-	if (r->target && r->started >= r->target) {
-		/* Everything started; done when nothing is in flight. */
-		for (i = 0; i < r->nconns; i++)
-			if (r->c[i].state != C_IDLE)
-				return 0;
-		return 1;
-	}
-	return 0;
+	/* Everything started; done when nothing is in flight. */
+	return r->target && r->started >= r->target && !in_flight(r);
 }
 
 static int

@@ -29,6 +29,7 @@ struct load_config {
 	unsigned conns;                      /* -c, at least 1 */
 	unsigned long long requests;         /* -n, 0 = bounded by duration only */
 	double duration_ms;                  /* -D, 0 = bounded by requests only */
+	double grace_ms;                     /* --grace: for what is in flight at -D's end */
 	double rate;                         /* --rate requests/s, 0 = closed model */
 	int burst;                           /* --burst: the first requests at once */
 	double timeout_ms;                   /* -t: per request */

@@ -915,6 +915,11 @@ verdict(const struct load_stats *s, const char *host)
 			warnf("%llu of %llu requests failed (%s): %s", s->by_class[f],
 			    s->reqs, load_fail_name(f), s->first_error[f]);
 	}
+	if (s->reqs == 0 && s->interrupted > 0) {
+		warnf("no request to %s finished: %llu still in flight when the run stopped",
+		    host, s->interrupted);
+		return EXIT_ERROR;
+	}
 	if (s->reqs == 0) {
 		warnf("no request to %s finished", host);
 		return EXIT_ERROR;
