@@ -145,7 +145,9 @@ step_load() {
 	[ "$MODE" = compose ] && [ -z "$COMPOSE_NETWORK" ] && compose_container
 	t0=$(now_ms)
 	# In the background, so that a signal reaches the traps at once (they
-	# stop it), not when the load ends.
+	# stop it), not when the load ends. A signal between the fork and
+	# CHILD=$! finds CHILD "forking", and the trap takes $! (the load).
+	CHILD=forking
 	"load_$MODE" "$sl_export_tmp" "$WORK/load.log" &
 	CHILD=$!
 	wait "$CHILD"

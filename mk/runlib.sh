@@ -343,6 +343,7 @@ begin() {
 interrupted() {
 	trap - INT TERM
 	if [ -n "$RUN" ] && [ -d "$RUN" ] && [ -n "$WORK" ]; then
+		[ "$CHILD" = forking ] && CHILD=$!
 		[ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null && wait "$CHILD" 2>/dev/null
 		FAILED_STEP='' STATUS=$1
 		fail interrupted "$1" "stopped by $2"

@@ -282,6 +282,23 @@ log_counts() {
 	    END { printf "%d|%s\n", k, out }' "$1" "$2"
 }
 
+# logs_after WANT: healthz_lines into WORK/logs_after, again until the
+# logs gained WANT /healthz lines (the engine writes a container's log a
+# moment after the process does), for 2 s at most.
+logs_after() {
+	la_tries=20
+	while :; do
+		healthz_lines >"$WORK/logs_after"
+		la_got=$(awk 'FILENAME == ARGV[1] { b[$1] = $2; next } { g += $2 - b[$1] }
+		    END { print g + 0 }' "$WORK/logs_before" "$WORK/logs_after")
+		if [ "$la_got" -ge "$1" ] || [ "$la_tries" -eq 0 ]; then
+			return 0
+		fi
+		la_tries=$((la_tries - 1))
+		sleep_short
+	done
+}
+
 # 2. balance: STAGE_BALANCE_N x GET /healthz, attributed by the replica
 # header or, without it and with compose, by the replicas' logs.
 step_balance() {
@@ -290,15 +307,15 @@ step_balance() {
 	    --tally status --tally "header:$STAGE_REPLICA_HEADER" "$STAGE_URL/healthz"
 	why=$(failures "$RUN/balance.txt" "$WORK/balance.err")
 	rc=$(replica_counts "$RUN/balance.txt")
+	ok=$(key "$RUN/balance.txt" ok)
 	by=
 	if [ "${rc%%|*}" -eq 0 ] && [ "$COMPOSE_IN_USE" = yes ]; then
-		healthz_lines >"$WORK/logs_after"
+		logs_after "${ok:-0}"
 		write_to "$RUN/balance_logs.txt" log_counts "$WORK/logs_before" "$WORK/logs_after"
 		rc=$(cat "$RUN/balance_logs.txt")
 		by=", by their logs"
 	fi
 	n=${rc%%|*} counts=${rc#*|}
-	ok=$(key "$RUN/balance.txt" ok)
 	if [ -n "$why" ]; then
 		result balance failed "GET /healthz: $why" balance.txt
 	elif [ "$n" -ge 2 ]; then

@@ -146,6 +146,13 @@ val() {
 	sed -n "s/^$1=//p" "$2"
 }
 
+# at_least MIN VALUE (decimals allowed). Only for bounds the program
+# guarantees whatever the machine's speed; there is no at_most.
+at_least() {
+	awk -v a="$2" -v b="$1" 'BEGIN { exit !(a != "" && a >= b) }' ||
+		{ echo "at_least: '$2' < $1" >&2; return 1; }
+}
+
 # within A B REL: the number A is within REL of B (|A - B| <= REL * B);
 # else says which and fails.
 within() {

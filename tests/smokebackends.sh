@@ -32,7 +32,7 @@ start_fixture -m "$TRASH/nodata.json" >/dev/null
 NODATA_URL=$FIXTURE_URL
 start_fixture -l 30 >/dev/null
 SLOW_URL=$FIXTURE_URL
-start_fixture -l 1 -e 20 >/dev/null
+start_fixture -l 1 -e 2 >/dev/null
 ERR_URL=$FIXTURE_URL
 start_fixture -l 1 -m "$TRASH/leaky.json" >/dev/null
 LEAKY_URL=$FIXTURE_URL

@@ -6,6 +6,9 @@
 #           and nothing else: no jq, no k6, no docker, not our programs
 #   JQPATH  the same plus jq
 #   SH      the shell that runs mk/smoke.sh
+#   P95_SHOWN  a BRE for the PASS or FAIL line's p95, "p95 21.08 ms" or,
+#           under 20 samples, "p95 of 7 samples 21.08 ms" (a load bounded
+#           by time makes as many as the machine's speed allows)
 # run_smoke then runs the pipeline with PATH=$BARE in a clean environment.
 
 # bare_path DIR [COMMAND...]: DIR holds links to the POSIX utilities
@@ -36,7 +39,9 @@ bare_path "$BARE"
 JQPATH=$TRASH/withjq
 bare_path "$JQPATH" jq
 SH=$(command -v sh)
-export BARE JQPATH SH
+P95_SHOWN='p95 \(of [0-9]* samples \)*[0-9.]* ms'
+
+export BARE JQPATH SH P95_SHOWN
 
 # run_smoke URL [NAME=VALUE...]: mk/smoke.sh ${SMOKE_CMD:-smoke} against URL
 # on the bare PATH (PATH=... among the pairs replaces it), in a clean

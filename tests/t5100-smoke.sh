@@ -24,7 +24,7 @@ test_expect_success 'the bare PATH has no jq, k6 or docker, and our programs are
 test_expect_success 'PASS against the fixture: exit 0, one line, every artifact' '
 	smoke_code 0 "$OK_URL" &&
 	line_count 1 out && test ! -s err &&
-	grep "^smoke: PASS p95 [0-9.]* ms < 1200.00 ms, failed 0.00% < 1.00%, 2 models, native load ($PWD/runs/[0-9]\{8\}-[0-9]\{4\})\$" out &&
+	grep "^smoke: PASS $P95_SHOWN < 1200.00 ms, failed 0.00% < 1.00%, 2 models, native load ($PWD/runs/[0-9]\{8\}-[0-9]\{4\})\$" out &&
 	has_artifacts preflight.txt sysinfo.txt healthz.json models.json \
 	    k6_out/k6_models.json k6_stdout.log metrics.txt status.json \
 	    junit.xml report.html series.txt &&
@@ -211,14 +211,15 @@ else
 	test_skip 'data not an array under load: FAIL checks' 'python3 is not here'
 fi
 
-# The backend fails its 20th, 40th, ... request to /v1/models; the probe
-# made the first, the load the next ones.
-test_expect_success 'one request in 20 fails (5%): FAIL gate, exit 5, each failure counted' '
+# The backend fails its 2nd, 4th, ... request to /v1/models; the probe
+# made the first, the load the next ones: the load's first fails, however
+# few requests the machine's speed allows it.
+test_expect_success 'every other request fails: FAIL gate, exit 5, each failure counted' '
 	smoke_code 5 "$ERR_URL" &&
 	grep "^smoke: FAIL gate: .*failed.*($PWD/runs/$(run_name))\$" out &&
 	n=$(key runs/latest/metrics.txt http_req_failed_count) &&
 	of=$(key runs/latest/metrics.txt http_req_failed_of) &&
-	test "$n" -ge 1 && test "$n" -eq $(((of + 1) / 20)) &&
+	test "$n" -ge 1 && test "$n" -eq $(((of + 1) / 2)) &&
 	awk -v f="$(key runs/latest/metrics.txt http_req_failed)" -v n="$n" -v of="$of" \
 	    "BEGIN { exit !(f == n / of) }"
 '
@@ -235,11 +236,20 @@ test_expect_success 'SIGTERM mid-load: the load stopped, status.json says so, ex
 	    BASE_URL="$OK_URL" K6_DURATION=60s K6_MODE=native COMPOSE_FILE=none \
 	    "$SH" "$ROOT/mk/smoke.sh" smoke >out 2>err &
 	pid=$! &&
-	tries=100 &&
-	while [ ! -e runs/latest/k6_out ] && [ $tries -gt 0 ]; do
-		sleep 0.1; tries=$((tries - 1))
-	done &&
-	test -e runs/latest/k6_out && sleep 0.3 &&
+	if [ -d /proc/self ]; then
+		# The signal once the load runs (its export is on its command line).
+		tries=600 &&
+		until grep -q -l "$PWD/runs/.*k6_models.json.tmp" /proc/[0-9]*/cmdline 2>/dev/null ||
+		    [ $tries -eq 0 ]; do
+			sleep 0.1; tries=$((tries - 1))
+		done
+	else
+		tries=600 &&
+		while [ ! -e runs/latest/k6_out ] && [ $tries -gt 0 ]; do
+			sleep 0.1; tries=$((tries - 1))
+		done && sleep 0.3
+	fi &&
+	test "$tries" -gt 0 &&
 	kill -TERM "$pid" && { wait "$pid"; code=$?; } &&
 	test "$code" = 143 &&
 	check_str "smoke: FAIL interrupted: stopped by SIGTERM ($PWD/runs/$(run_name))" out &&

@@ -19,7 +19,7 @@ if have jq; then
 	# may change between two runs) and without the measured numbers (the
 	# native load's sample count among them: it depends on machine speed).
 	same_line() {
-		sed "s| ($PWD/runs/[^ ]*)\$||; s|$PWD/runs/[0-9][0-9-]*|RUNDIR|g; s/[0-9][0-9]*\.[0-9][0-9]*/N/g; s/([0-9]* of [0-9]*)/(N of N)/g; s/ of [0-9][0-9]* samples/ of N samples/g" out
+		sed "s| ($PWD/runs/[^ ]*)\$||; s|$PWD/runs/[0-9][0-9-]*|RUNDIR|g; s/[0-9][0-9]*\.[0-9][0-9]*/N/g; s/([0-9]* of [0-9]*)/(N of N)/g; s/p95 of [0-9][0-9]* samples /p95 /g" out
 	}
 	# same_as_bare URL CODE [NAME=VALUE...]: run twice, bare and with jq.
 	same_as_bare() {
