@@ -247,6 +247,28 @@ stop_bg() {
 	return 0
 }
 
+# hold_port: HELD_PORT, a TCP port of 127.0.0.1 where nothing listens for
+# the whole file: python3 keeps it bound, never listening, without
+# SO_REUSEADDR, so that no other socket can take it and a connect is
+# refused. (A port merely free now may be any other file's port 0 next.)
+# Without python3, a port free now. Top level only.
+hold_port() {
+	HELD_PORT=
+	if have python3; then
+		hp_file=$TRASH/held.port.$test_count.$$
+		start_bg python3 -c 'import os, socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(86400)' "$hp_file"
+		wait_for_file "$hp_file" 300 && HELD_PORT=$(cat "$hp_file")
+	else
+		HELD_PORT=$(portfree -p)
+	fi
+	[ -n "$HELD_PORT" ] || { echo "hold_port: no port held" >&2; return 1; }
+}
+
 # start_fixture [ARG...]: our fixture HTTP server on 127.0.0.1, port 0.
 # Sets FIXTURE_PID, FIXTURE_PORT and FIXTURE_URL. Top level only.
 # shellcheck disable=SC2034 # the variables are for the test files

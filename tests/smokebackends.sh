@@ -36,7 +36,8 @@ start_fixture -l 1 -e 2 >/dev/null
 ERR_URL=$FIXTURE_URL
 start_fixture -l 1 -m "$TRASH/leaky.json" >/dev/null
 LEAKY_URL=$FIXTURE_URL
-CLOSED_PORT=$(portfree -p)
+hold_port || exit 1
+CLOSED_PORT=$HELD_PORT
 CLOSED_URL=http://127.0.0.1:$CLOSED_PORT
 # The fixture on ::1, where this host has IPv6 loopback.
 V6_URL='' V6_HOST=::1 V6_PORT=''
@@ -54,10 +55,11 @@ if have python3; then
 	    >"$TRASH/www/v1/models"
 	printf '{"ok": true}\n' >"$TRASH/www/api/healthz"
 	printf '{"data":[{"id":"under-api"}]}\n' >"$TRASH/www/api/v1/models"
-	PYPORT=$(portfree -p)
-	start_bg python3 -m http.server "$PYPORT" --bind 127.0.0.1 --directory "$TRASH/www" \
-	    >/dev/null 2>>"$TRASH/py.log"
-	portfree -q -l -w 10 "127.0.0.1:$PYPORT" || PYPORT=
+	# On port 0: it says the port the kernel gave it on its first line.
+	start_bg python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$TRASH/www" \
+	    >"$TRASH/py.out" 2>>"$TRASH/py.log"
+	wait_for_file "$TRASH/py.out" 300 &&
+	PYPORT=$(sed -n 's/.* port \([0-9][0-9]*\) .*/\1/p' "$TRASH/py.out")
 fi
 export OK_URL OK_PORT H503_URL NOTOK_URL OKOBJ_URL OKLONG_URL NODATA_URL SLOW_URL ERR_URL LEAKY_URL CLOSED_URL \
     CLOSED_PORT PYPORT V6_URL V6_HOST V6_PORT

@@ -12,9 +12,9 @@ U=$FIXTURE_URL
 PORT=$FIXTURE_PORT
 VERSION=$(httpprobe -V) && VERSION=${VERSION##* }
 
-# A TCP port on 127.0.0.1 where nothing listens (bound, then closed).
-DEAD=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
-	exit 1
+# A TCP port on 127.0.0.1 where nothing listens, held for the file.
+hold_port || exit 1
+DEAD=$HELD_PORT
 
 # ::1 when this machine has IPv6 loopback: a second fixture there.
 U6=

@@ -96,8 +96,9 @@ done
 if [ -n "$NGINX" ]; then
 	NG=$TRASH/nginx
 	mkdir -p "$NG/tmp"
-	NPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	cat >"$NG/nginx.conf" <<EOF
+	# nginx_conf PORT: its configuration, listening on PORT.
+	nginx_conf() {
+		cat >"$NG/nginx.conf" <<EOF
 daemon off;
 master_process off;
 worker_processes 1;
@@ -112,7 +113,7 @@ http {
 	uwsgi_temp_path $NG/tmp/uwsgi;
 	scgi_temp_path $NG/tmp/scgi;
 	server {
-		listen 127.0.0.1:$NPORT;
+		listen 127.0.0.1:$1;
 		root $WWW;
 		location = /ssi.html { ssi on; }
 		location = /empty { return 204; }
@@ -121,14 +122,31 @@ http {
 	}
 }
 EOF
-	start_bg "$NGINX" -c "$NG/nginx.conf" -p "$NG" -e "$NG/error.log" >"$NG/out" 2>&1
-	N=http://127.0.0.1:$NPORT
-	# Wait until it answers (refused is retried), bounded.
-	if ! httpprobe -q -r 30 -m 10 "$N/healthz.json" 2>"$NG/wait"; then
+	}
+	# nginx_up: nginx answers on N, its own process alive (bound to a port
+	# another file took, it exits), in 30 s at most.
+	nginx_up() {
+		nu_tries=300
+		while kill -0 "$BG_PID" 2>/dev/null && [ "$nu_tries" -gt 0 ]; do
+			httpprobe -q -t 5 "$N/healthz.json" >/dev/null 2>"$NG/wait" &&
+				kill -0 "$BG_PID" 2>/dev/null && return 0
+			sleep 0.1
+			nu_tries=$((nu_tries - 1))
+		done
+		return 1
+	}
+	# A port free now may be another file's by the time nginx binds it: three tries.
+	for try in 1 2 3; do
+		NPORT=$(portfree -p) && nginx_conf "$NPORT" || exit 1
+		start_bg "$NGINX" -c "$NG/nginx.conf" -p "$NG" -e "$NG/error.log" >"$NG/out" 2>&1
+		N=http://127.0.0.1:$NPORT
+		nginx_up && break
+		stop_bg "$BG_PID"
+		[ "$try" -lt 3 ] && continue
 		cat "$NG/wait" "$NG/out" "$NG/error.log" >&2
 		echo "nginx did not start" >&2
 		exit 1
-	fi
+	done
 
 	test_expect_success 'nginx: a file, byte for byte, keep-alive server' '
 		httpprobe -v -o got.txt "$N/big.txt" >out 2>err &&

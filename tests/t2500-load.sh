@@ -17,9 +17,9 @@ E=$FIXTURE_URL
 start_fixture -l 1
 L=$FIXTURE_URL
 
-# A TCP port on 127.0.0.1 where nothing listens (bound, then closed).
-DEAD=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
-	exit 1
+# A TCP port on 127.0.0.1 where nothing listens, held for the file.
+hold_port || exit 1
+DEAD=$HELD_PORT
 
 
 # python3 -m http.server on a port of its own choosing; its access log

@@ -173,7 +173,7 @@ test_expect_success 'models slower than the gate: FAIL gate, exit 5, the load re
 FLAKY_PORT=
 if have python3; then
 	cat >"$TRASH/flaky.py" <<-\PY
-	import http.server, json, sys
+	import http.server, json, os, sys
 	n = 0
 	GOOD = json.dumps({"data": [{"id": "m1"}]}).encode()
 	BAD = json.dumps({"data": None}).encode()
@@ -193,11 +193,13 @@ if have python3; then
 	        self.wfile.write(body)
 	    def log_message(self, *a):
 	        pass
-	http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+	s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+	open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.server_address[1])
+	os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+	s.serve_forever()
 	PY
-	FLAKY_PORT=$(portfree -p) &&
-	start_bg python3 "$TRASH/flaky.py" "$FLAKY_PORT" >/dev/null 2>&1 &&
-	portfree -q -l -w 10 "127.0.0.1:$FLAKY_PORT" || FLAKY_PORT=
+	start_bg python3 "$TRASH/flaky.py" "$TRASH/flaky.port" >/dev/null 2>&1 &&
+	wait_for_file "$TRASH/flaky.port" 300 && FLAKY_PORT=$(cat "$TRASH/flaky.port")
 fi
 if [ -n "$FLAKY_PORT" ]; then
 	test_expect_success 'data not an array under load: FAIL checks, exit 5, httpprobe'\''s own line' '

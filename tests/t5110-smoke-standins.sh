@@ -26,7 +26,10 @@ URL=$FIXTURE_URL
 # The fixture's port is the one the compose file publishes, as PORT:PORT.
 FPORT=$FIXTURE_PORT
 SCRIPT=$ROOT/tests/k6_models.js
-export URL FPORT SCRIPT K6CASES
+# Where nothing listens, held for the file.
+hold_port || exit 1
+CLOSED=$HELD_PORT
+export URL FPORT SCRIPT K6CASES CLOSED
 
 cat >"$TRASH/compose.yml" <<EOF
 services:
@@ -303,10 +306,9 @@ test_expect_success 'COMPOSE_FILE list: a missing file named, COMPOSE_PATH_SEPAR
 '
 
 test_expect_success 'make up with nothing coming up: exit 4 after WAIT_S' '
-	closed=$(portfree -p) &&
-	SMOKE_CMD=up smoke_code 4 "http://127.0.0.1:$closed" PATH="$BARE:$DOCKERDIR" \
+	SMOKE_CMD=up smoke_code 4 "http://127.0.0.1:$CLOSED" PATH="$BARE:$DOCKERDIR" \
 	    STANDIN_LOG="$PWD/standin.log" COMPOSE_FILE="$TRASH/compose.yml" WAIT_S=1 &&
-	contains "up: FAIL nothing listens on 127.0.0.1:$closed 1s after docker compose up" out
+	contains "up: FAIL nothing listens on 127.0.0.1:$CLOSED 1s after docker compose up" out
 '
 
 test_expect_success 'make down: docker compose down -v (A8)' '

@@ -15,7 +15,10 @@ start_fixture -l 1 >/dev/null
 URL=$FIXTURE_URL PORT=$FIXTURE_PORT
 start_fixture -s 503 >/dev/null
 URL503=$FIXTURE_URL
-export URL PORT URL503
+# Where nothing listens, held for the file.
+hold_port || exit 1
+CLOSED=$HELD_PORT
+export URL PORT URL503 CLOSED
 
 # A make that would build nothing: then the targets can run here.
 # One that would is a failure (make test-build came first), not a skip.
@@ -104,9 +107,8 @@ test_expect_success 'demo on a bare PATH: nothing but the build and POSIX utilit
 '
 
 test_expect_success 'preflight alone: ✓/✗ with a fix under each ✗; exit 4 when nothing listens' '
-	closed=$(portfree -p) &&
-	SMOKE_CMD=preflight smoke_code 4 "http://127.0.0.1:$closed" &&
-	grep "^✗ port 127.0.0.1:$closed: nothing listens (the backend is not up)\$" out &&
+	SMOKE_CMD=preflight smoke_code 4 "http://127.0.0.1:$CLOSED" &&
+	grep "^✗ port 127.0.0.1:$CLOSED: nothing listens (the backend is not up)\$" out &&
 	grep "^    fix: start it: make up" out &&
 	grep "^✗ jq not found: nothing needs it (optional)\$" out &&
 	grep "^✓ k6 script $ROOT/tests/k6_models.js\$" out &&

@@ -38,9 +38,8 @@ test_expect_success 'a hanging /ask: bounded, each ask check fails' '
 	line overload >l && contains "❌ **overload**: " l && contains "did not answer within the deadline" l
 '
 
-start_fixture
-DOWN_URL=$FIXTURE_URL
-stop_bg "$FIXTURE_PID"
+hold_port || exit 1
+DOWN_URL=http://127.0.0.1:$HELD_PORT
 test_expect_success 'a server that is down: balance fails, nothing hangs' '
 	stage_code 1 stage-check STAGE_URL="$DOWN_URL" &&
 	contains "stage: FAIL balance: GET /healthz: 9 of 9 failed" out &&
