@@ -25,7 +25,7 @@ py_server() {
 	log=$2
 	start_bg python3 -u -m http.server 0 --bind "$1" --directory "$WWW" >"$log" 2>&1
 	PY_URL=
-	tries=50
+	tries=300
 	while [ "$tries" -gt 0 ]; do
 		port=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' "$log" 2>/dev/null)
 		[ -n "$port" ] && break

@@ -76,7 +76,8 @@ test_expect_success 'make up: compose builds the image and starts it, the port l
 	contains "up: docker compose -f $APP/docker-compose.yml up -d" out &&
 	contains "up: 127.0.0.1:$PORT listens" out &&
 	ours >ids && line_count 1 ids &&
-	httpprobe -q -o healthz.json "http://127.0.0.1:$PORT/healthz" &&
+	# docker-proxy listens before the server in the container: retried.
+	httpprobe -q -r 10 -m 30 -o healthz.json "http://127.0.0.1:$PORT/healthz" &&
 	jsonfield -e .ok healthz.json
 '
 
