@@ -128,7 +128,7 @@ static const struct usage_opt usage_opts[] = {
 	{ "--bodies dir", "keep every response body as dir/N.body (N: request, 1-10000)" },
 	{ "--burst", "load mode: connect every connection, then send the first requests at once" },
 	{ "--check pred", "a predicate on every JSON body (.data is array, .ok == true)" },
-	{ "--grace duration", "load mode: how long requests in flight at -D's end may finish (30s)" },
+	{ "--grace duration", "load mode: time after -D for requests in flight (30s)" },
 	{ "--hmac keyid", "sign every request (X-Api-Key, X-Timestamp, X-Nonce, X-Signature)" },
 	{ "--hmac-secret-file file", "the signing secret (else SMOKEKIT_HMAC_SECRET)" },
 	{ "--out file", "load mode: every request as k6's NDJSON" },
@@ -143,8 +143,8 @@ static const struct usage usage = {
 	"[-hjqRVv] [-c conns] [-D duration] [-d data | @file] [-H header] "
 	"[-m seconds] [-n requests] [-o file] [-r retries] [-S header] [-s codes] "
 	"[-T seconds] [-t seconds] [-w format] [-X method] [--bodies dir] [--burst] "
-	"[--check pred] [--grace duration] [--hmac keyid] [--hmac-secret-file file] [--out file] "
-	"[--rate rps] [--summary-export file] [--tag key=value] [--tally src] url",
+	"[--check pred] [--grace duration] [--hmac keyid] [--hmac-secret-file file] "
+	"[--out file] [--rate rps] [--summary-export file] [--tag key=value] [--tally src] url",
 	usage_opts,
 };
 
