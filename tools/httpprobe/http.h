@@ -132,6 +132,8 @@ struct http_exchange {
 	size_t body_len;
 	double connect_timeout_ms;   /* 0: only the deadline bounds the connect */
 	double deadline_ms;          /* absolute, on clock_ms()'s clock (clock.h) */
+	double start_ms;             /* the attempt's start there (the deadline's own);
+	                                0: when http_exchange_run is called */
 	/* Body bytes as they arrive; a non-zero return stops the exchange. */
 	int (*on_body)(void *ctx, const char *data, size_t n);
 	void *ctx;

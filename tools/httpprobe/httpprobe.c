@@ -858,7 +858,8 @@ probe(const struct opts *o, struct result *r)
 			    o->method, o->url_arg);
 			log_request(o);
 		}
-		x.deadline_ms = clock_ms() + o->timeout_ms;
+		x.start_ms = clock_ms();
+		x.deadline_ms = x.start_ms + o->timeout_ms;
 		if (x.deadline_ms > deadline)
 			x.deadline_ms = deadline;
 		rc = http_exchange_run(&x);
