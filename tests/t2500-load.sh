@@ -16,6 +16,15 @@ E=$FIXTURE_URL
 # waits instead of keeping two cores busy all its length.
 start_fixture -l 1
 L=$FIXTURE_URL
+# The LLM of one long question at a time (-L 1), held 3 s; any other long
+# question answers 503 at once. (A question over 500 bytes is long.) Two,
+# as a request cut short still holds its LLM.
+start_fixture -L 1 -t 3000
+LLM1=$FIXTURE_URL
+start_fixture -L 1 -t 3000
+LLM1_CUT=$FIXTURE_URL
+awk 'BEGIN { printf "{\"question\": \""; for (i = 0; i < 60; i++) printf "long words"; print "\"}" }' \
+	>"$TRASH/long.json"
 
 # A TCP port on 127.0.0.1 where nothing listens, held for the file.
 hold_port || exit 1
@@ -235,6 +244,35 @@ test_expect_success '--grace: each request in it still ends at its own -t' '
 	test "$(val interrupted out)" = 0
 '
 
+test_expect_success '--grace: some finished, one cut: the cut one named on stderr, not measured' '
+	expect_code 0 httpprobe -q -c 2 -D 100ms --grace 300ms -s 200,503 -X POST \
+		-d "@$TRASH/long.json" "$LLM1_CUT/ask" >out 2>err &&
+	test "$(val interrupted out)" = 1 &&
+	test "$(val failed out)" = 0 &&
+	at_least 1 "$(val requests out)" &&
+	test "$(val ok out)" = "$(val requests out)" &&
+	check_str "httpprobe: 1 request still in flight when the run stopped: not measured" err
+'
+
+# One connection held by the LLM, the other idle after -D: the grace
+# waits for the held one asleep. (It polled without end, a core busy for
+# the whole grace: its CPU time was nearly the 3 s.)
+test_expect_success '--grace: an idle connection waits asleep for the one in flight' '
+	python3 - "$LLM1/ask" "$TRASH/long.json" >cpu <<-\EOF &&
+	import resource, subprocess, sys
+	rc = subprocess.run(["httpprobe", "-q", "-c", "2", "-D", "100ms", "-s", "200,503",
+	    "-X", "POST", "-d", "@" + sys.argv[2], sys.argv[1]],
+	    stdout=open("out", "w"), stderr=open("err", "w")).returncode
+	assert rc == 0, rc
+	r = resource.getrusage(resource.RUSAGE_CHILDREN)
+	print("%.3f" % (r.ru_utime + r.ru_stime))
+	EOF
+	test "$(val interrupted out)" = 0 &&
+	at_least 3000 "$(val max_ms out)" &&
+	awk -v cpu="$(cat cpu)" "BEGIN { exit !(cpu < 1) }" ||
+		{ echo "CPU time $(cat cpu) s over a 3 s grace" >&2; false; }
+'
+
 test_expect_success '--grace wants -D and a duration' '
 	expect_code 2 httpprobe -q -n 3 --grace 1s "$F/v1/models" 2>err &&
 	contains "--grace needs -D" err &&
@@ -335,6 +373,17 @@ if have script; then
 		NO_COLOR=1 script -qec "httpprobe -c 2 -n 20 \"$F/v1/models\" >out" tty2.log >/dev/null &&
 		contains "http_req_duration" tty2.log &&
 		lacks "$(printf "\033[36m")" tty2.log
+	'
+	test_expect_success 'on a terminal: the grace after -D says stopping, after every running line' '
+		script -qec "httpprobe -c 1 -D 0.3s \"$F/delay?ms=1500\" >out" tty.log >/dev/null &&
+		tr "\r" "\n" <tty.log >lines &&
+		grep "^stopping (" lines >stopping &&
+		last_running=$(grep -n "^running (" lines | tail -n 1 | cut -d: -f1) &&
+		first_stopping=$(grep -n "^stopping (" lines | head -n 1 | cut -d: -f1) &&
+		test "$last_running" -lt "$first_stopping" &&
+		sed -n "s/^stopping (\([0-9.]*\)s).*/\1/p" lines >secs &&
+		awk "\$1 < 0.3 { exit 1 }" secs &&
+		test "$(val requests out)" = 1
 	'
 else
 	test_skip 'on a terminal: progress and colours' 'no script(1) to make a terminal'

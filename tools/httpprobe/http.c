@@ -1188,8 +1188,9 @@ connect_any(struct http_exchange *x, const struct addrs *ad, double start)
 		} else if ((ev = wait_fd(fd, POLLOUT, end)) == 0) {
 			close(fd);
 			fd = -1;
+			/* The first address from the attempt's start: never below -T. */
 			x_fail(x, HTTP_ERR_TIMEOUT, "connect to %s: timed out after %.2f s",
-			    name, (clock_ms() - now) / 1000);
+			    name, (clock_ms() - (i == 0 ? start : now)) / 1000);
 			continue;
 		} else if (ev < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0) {
 			err = errno;

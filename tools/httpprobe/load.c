@@ -696,8 +696,8 @@ progress(struct run *r, double now, int last)
 		fputs("\r\x1b[K", stderr);
 		return;
 	}
-	fprintf(stderr, "\rrunning (%.1fs), %u conns, %llu requests, %.1f req/s, %s%llu errors%s\x1b[K",
-	    secs, r->nconns, r->st.reqs, secs > 0 ? (double)r->st.reqs / secs : 0, red,
+	fprintf(stderr, "\r%s (%.1fs), %u conns, %llu requests, %.1f req/s, %s%llu errors%s\x1b[K",
+	    r->end > 0 && now >= r->end ? "stopping" : "running", secs, r->nconns, r->st.reqs, secs > 0 ? (double)r->st.reqs / secs : 0, red,
 	    r->st.failed, *red ? "\x1b[0m" : "");
 	fflush(stderr);
 	r->next_progress = now + 100;
@@ -819,13 +819,15 @@ wait_ms(struct run *r, double now)
 {
 	double t = 100;
 	unsigned long long limit = due(r, now);
+	/* In the grace nothing starts: an idle connection is no reason to wake. */
+	int may_start = r->end == 0 || now < r->end;
 
-	if (r->nidle > 0 && r->started < limit)
+	if (may_start && r->nidle > 0 && r->started < limit)
 		return 0;
-	if (r->open_model && r->nidle > 0 && (!r->target || r->started < r->target))
+	if (may_start && r->open_model && r->nidle > 0 && (!r->target || r->started < r->target))
 		t = fmin(t, (double)r->started * r->interval - now);
 	if (r->end > 0)
-		t = fmin(t, (now < r->end ? r->end : r->end + r->cfg->grace_ms) - now);
+		t = fmin(t, (may_start ? r->end : r->end + r->cfg->grace_ms) - now);
 	if (r->next_deadline > 0)
 		t = fmin(t, r->next_deadline - now);
 	if (r->progress)

@@ -915,6 +915,9 @@ verdict(const struct load_stats *s, const char *host)
 			warnf("%llu of %llu requests failed (%s): %s", s->by_class[f],
 			    s->reqs, load_fail_name(f), s->first_error[f]);
 	}
+	if (s->reqs > 0 && s->interrupted > 0)
+		warnf("%llu %s still in flight when the run stopped: not measured",
+		    s->interrupted, s->interrupted == 1 ? "request" : "requests");
 	if (s->reqs == 0 && s->interrupted > 0) {
 		warnf("no request to %s finished: %llu still in flight when the run stopped",
 		    host, s->interrupted);
