@@ -120,8 +120,9 @@ timed() {
 
 # Each run leaves rps=, requests=, p50_ms=, p95_ms=, p99_ms= lines in
 # $dir/TOOL.ROUND; wrk's figures as it reports them go to wrk-co.ROUND.
+# --grace 0: in flight at the end is cut, as wrk and hey cut it.
 run_httpprobe() {
-	timed "$HP" -q -c "$CONNS" -D "${SECS}s" "$URL" >"$dir/httpprobe.$1" 2>"$dir/err" ||
+	timed "$HP" -q -c "$CONNS" -D "${SECS}s" --grace 0 "$URL" >"$dir/httpprobe.$1" 2>"$dir/err" ||
 		{ echo "bench: httpprobe failed:" >&2; cat "$dir/err" >&2; exit 3; }
 }
 run_wrk() {

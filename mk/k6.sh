@@ -89,9 +89,10 @@ load_compose() {
 # tests/k6_models.js (status 200, .data an array): k6's summary on
 # stderr (the log), its key=value results on stdout (k6_out/load.txt).
 # K6_DURATION as written: httpprobe -D takes every form k6 takes; each
-# request bounded by TIMEOUT.
+# request bounded by TIMEOUT, and those in flight at the end measured
+# (--grace TIMEOUT: none is cut short of its own deadline).
 load_native() {
-	exec "$BIN/httpprobe" -c "$K6_VUS" -D "$K6_DURATION" -t "$TIMEOUT" -s 200 \
+	exec "$BIN/httpprobe" -c "$K6_VUS" -D "$K6_DURATION" -t "$TIMEOUT" --grace "$TIMEOUT" -s 200 \
 	    --tag ep=models --check '.data is array' \
 	    --summary-export "$1" --out "$WORK/samples.ndjson" \
 	    "$URL_BASE/v1/models" >"$WORK/load.txt" 2>"$2"
@@ -146,7 +147,10 @@ step_load() {
 	t0=$(now_ms)
 	# In the background, so that a signal reaches the traps at once (they
 	# stop it), not when the load ends. A signal between the fork and
-	# CHILD=$! finds CHILD "forking", and the trap takes $! (the load).
+	# CHILD=$! finds CHILD "forking", and the trap takes $! if it changed
+	# (the load; else the fork was still to come).
+	# shellcheck disable=SC2034 # read by runlib.sh's trap
+	CHILD_BEFORE=$!
 	CHILD=forking
 	"load_$MODE" "$sl_export_tmp" "$WORK/load.log" &
 	CHILD=$!

@@ -15,6 +15,7 @@ WORK=
 RUN=
 TMPS=
 CHILD=
+CHILD_BEFORE=
 NL='
 '
 CR=$(printf '\r')
@@ -343,7 +344,10 @@ begin() {
 interrupted() {
 	trap - INT TERM
 	if [ -n "$RUN" ] && [ -d "$RUN" ] && [ -n "$WORK" ]; then
-		[ "$CHILD" = forking ] && CHILD=$!
+		if [ "$CHILD" = forking ]; then
+			CHILD=
+			[ "$!" != "$CHILD_BEFORE" ] && CHILD=$!
+		fi
 		[ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null && wait "$CHILD" 2>/dev/null
 		FAILED_STEP='' STATUS=$1
 		fail interrupted "$1" "stopped by $2"
