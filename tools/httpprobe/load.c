@@ -165,6 +165,13 @@ set_deadline(struct run *r, double d)
 		r->next_deadline = d;
 }
 
+/* -D has passed (at now, ms): nothing starts any more; the grace runs. */
+static int
+past_end(const struct run *r, double now)
+{
+	return r->end > 0 && now >= r->end;
+}
+
 static void start_request(struct run *r, struct conn *c, long long now);
 
 /*
@@ -177,7 +184,7 @@ next(struct run *r, struct conn *c, long long now)
 {
 	if (!r->open_model && c->fd >= 0 && !interrupted &&
 	    (!r->target || r->started < r->target) &&
-	    (r->end == 0 || ms_at(r, now) < r->end)) {
+	    !past_end(r, ms_at(r, now))) {
 		start_request(r, c, now);
 		return;
 	}
@@ -605,7 +612,7 @@ due(const struct run *r, double now)
 
 	if (!r->open_model)
 		return r->target ? r->target : ~0ULL;
-	if (r->end > 0 && now >= r->end)   /* the sends scheduled before the end */
+	if (past_end(r, now))   /* the sends scheduled before the end */
 		n = (unsigned long long)ceil(r->end / r->interval);
 	else if (now < 0)
 		n = 0;
@@ -656,7 +663,7 @@ dispatch(struct run *r, long long now_ns)
 	unsigned n = r->nidle, i;
 	struct conn *c;
 
-	if (interrupted || (r->end > 0 && now >= r->end))
+	if (interrupted || past_end(r, now))
 		return;
 	for (i = 0; i < n && r->nidle > 0 && r->started < limit; i++) {
 		c = &r->c[r->idle[--r->nidle]];
@@ -697,8 +704,8 @@ progress(struct run *r, double now, int last)
 		return;
 	}
 	fprintf(stderr, "\r%s (%.1fs), %u conns, %llu requests, %.1f req/s, %s%llu errors%s\x1b[K",
-	    r->end > 0 && now >= r->end ? "stopping" : "running", secs, r->nconns, r->st.reqs, secs > 0 ? (double)r->st.reqs / secs : 0, red,
-	    r->st.failed, *red ? "\x1b[0m" : "");
+	    past_end(r, now) ? "stopping" : "running", secs, r->nconns, r->st.reqs,
+	    secs > 0 ? (double)r->st.reqs / secs : 0, red, r->st.failed, *red ? "\x1b[0m" : "");
 	fflush(stderr);
 	r->next_progress = now + 100;
 }
@@ -820,7 +827,7 @@ wait_ms(struct run *r, double now)
 	double t = 100;
 	unsigned long long limit = due(r, now);
 	/* In the grace nothing starts: an idle connection is no reason to wake. */
-	int may_start = r->end == 0 || now < r->end;
+	int may_start = !past_end(r, now);
 
 	if (may_start && r->nidle > 0 && r->started < limit)
 		return 0;
@@ -857,7 +864,7 @@ finished(const struct run *r, double now)
 {
 	if (interrupted || r->oom)
 		return 1;
-	if (r->end > 0 && now >= r->end)
+	if (past_end(r, now))
 		return now >= r->end + r->cfg->grace_ms || !in_flight(r);
 	if (r->target && r->st.reqs >= r->target)
 		return 1;
