@@ -256,12 +256,11 @@ hold_port() {
 	HELD_PORT=
 	if have python3; then
 		hp_file=$TRASH/held.port.$test_count.$$
-		start_bg python3 -c 'import os, socket, sys, time
+		start_bg python3 -c 'import socket, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
-open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-time.sleep(86400)' "$hp_file"
+print(s.getsockname()[1], flush=True)
+time.sleep(86400)' >"$hp_file"
 		wait_for_file "$hp_file" 300 && HELD_PORT=$(cat "$hp_file")
 	else
 		HELD_PORT=$(portfree -p)
