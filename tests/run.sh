@@ -201,7 +201,11 @@ run_one() {
 			     show { print "  " $0 }' "$log"
 		fi
 	} >"$logs/$name.out"
-	echo "$p $f $s" >"$logs/$name.res"
+	# NAME.res says the file is done: it appears whole, by rename. (Written
+	# in place, the printer could find it still empty, and add nothing for
+	# the file: its failures too.)
+	echo "$p $f $s" >"$logs/$name.res.tmp"
+	mv "$logs/$name.res.tmp" "$logs/$name.res"
 }
 
 # listed NAME WORD...: NAME is one of the words.
